@@ -1,0 +1,132 @@
+package auth
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/atrium-portal/atrium/app/store"
+)
+
+// ErrNoSession means the token names no live session in this tenant.
+var ErrNoSession = errors.New("auth: no session")
+
+// Session is a signed-in browser or API client. Only a hash of its token is
+// stored; the token itself lives in the user's cookie.
+type Session struct {
+	bun.BaseModel `bun:"table:sessions,alias:s"`
+	store.TenantOwned
+
+	ID         int64     `bun:"id,pk,autoincrement"`
+	UserID     int64     `bun:"user_id,notnull"`
+	TokenHash  string    `bun:"token_hash,notnull"`
+	CSRFToken  string    `bun:"csrf_token,notnull"`
+	Address    string    `bun:"address,notnull"`
+	UserAgent  string    `bun:"user_agent,notnull"`
+	CreatedAt  time.Time `bun:"created_at,notnull"`
+	LastSeenAt time.Time `bun:"last_seen_at,notnull"`
+	ExpiresAt  time.Time `bun:"expires_at,notnull"`
+}
+
+// Sessions creates and checks sessions with the configured timeouts.
+type Sessions struct {
+	Idle     time.Duration
+	Absolute time.Duration
+	// Now is the clock; tests move it.
+	Now func() time.Time
+}
+
+// touchEvery limits how often a session's last-seen time is written, so that
+// reading pages does not turn into a write per request.
+const touchEvery = time.Minute
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func (s Sessions) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Create starts a new session for user and returns its secret token. A
+// fresh random ID at every sign-in means a session ID planted before login is useless.
+func (s Sessions) Create(ctx context.Context, db *store.Scoped, userID int64, address, userAgent string) (string, *Session, error) {
+	token, err := randomToken(32)
+	if err != nil {
+		return "", nil, err
+	}
+	csrf, err := randomToken(32)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(userAgent) > 300 {
+		userAgent = userAgent[:300]
+	}
+	now := s.now()
+	sess := &Session{
+		UserID: userID, TokenHash: hashToken(token), CSRFToken: csrf,
+		Address: address, UserAgent: userAgent,
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.Absolute),
+	}
+	if _, err := db.Insert(sess).Exec(ctx); err != nil {
+		return "", nil, fmt.Errorf("auth: create session: %w", err)
+	}
+	return token, sess, nil
+}
+
+// Lookup returns the live session for token in this tenant, ending it when
+// it has been idle too long or reached its absolute lifetime.
+func (s Sessions) Lookup(ctx context.Context, db *store.Scoped, token string) (*Session, error) {
+	if token == "" || len(token) > 100 {
+		return nil, ErrNoSession
+	}
+	sess := new(Session)
+	err := db.Select(sess).Where("token_hash = ?", hashToken(token)).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: load session: %w", err)
+	}
+	now := s.now()
+	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > s.Idle {
+		if _, err := db.Delete(sess).WherePK().Exec(ctx); err != nil {
+			return nil, fmt.Errorf("auth: end expired session: %w", err)
+		}
+		return nil, ErrNoSession
+	}
+	if now.Sub(sess.LastSeenAt) > touchEvery {
+		sess.LastSeenAt = now
+		if _, err := db.Update(sess).Column("last_seen_at").WherePK().Exec(ctx); err != nil {
+			return nil, fmt.Errorf("auth: touch session: %w", err)
+		}
+	}
+	return sess, nil
+}
+
+// Revoke ends one session.
+func Revoke(ctx context.Context, db *store.Scoped, sessionID int64) error {
+	if _, err := db.Delete((*Session)(nil)).Where("id = ?", sessionID).Exec(ctx); err != nil {
+		return fmt.Errorf("auth: revoke session: %w", err)
+	}
+	return nil
+}
+
+// RevokeUser ends every session of a user except keepID (0 keeps none): at
+// password change, deactivation and reset.
+func RevokeUser(ctx context.Context, db *store.Scoped, userID, keepID int64) error {
+	if _, err := db.Delete((*Session)(nil)).Where("user_id = ? AND id <> ?", userID, keepID).Exec(ctx); err != nil {
+		return fmt.Errorf("auth: revoke sessions of %d: %w", userID, err)
+	}
+	return nil
+}

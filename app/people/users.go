@@ -1,0 +1,145 @@
+package people
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/valid"
+)
+
+// ErrNotFound means no such user in this tenant.
+var ErrNotFound = errors.New("people: not found")
+
+// NormalizeEmail trims and lower-cases an address: one person, one spelling.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// UserByID loads a user of the tenant with capabilities and modules.
+func UserByID(ctx context.Context, db *store.Scoped, id int64) (*User, error) {
+	return oneUser(ctx, db, "u.id = ?", id)
+}
+
+// UserByEmail loads a user of the tenant by address.
+func UserByEmail(ctx context.Context, db *store.Scoped, email string) (*User, error) {
+	return oneUser(ctx, db, "u.email = ?", NormalizeEmail(email))
+}
+
+func oneUser(ctx context.Context, db *store.Scoped, where string, arg any) (*User, error) {
+	u := new(User)
+	err := db.Select(u).Relation("Capabilities").Relation("Modules").Where(where, arg).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("people: load user %v: %w", arg, err)
+	}
+	return u, nil
+}
+
+// NewUser is what creating a user takes.
+type NewUser struct {
+	Email        string
+	Name         string
+	Kind         policy.Kind
+	Capabilities []policy.Capability
+	Status       Status
+	PasswordHash string
+	TestUser     bool
+	ManagerID    *int64
+}
+
+// Validate checks the fields of a new user; capabilities are refused for non-members.
+func (n *NewUser) Validate() error {
+	errs := valid.Errors{}
+	n.Email = NormalizeEmail(n.Email)
+	if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email || len(n.Email) > 254 {
+		errs.Add("email", "Enter an address like name@example.com.")
+	}
+	if !n.Kind.Valid() {
+		errs.Add("kind", "Choose member, guest, client, external_editor or external_viewer.")
+	}
+	for _, c := range n.Capabilities {
+		if !c.Valid() {
+			errs.Add("capabilities", fmt.Sprintf("%q is not a capability.", c))
+		}
+	}
+	if len(n.Capabilities) > 0 && n.Kind.Valid() && !policy.MayHoldCapabilities(n.Kind) {
+		errs.Add("capabilities", "Only members can hold admin capabilities.")
+	}
+	if len(n.Name) > 120 {
+		errs.Add("name", "At most 120 characters.")
+	}
+	if n.Status == "" {
+		n.Status = Invited
+	}
+	return errs.Err()
+}
+
+// CreateUser adds a user to the tenant.
+func CreateUser(ctx context.Context, db *store.Scoped, n NewUser) (*User, error) {
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	u := &User{
+		Email: n.Email, Name: strings.TrimSpace(n.Name), Kind: n.Kind, Status: n.Status,
+		PasswordHash: n.PasswordHash, TestUser: n.TestUser, ManagerID: n.ManagerID,
+		HiddenPages: []policy.Page{}, CreatedAt: now, UpdatedAt: now,
+	}
+	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		exists, err := tx.Select((*User)(nil)).Where("email = ?", u.Email).Exists(ctx)
+		if err != nil {
+			return err
+		}
+		if exists {
+			return valid.Errors{"email": "A user with this address already exists."}
+		}
+		if _, err := tx.Insert(u).Exec(ctx); err != nil {
+			return err
+		}
+		return setCapabilities(ctx, tx, u, n.Capabilities)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("people: create %s: %w", n.Email, err)
+	}
+	return u, nil
+}
+
+func setCapabilities(ctx context.Context, tx *store.Scoped, u *User, caps []policy.Capability) error {
+	if _, err := tx.Delete((*UserCapability)(nil)).Where("user_id = ?", u.ID).Exec(ctx); err != nil {
+		return err
+	}
+	u.Capabilities = nil
+	for _, c := range caps {
+		u.Capabilities = append(u.Capabilities, UserCapability{UserID: u.ID, Capability: c})
+	}
+	if len(u.Capabilities) == 0 {
+		return nil
+	}
+	_, err := tx.Insert(&u.Capabilities).Exec(ctx)
+	return err
+}
+
+// SetPassword stores a new password hash and makes an invited user active.
+func SetPassword(ctx context.Context, db *store.Scoped, userID int64, hash string, name string) error {
+	q := db.Update((*User)(nil)).Set("password_hash = ?", hash).Set("updated_at = ?", time.Now().UTC()).
+		Set("status = CASE WHEN status = ? THEN ? ELSE status END", Invited, Active).
+		Where("id = ?", userID)
+	if name = strings.TrimSpace(name); name != "" {
+		q = q.Set("name = ?", name)
+	}
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("people: set password %d: %w", userID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

@@ -1,0 +1,59 @@
+package policy
+
+import "strings"
+
+// Rule is what a route requires. Every route of the web server declares one;
+// a test walks the route table and fails on a route without.
+type Rule string
+
+// The rules that are not pages.
+const (
+	// Public routes need no sign-in: login, health, static files.
+	Public Rule = "public"
+	// SignedIn routes need any signed-in user: the session, /api/v1/me.
+	SignedIn Rule = "signed_in"
+	// EditBranding covers Settings → Branding (super admins and admins).
+	EditBranding Rule = "settings.branding"
+)
+
+// ViewPage is the rule for a page route: the page must be in the actor's navigation.
+func ViewPage(p Page) Rule { return Rule("page:" + string(p)) }
+
+// PageOf returns the page a rule names, if it is a page rule.
+func (r Rule) PageOf() (Page, bool) {
+	p, ok := strings.CutPrefix(string(r), "page:")
+	return Page(p), ok
+}
+
+// actionRules says who may do each non-page action.
+var actionRules = map[Rule]func(Actor) bool{
+	Public:       func(Actor) bool { return true },
+	SignedIn:     Actor.SignedIn,
+	EditBranding: func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
+}
+
+// Known reports whether r is a rule this package can decide.
+func (r Rule) Known() bool {
+	if p, ok := r.PageOf(); ok {
+		_, known := Info(p)
+		return known
+	}
+	_, ok := actionRules[r]
+	return ok
+}
+
+// Allows answers "may this actor follow this rule" for the tenant's settings.
+// Unknown rules are refused.
+func Allows(a Actor, s Settings, r Rule) bool {
+	if p, ok := r.PageOf(); ok {
+		return CanSeePage(a, s, p)
+	}
+	check, ok := actionRules[r]
+	if !ok {
+		return false
+	}
+	if r != Public && !a.SignedIn() {
+		return false
+	}
+	return check(a)
+}

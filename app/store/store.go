@@ -1,0 +1,158 @@
+// Package store opens Atrium's database and hands out tenant-bound handles.
+//
+// SQLite allows one writer at a time. To keep writes from ever failing with
+// SQLITE_BUSY under concurrent requests, the store keeps two Bun handles over
+// the same file: a writer with exactly one connection whose transactions
+// start with BEGIN IMMEDIATE, and a pool of read-only readers. WAL lets the
+// readers run while the writer writes.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+
+	// modernc.org/sqlite is the driver Atrium ships with: pure Go, so the
+	// release binary builds with CGO_ENABLED=0. docs/sqlite-driver.md has the
+	// measurements against mattn/go-sqlite3 that decided it.
+	_ "modernc.org/sqlite"
+)
+
+// Driver names a database/sql SQLite driver and knows its DSN syntax.
+type Driver struct {
+	// Name is the name the driver registered with database/sql.
+	Name string
+	// DSN builds the connection string for path; readOnly connections refuse writes.
+	DSN func(path string, readOnly bool) string
+}
+
+// busyTimeoutMS is how long a connection waits for a lock before giving up.
+const busyTimeoutMS = 10000
+
+// Modernc is the pure-Go driver, the default.
+var Modernc = Driver{Name: "sqlite", DSN: func(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	// NORMAL in WAL mode survives a crash of the process; only a power loss
+	// may drop the last commits. The fsync per commit of FULL costs more than
+	// a self-hosted portal gains from it.
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}}
+
+// DB is the opened database: one writer connection and a reader pool.
+type DB struct {
+	// W is the only handle that writes. It has one connection, so writes queue
+	// in Go instead of failing in SQLite.
+	W *bun.DB
+	// R is the read-only pool.
+	R *bun.DB
+}
+
+// Open opens (and creates) the SQLite file at path with driver, checks the
+// pragmas on both handles, and returns the store. It does not migrate.
+func Open(ctx context.Context, path string, driver Driver) (*DB, error) {
+	w, err := sql.Open(driver.Name, driver.DSN(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("store: open writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open(driver.Name, driver.DSN(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open readers: %w", err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(5 * time.Minute)
+
+	db := &DB{W: bun.NewDB(w, sqlitedialect.New()), R: bun.NewDB(r, sqlitedialect.New())}
+	// The writer must exist first: it creates the file and switches it to WAL.
+	if err := checkPragmas(ctx, db.W, false); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := checkPragmas(ctx, db.R, true); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// checkPragmas reads the settings back from a pooled connection and refuses
+// to start when the DSN did not take effect (drivers ignore keys they do not know).
+func checkPragmas(ctx context.Context, db *bun.DB, readOnly bool) error {
+	var journal string
+	var fk, busy, queryOnly int
+	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&journal); err != nil {
+		return fmt.Errorf("store: read journal_mode: %w", err)
+	}
+	if err := db.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+		return fmt.Errorf("store: read foreign_keys: %w", err)
+	}
+	if err := db.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy); err != nil {
+		return fmt.Errorf("store: read busy_timeout: %w", err)
+	}
+	if err := db.QueryRowContext(ctx, "PRAGMA query_only").Scan(&queryOnly); err != nil {
+		return fmt.Errorf("store: read query_only: %w", err)
+	}
+	switch {
+	case journal != "wal":
+		return fmt.Errorf("store: journal_mode is %q, want wal", journal)
+	case fk != 1:
+		return errors.New("store: foreign_keys is off")
+	case busy < 1000:
+		return fmt.Errorf("store: busy_timeout is %d ms", busy)
+	case readOnly != (queryOnly == 1):
+		return fmt.Errorf("store: query_only is %d on a handle with readOnly=%v", queryOnly, readOnly)
+	}
+	return nil
+}
+
+// Close closes both handles.
+func (db *DB) Close() error {
+	return errors.Join(db.R.Close(), db.W.Close())
+}
+
+// Ping checks that the database answers; /readyz uses it.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.R.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Tenant returns a handle whose every query is bound to tenant id.
+func (db *DB) Tenant(id int64) *Scoped {
+	return &Scoped{db: db, tenantID: id, r: db.R, w: db.W}
+}
+
+// Tx runs fn in one write transaction (BEGIN IMMEDIATE) on the writer.
+// Platform-level code (tenants, the demo seed) uses it; tenant data goes
+// through Scoped.Tx.
+func (db *DB) Tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return db.W.RunInTx(ctx, nil, fn)
+}
+
+// Snapshot writes a consistent copy of the live database to path.
+func (db *DB) Snapshot(ctx context.Context, path string) error {
+	if _, err := db.W.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return fmt.Errorf("store: snapshot to %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,249 @@
+package tenant
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/atrium-portal/atrium/app/valid"
+)
+
+// Patch is a change to a tenant: nil fields stay as they are. Create uses
+// it too, with Slug, Name and Hosts required.
+type Patch struct {
+	Slug             *string
+	Name             *string
+	AppName          *string
+	Hosts            *[]string // the first is the primary host
+	PrimaryColor     *string
+	AccentColor      *string
+	WhyEnabled       *bool
+	DirectionEnabled *bool
+	SMTPHost         *string
+	SMTPPort         *int
+	SMTPUsername     *string
+	SMTPPassword     *string
+	SMTPTLS          *string
+	MailFromName     *string
+	MailFromAddress  *string
+}
+
+// Create makes a tenant from p. AppName defaults to Name.
+func (s *Store) Create(ctx context.Context, p Patch) (*Tenant, error) {
+	now := time.Now().UTC()
+	t := &Tenant{
+		PrimaryColor: "#0F766E", AccentColor: "#F59E0B",
+		WhyEnabled: true, DirectionEnabled: true,
+		SMTPPort: 587, SMTPTLS: "starttls",
+		CreatedAt: now, UpdatedAt: now,
+	}
+	errs := valid.Errors{}
+	if p.Slug == nil {
+		errs.Add("slug", "A slug is required.")
+	}
+	if p.Name == nil {
+		errs.Add("name", "A name is required.")
+	}
+	if p.Hosts == nil || len(*p.Hosts) == 0 {
+		errs.Add("hosts", "At least one hostname is required.")
+	}
+	if p.AppName == nil && p.Name != nil {
+		p.AppName = p.Name
+	}
+	hosts := apply(t, p, errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.checkFree(ctx, tx, 0, t.Slug, hosts); err != nil {
+			return err
+		}
+		if _, err := tx.NewInsert().Model(t).Exec(ctx); err != nil {
+			return fmt.Errorf("tenant: create %s: %w", t.Slug, err)
+		}
+		return replaceHosts(ctx, tx, t, hosts)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Update applies p to the tenant with id and saves it.
+func (s *Store) Update(ctx context.Context, id int64, p Patch) (*Tenant, error) {
+	var out *Tenant
+	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		t := new(Tenant)
+		if err := tx.NewSelect().Model(t).Relation("Hosts").Where("t.id = ?", id).Scan(ctx); err != nil {
+			return fmt.Errorf("tenant: load %d: %w", id, ErrNotFound)
+		}
+		errs := valid.Errors{}
+		hosts := apply(t, p, errs)
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		if err := s.checkFree(ctx, tx, t.ID, t.Slug, hosts); err != nil {
+			return err
+		}
+		t.UpdatedAt = time.Now().UTC()
+		if _, err := tx.NewUpdate().Model(t).WherePK().ExcludeColumn("created_at").Exec(ctx); err != nil {
+			return fmt.Errorf("tenant: update %s: %w", t.Slug, err)
+		}
+		if hosts != nil {
+			if err := replaceHosts(ctx, tx, t, hosts); err != nil {
+				return err
+			}
+		}
+		out = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// apply validates p into errs and copies the valid fields onto t. It returns
+// the normalised host list when p changes hosts, else nil.
+func apply(t *Tenant, p Patch, errs valid.Errors) []string {
+	str := func(field string, src *string, dst *string, max int, required bool) {
+		if src == nil {
+			return
+		}
+		v := strings.TrimSpace(*src)
+		switch {
+		case required && v == "":
+			errs.Add(field, "This field is required.")
+		case len(v) > max:
+			errs.Add(field, fmt.Sprintf("At most %d characters.", max))
+		default:
+			*dst = v
+		}
+	}
+	if p.Slug != nil {
+		v := strings.ToLower(strings.TrimSpace(*p.Slug))
+		if !slugRE.MatchString(v) {
+			errs.Add("slug", "Use lower-case letters, digits and dashes.")
+		}
+		t.Slug = v
+	}
+	str("name", p.Name, &t.Name, 120, true)
+	str("app_name", p.AppName, &t.AppName, 60, true)
+	color := func(field string, src *string, dst *string) {
+		if src == nil {
+			return
+		}
+		v := strings.ToUpper(strings.TrimSpace(*src))
+		if !ColorRE.MatchString(v) {
+			errs.Add(field, "Use a colour like #0F766E.")
+			return
+		}
+		*dst = v
+	}
+	color("primary_color", p.PrimaryColor, &t.PrimaryColor)
+	color("accent_color", p.AccentColor, &t.AccentColor)
+	if p.PrimaryColor != nil && ColorRE.MatchString(t.PrimaryColor) {
+		if c := Contrast(t.PrimaryColor, "#FFFFFF"); c < MinPrimaryContrast {
+			errs.Add("primary_color", fmt.Sprintf("Too light to read on white (contrast %.1f:1, needs %.0f:1). Pick a darker colour.", c, MinPrimaryContrast))
+		}
+	}
+	if p.WhyEnabled != nil {
+		t.WhyEnabled = *p.WhyEnabled
+	}
+	if p.DirectionEnabled != nil {
+		t.DirectionEnabled = *p.DirectionEnabled
+	}
+	str("smtp_host", p.SMTPHost, &t.SMTPHost, 253, false)
+	str("smtp_username", p.SMTPUsername, &t.SMTPUsername, 254, false)
+	if p.SMTPPassword != nil {
+		t.SMTPPassword = *p.SMTPPassword
+	}
+	if p.SMTPPort != nil {
+		if *p.SMTPPort < 1 || *p.SMTPPort > 65535 {
+			errs.Add("smtp_port", "Use a port from 1 to 65535.")
+		} else {
+			t.SMTPPort = *p.SMTPPort
+		}
+	}
+	if p.SMTPTLS != nil {
+		switch *p.SMTPTLS {
+		case "starttls", "tls", "none":
+			t.SMTPTLS = *p.SMTPTLS
+		default:
+			errs.Add("smtp_tls", "Use starttls, tls or none.")
+		}
+	}
+	str("mail_from_name", p.MailFromName, &t.MailFromName, 120, false)
+	if p.MailFromAddress != nil {
+		v := strings.TrimSpace(*p.MailFromAddress)
+		if v != "" {
+			if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
+				errs.Add("mail_from_address", "Use a plain address like portal@example.com.")
+			}
+		}
+		t.MailFromAddress = v
+	}
+	if p.Hosts == nil {
+		return nil
+	}
+	var hosts []string
+	seen := map[string]bool{}
+	for _, h := range *p.Hosts {
+		h = NormalizeHost(h)
+		if h == "" || seen[h] {
+			continue
+		}
+		if !hostRE.MatchString(h) || len(h) > 253 {
+			errs.Add("hosts", fmt.Sprintf("%q is not a hostname.", h))
+			continue
+		}
+		seen[h] = true
+		hosts = append(hosts, h)
+	}
+	if len(hosts) == 0 {
+		errs.Add("hosts", "At least one hostname is required.")
+	}
+	return hosts
+}
+
+// checkFree refuses a slug or hostname another tenant already has.
+func (s *Store) checkFree(ctx context.Context, tx bun.Tx, selfID int64, slug string, hosts []string) error {
+	errs := valid.Errors{}
+	n, err := tx.NewSelect().Model((*Tenant)(nil)).Where("slug = ? AND id <> ?", slug, selfID).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("tenant: check slug: %w", err)
+	}
+	if n > 0 {
+		errs.Add("slug", fmt.Sprintf("The slug %q is taken.", slug))
+	}
+	if len(hosts) > 0 {
+		var taken []string
+		err := tx.NewSelect().Model((*Host)(nil)).Column("hostname").
+			Where("hostname IN (?) AND tenant_id <> ?", bun.In(hosts), selfID).Scan(ctx, &taken)
+		if err != nil {
+			return fmt.Errorf("tenant: check hosts: %w", err)
+		}
+		if len(taken) > 0 {
+			errs.Add("hosts", fmt.Sprintf("%s already belongs to another tenant.", strings.Join(taken, ", ")))
+		}
+	}
+	return errs.Err()
+}
+
+func replaceHosts(ctx context.Context, tx bun.Tx, t *Tenant, hosts []string) error {
+	if _, err := tx.NewDelete().Model((*Host)(nil)).Where("tenant_id = ?", t.ID).Exec(ctx); err != nil {
+		return fmt.Errorf("tenant: clear hosts: %w", err)
+	}
+	t.Hosts = t.Hosts[:0]
+	for i, h := range hosts {
+		t.Hosts = append(t.Hosts, Host{TenantID: t.ID, Hostname: h, IsPrimary: i == 0})
+	}
+	if _, err := tx.NewInsert().Model(&t.Hosts).Exec(ctx); err != nil {
+		return fmt.Errorf("tenant: save hosts: %w", err)
+	}
+	return nil
+}
