@@ -14,6 +14,8 @@ const (
 	SignedIn Rule = "signed_in"
 	// EditBranding covers Settings → Branding (super admins and admins).
 	EditBranding Rule = "settings.branding"
+	// EditStrategyToggles turns the why and direction pages on or off.
+	EditStrategyToggles Rule = "settings.strategy_toggles"
 )
 
 // ViewPage is the rule for a page route: the page must be in the actor's navigation.
@@ -27,9 +29,10 @@ func (r Rule) PageOf() (Page, bool) {
 
 // actionRules says who may do each non-page action.
 var actionRules = map[Rule]func(Actor) bool{
-	Public:       func(Actor) bool { return true },
-	SignedIn:     Actor.SignedIn,
-	EditBranding: func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
+	Public:              func(Actor) bool { return true },
+	SignedIn:            Actor.SignedIn,
+	EditBranding:        func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
+	EditStrategyToggles: func(a Actor) bool { return a.HasAny(SuperAdmin, StrategyAdmin) },
 }
 
 // Known reports whether r is a rule this package can decide.

@@ -107,6 +107,17 @@ func (s *Store) Update(ctx context.Context, id int64, p Patch) (*Tenant, error) 
 	return out, nil
 }
 
+// Validate reports what Update would refuse, without saving anything.
+func (s *Store) Validate(ctx context.Context, id int64, p Patch) error {
+	t, err := s.ByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	errs := valid.Errors{}
+	apply(t, p, errs)
+	return errs.Err()
+}
+
 // apply validates p into errs and copies the valid fields onto t. It returns
 // the normalised host list when p changes hosts, else nil.
 func apply(t *Tenant, p Patch, errs valid.Errors) []string {

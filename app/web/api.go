@@ -1,0 +1,113 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/tenant"
+)
+
+type pageJSON struct {
+	Key   policy.Page `json:"key"`
+	Label string      `json:"label"`
+	Path  string      `json:"path"`
+}
+
+type meResponse struct {
+	User    userJSON   `json:"user"`
+	Pages   []pageJSON `json:"pages"`
+	Preview any        `json:"preview"`
+}
+
+// apiMe is GET /api/v1/me: who I am and my navigation.
+func (s *Server) apiMe(c *fiber.Ctx) error {
+	st := state(c)
+	pages := []pageJSON{}
+	for _, item := range policy.Navigation(st.actor, settingsOf(st.tenant)) {
+		pages = append(pages, pageJSON{Key: item.Key, Label: item.Label, Path: item.Path})
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(meResponse{User: toUserJSON(st.user), Pages: pages, Preview: nil})
+}
+
+// apiPage is GET /api/v1/pages/KEY: 200 when the page is in my navigation, else 403.
+func (s *Server) apiPage(c *fiber.Ctx) error {
+	st := state(c)
+	key := policy.Page(c.Params("key"))
+	info, ok := policy.Info(key)
+	if !ok {
+		return errNotFound
+	}
+	if !policy.CanSeePage(st.actor, settingsOf(st.tenant), key) {
+		return errForbidden
+	}
+	return c.JSON(pageJSON{Key: key, Label: policy.Label(st.actor, key), Path: info.Path})
+}
+
+type brandingJSON struct {
+	AppName      string `json:"app_name"`
+	PrimaryColor string `json:"primary_color"`
+	AccentColor  string `json:"accent_color"`
+	LogoURL      string `json:"logo_url,omitempty"`
+	FaviconURL   string `json:"favicon_url,omitempty"`
+}
+
+type settingsJSON struct {
+	WhyEnabled       bool         `json:"why_enabled"`
+	DirectionEnabled bool         `json:"direction_enabled"`
+	Branding         brandingJSON `json:"branding"`
+}
+
+func (s *Server) settingsJSON(c *fiber.Ctx, t *tenant.Tenant) settingsJSON {
+	b := s.brand(c)
+	return settingsJSON{
+		WhyEnabled: t.WhyEnabled, DirectionEnabled: t.DirectionEnabled,
+		Branding: brandingJSON{AppName: t.AppName, PrimaryColor: t.PrimaryColor, AccentColor: t.AccentColor, LogoURL: b.LogoURL, FaviconURL: b.FaviconURL},
+	}
+}
+
+// apiSettings is GET /api/v1/settings.
+func (s *Server) apiSettings(c *fiber.Ctx) error {
+	return c.JSON(s.settingsJSON(c, state(c).tenant))
+}
+
+type settingsPatch struct {
+	WhyEnabled       *bool `json:"why_enabled"`
+	DirectionEnabled *bool `json:"direction_enabled"`
+	Branding         *struct {
+		AppName      *string `json:"app_name"`
+		PrimaryColor *string `json:"primary_color"`
+		AccentColor  *string `json:"accent_color"`
+	} `json:"branding"`
+}
+
+// apiPatchSettings is PATCH /api/v1/settings. Each field changes only for
+// the capability that owns it; one field the caller may not change refuses
+// the whole request, so nothing is half-applied.
+func (s *Server) apiPatchSettings(c *fiber.Ctx) error {
+	st := state(c)
+	var req settingsPatch
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	var p tenant.Patch
+	need := map[policy.Rule]bool{}
+	if req.WhyEnabled != nil || req.DirectionEnabled != nil {
+		need[policy.EditStrategyToggles] = true
+		p.WhyEnabled, p.DirectionEnabled = req.WhyEnabled, req.DirectionEnabled
+	}
+	if b := req.Branding; b != nil {
+		need[policy.EditBranding] = true
+		p.AppName, p.PrimaryColor, p.AccentColor = b.AppName, b.PrimaryColor, b.AccentColor
+	}
+	for rule := range need {
+		if !policy.Allows(st.actor, settingsOf(st.tenant), rule) {
+			return errForbidden
+		}
+	}
+	t, err := s.Tenants.Update(c.UserContext(), st.tenant.ID, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.settingsJSON(c, t))
+}

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/atrium-portal/atrium/app/valid"
+	"github.com/atrium-portal/atrium/ui"
+)
+
+// httpError is an answer the client is meant to see: a status, a code for
+// programs, a sentence for people and, for bad input, messages per field.
+type httpError struct {
+	Status     int
+	Code       string
+	Message    string
+	Fields     map[string]string
+	RetryAfter int // seconds, for 429
+}
+
+func (e *httpError) Error() string { return e.Code + ": " + e.Message }
+
+var (
+	errUnauthenticated = &httpError{Status: 401, Code: "unauthenticated", Message: "Sign in to continue."}
+	errForbidden       = &httpError{Status: 403, Code: "forbidden", Message: "You don't have access to this page."}
+	errCSRF            = &httpError{Status: 403, Code: "csrf", Message: "This form has expired. Reload the page and try again."}
+	errNotFound        = &httpError{Status: 404, Code: "not_found", Message: "There is nothing at this address, or it is not shared with you."}
+	errUnknownHost     = &httpError{Status: 404, Code: "unknown_host", Message: "No workspace is served at this address."}
+	errBadCredentials  = &httpError{Status: 401, Code: "invalid_credentials", Message: "Email or password is incorrect."}
+)
+
+func errBadRequest(msg string) *httpError {
+	return &httpError{Status: 400, Code: "bad_request", Message: msg}
+}
+
+func errRateLimited(seconds int) *httpError {
+	return &httpError{Status: 429, Code: "rate_limited", Message: "Too many attempts. Try again in " + humanSeconds(seconds) + ".", RetryAfter: seconds}
+}
+
+func humanSeconds(s int) string {
+	if s < 90 {
+		return strconv.Itoa(s) + " seconds"
+	}
+	return strconv.Itoa((s+59)/60) + " minutes"
+}
+
+// asHTTPError maps any error to what the client sees; unknown errors are a
+// 500 whose details stay in the log.
+func asHTTPError(err error) (*httpError, bool) {
+	var he *httpError
+	if errors.As(err, &he) {
+		return he, true
+	}
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		return &httpError{Status: 400, Code: "invalid", Message: "Some fields need attention.", Fields: ve}, true
+	}
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		code := strings.ToLower(strings.ReplaceAll(http.StatusText(fe.Code), " ", "_"))
+		msg := fe.Message
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			return errNotFound, true
+		case fiber.StatusRequestEntityTooLarge:
+			code, msg = "too_large", "The request is too large."
+		}
+		return &httpError{Status: fe.Code, Code: code, Message: msg}, true
+	}
+	return &httpError{Status: 500, Code: "internal", Message: "Something went wrong on our side. Try again in a moment."}, false
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// handleError answers an error in the request's own terms: JSON for the
+// API, a fragment for htmx, a branded page otherwise.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	he, known := asHTTPError(err)
+	if !known {
+		s.logWith(c).Error("request failed", "method", c.Method(), "path", redactPath(c.Path()), "err", err)
+	}
+	c.Status(he.Status)
+	if he.RetryAfter > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(he.RetryAfter))
+	}
+	if isAPI(c) {
+		return c.JSON(errorBody{errorDetail{he.Code, he.Message, he.Fields}})
+	}
+	if he == errUnknownHost {
+		return render(c, he.Status, ui.UnknownHost())
+	}
+	if he.Status == 401 {
+		if isHTMX(c) {
+			c.Set("HX-Redirect", "/login")
+			return c.SendStatus(401)
+		}
+		return c.Redirect("/login?next="+url.QueryEscape(safeNext(c.OriginalURL())), fiber.StatusSeeOther)
+	}
+	title := errorTitle(he.Status)
+	if isHTMX(c) {
+		return render(c, he.Status, ui.ErrorBox(he.Status, title, he.Message))
+	}
+	st := state(c)
+	if st.tenant == nil {
+		return c.SendString(title)
+	}
+	if st.user != nil {
+		return render(c, he.Status, ui.ErrorPage(s.frame(c, title, ""), he.Status, title, he.Message))
+	}
+	return render(c, he.Status, ui.BareErrorPage(s.brand(c), s.staticV, htmxConfig, he.Status, title, he.Message))
+}
+
+func errorTitle(status int) string {
+	switch status {
+	case 403:
+		return "Access denied"
+	case 404:
+		return "Not found"
+	case 410:
+		return "Link expired"
+	case 413:
+		return "Too large"
+	case 429:
+		return "Slow down"
+	}
+	if status >= 500 {
+		return "Something went wrong"
+	}
+	return "Can't do that"
+}
+
+func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
+
+// isHTMX chooses a fragment over a page. It never grants anything: the
+// header is the client's to set.
+func isHTMX(c *fiber.Ctx) bool {
+	return c.Get("HX-Request") == "true" && c.Get("HX-Boosted") != "true"
+}

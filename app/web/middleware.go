@@ -1,0 +1,267 @@
+package web
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/atrium-portal/atrium/app/auth"
+	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/tenant"
+)
+
+// Cookie names.
+const (
+	sessionCookie = "atrium_session"
+	// formCookie carries the double-submit token of forms used before
+	// sign-in (login, invitation); signed-in forms use the session's token.
+	formCookie = "atrium_form"
+)
+
+// logRequests writes one structured line per request: tenant, user, method,
+// path, status, duration. It never logs query strings, cookies, headers or
+// bodies, and hides the secret part of token links.
+func (s *Server) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := s.handleError(c, err); herr != nil {
+			s.Log.Error("error handler failed", "err", herr)
+		}
+	}
+	st := state(c)
+	attrs := []any{
+		"method", c.Method(),
+		"path", redactPath(c.Path()),
+		"status", c.Response().StatusCode(),
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+	}
+	if st.tenant != nil {
+		attrs = append(attrs, "tenant", st.tenant.Slug)
+	}
+	if st.user != nil {
+		attrs = append(attrs, "user", st.user.ID)
+	}
+	s.Log.Info("request", attrs...)
+	return nil
+}
+
+// redactPath keeps token links out of the logs.
+func redactPath(p string) string {
+	for _, prefix := range []string{"/invite/", "/reset/"} {
+		if strings.HasPrefix(p, prefix) && len(p) > len(prefix) {
+			return prefix + "…"
+		}
+	}
+	return p
+}
+
+// recoverPanics turns a panic into a 500 with the stack in the log, never in the response.
+func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.Log.Error("panic", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = errors.New("internal error")
+		}
+	}()
+	return c.Next()
+}
+
+// securityHeaders sets the strict CSP and friends on every response.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	h := &c.Response().Header
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	if c.Protocol() == "https" {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	h.Add("Vary", "HX-Request")
+	return c.Next()
+}
+
+// resolveTenant picks the tenant from the Host header (X-Forwarded-Host only
+// from trusted proxies, which Fiber checks), else the default tenant, else
+// answers a plain 404.
+func (s *Server) resolveTenant(c *fiber.Ctx) error {
+	host := tenant.NormalizeHost(c.Hostname())
+	t, err := s.Tenants.ByHost(c.UserContext(), host)
+	if errors.Is(err, tenant.ErrNotFound) && s.Config.DefaultTenant != "" {
+		t, err = s.Tenants.BySlug(c.UserContext(), s.Config.DefaultTenant)
+	}
+	if errors.Is(err, tenant.ErrNotFound) {
+		return errUnknownHost
+	}
+	if err != nil {
+		return err
+	}
+	st := state(c)
+	st.tenant = t
+	st.db = s.DB.Tenant(t.ID)
+	return c.Next()
+}
+
+// loadSession finds the signed-in user from the session cookie, in this
+// tenant only: a cookie from another tenant's host names no session here.
+func (s *Server) loadSession(c *fiber.Ctx) error {
+	token := c.Cookies(sessionCookie)
+	if token == "" {
+		return c.Next()
+	}
+	st := state(c)
+	sess, err := s.Auth.Sessions.Lookup(c.UserContext(), st.db, token)
+	if errors.Is(err, auth.ErrNoSession) {
+		s.clearSessionCookie(c)
+		return c.Next()
+	}
+	if err != nil {
+		return err
+	}
+	u, err := people.UserByID(c.UserContext(), st.db, sess.UserID)
+	if errors.Is(err, people.ErrNotFound) || (err == nil && u.Status != people.Active) {
+		if err := auth.Revoke(c.UserContext(), st.db, sess.ID); err != nil {
+			return err
+		}
+		s.clearSessionCookie(c)
+		return c.Next()
+	}
+	if err != nil {
+		return err
+	}
+	st.session, st.user, st.actor = sess, u, u.Actor()
+	return c.Next()
+}
+
+// checkCSRF guards every state change. A request from another origin is
+// refused outright. A signed-in request must carry the session's token in
+// X-CSRF-Token (htmx and the API) or the _csrf form field; a form used
+// before sign-in must echo its double-submit cookie. Anonymous JSON needs
+// Content-Type application/json, which a cross-site form cannot send.
+func (s *Server) checkCSRF(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	if origin := c.Get(fiber.HeaderOrigin); origin != "" {
+		u, err := url.Parse(origin)
+		if err != nil || tenant.NormalizeHost(u.Host) != tenant.NormalizeHost(c.Hostname()) {
+			return errCSRF
+		}
+	}
+	st := state(c)
+	given := c.Get("X-CSRF-Token")
+	if given == "" {
+		given = c.FormValue("_csrf")
+	}
+	if st.session != nil {
+		// Signing in again replaces the session; it needs no token of the old one.
+		if c.Path() == "/api/v1/session" && c.Method() == fiber.MethodPost {
+			return c.Next()
+		}
+		if !sameToken(given, st.session.CSRFToken) {
+			return errCSRF
+		}
+		return c.Next()
+	}
+	if isJSON(c) {
+		return c.Next()
+	}
+	if !sameToken(given, c.Cookies(formCookie)) {
+		return errCSRF
+	}
+	return c.Next()
+}
+
+func sameToken(given, want string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(given), []byte(want)) == 1
+}
+
+func isJSON(c *fiber.Ctx) bool {
+	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+	return strings.HasPrefix(ct, fiber.MIMEApplicationJSON)
+}
+
+// authorize enforces a route's rule. Someone not signed in is sent to the
+// sign-in page (401 for the API and htmx); a signed-in user outside the rule
+// gets the branded 403.
+func (s *Server) authorize(rule policy.Rule) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if rule == policy.Public {
+			return c.Next()
+		}
+		st := state(c)
+		if st.user == nil {
+			return errUnauthenticated
+		}
+		if !policy.Allows(st.actor, settingsOf(st.tenant), rule) {
+			return errForbidden
+		}
+		return c.Next()
+	}
+}
+
+func (s *Server) notFound(c *fiber.Ctx) error { return errNotFound }
+
+func settingsOf(t *tenant.Tenant) policy.Settings {
+	if t == nil {
+		return policy.Settings{}
+	}
+	return policy.Settings{WhyEnabled: t.WhyEnabled, DirectionEnabled: t.DirectionEnabled}
+}
+
+func (s *Server) setSessionCookie(c *fiber.Ctx, token string) {
+	c.Cookie(&fiber.Cookie{
+		Name: sessionCookie, Value: token, Path: "/",
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Protocol() == "https",
+		// The cookie lasts as long as the session may; the server ends it
+		// sooner when it sits idle or is revoked.
+		Expires: time.Now().Add(s.Config.Session.AbsoluteTimeout.Duration),
+	})
+}
+
+func (s *Server) clearSessionCookie(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{
+		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Protocol() == "https",
+	})
+}
+
+// formToken returns the double-submit token of an anonymous form, setting
+// its cookie when the browser has none yet.
+func formToken(c *fiber.Ctx) (string, error) {
+	if t := c.Cookies(formCookie); t != "" && len(t) <= 64 {
+		return t, nil
+	}
+	t, err := randomString()
+	if err != nil {
+		return "", err
+	}
+	c.Cookie(&fiber.Cookie{
+		Name: formCookie, Value: t, Path: "/", HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Protocol() == "https",
+	})
+	return t, nil
+}
+
+// logAttrs is a convenience for handlers that log with the request's tenant.
+func (s *Server) logWith(c *fiber.Ctx) *slog.Logger {
+	st := state(c)
+	l := s.Log
+	if st.tenant != nil {
+		l = l.With("tenant", st.tenant.Slug)
+	}
+	return l
+}

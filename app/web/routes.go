@@ -1,0 +1,45 @@
+package web
+
+import (
+	"github.com/atrium-portal/atrium/app/policy"
+)
+
+// routes is the whole route table. Every route names the rule it requires;
+// the policy package decides the rule for the actor of each request.
+func (s *Server) routes() {
+	s.app.Use(s.logRequests, s.recoverPanics, s.securityHeaders)
+
+	// Served for any host, before the tenant is known.
+	s.route("GET", "/healthz", policy.Public, s.healthz)
+	s.route("GET", "/readyz", policy.Public, s.readyz)
+	s.route("GET", "/static/*", policy.Public, s.serveStatic)
+
+	s.app.Use(s.resolveTenant, s.loadSession, s.checkCSRF)
+
+	// Branding assets: the sign-in page needs them before anyone signs in.
+	s.route("GET", "/brand.css", policy.Public, s.brandCSS)
+	s.route("GET", "/brand/:kind", policy.Public, s.brandAsset)
+
+	// Signing in and out.
+	s.route("GET", "/login", policy.Public, s.loginPage)
+	s.route("POST", "/login", policy.Public, s.loginForm)
+	s.route("POST", "/logout", policy.SignedIn, s.logoutForm)
+	s.route("GET", "/invite/:token", policy.Public, s.invitePage)
+	s.route("POST", "/invite/:token", policy.Public, s.inviteForm)
+
+	// Pages.
+	s.route("GET", "/", policy.ViewPage(policy.PageHome), s.homePage)
+	s.route("GET", "/settings", policy.ViewPage(policy.PageSettings), s.settingsPage)
+	s.route("GET", "/settings/branding", policy.EditBranding, s.brandingPage)
+	s.route("POST", "/settings/branding", policy.EditBranding, s.brandingForm)
+
+	// JSON API.
+	s.route("POST", "/api/v1/session", policy.Public, s.apiLogin)
+	s.route("DELETE", "/api/v1/session", policy.SignedIn, s.apiLogout)
+	s.route("GET", "/api/v1/me", policy.SignedIn, s.apiMe)
+	s.route("GET", "/api/v1/pages/:key", policy.SignedIn, s.apiPage)
+	s.route("GET", "/api/v1/settings", policy.SignedIn, s.apiSettings)
+	s.route("PATCH", "/api/v1/settings", policy.SignedIn, s.apiPatchSettings)
+
+	s.app.Use(s.notFound)
+}

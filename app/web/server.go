@@ -1,0 +1,129 @@
+// Package web is Atrium's HTTP edge: the one route table, the middleware
+// that resolves the tenant and the session, and thin handlers that call the
+// domain packages and render ui components. Fiber types never leave it.
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"log/slog"
+	"net"
+	"sort"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/atrium-portal/atrium/app/auth"
+	"github.com/atrium-portal/atrium/app/config"
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/tenant"
+)
+
+// Deps are what the server needs; main wires them.
+type Deps struct {
+	Config  config.Config
+	DB      *store.DB
+	Tenants *tenant.Store
+	Auth    *auth.Authenticator
+	Links   tenant.Links
+	// Static holds the files under ui/static.
+	Static fs.FS
+	Log    *slog.Logger
+}
+
+// Server is the HTTP server of one Atrium process.
+type Server struct {
+	Deps
+	app     *fiber.App
+	rules   map[string]policy.Rule // "METHOD path" → the rule the route declared
+	static  map[string]staticFile
+	staticV string
+}
+
+// htmxConfig keeps htmx inside a strict CSP: no eval, no inline scripts or
+// styles, requests only to our own origin, no copies of pages in localStorage.
+// Form errors (400, 401, 403, 404, 409, 413, 422, 429) are swapped in so the
+// message shows next to the field; 5xx are not, and app.js shows a toast.
+const htmxConfig = `{"allowEval":false,"allowScriptTags":false,"includeIndicatorStyles":false,` +
+	`"selfRequestsOnly":true,"historyCacheSize":0,"refreshOnHistoryMiss":true,` +
+	`"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},` +
+	`{"code":"40[01349]","swap":true,"error":false},{"code":"41[3]","swap":true,"error":false},` +
+	`{"code":"42[29]","swap":true,"error":false},{"code":"...","swap":false,"error":true}]}`
+
+// New builds the server and its routes.
+func New(d Deps) (*Server, error) {
+	s := &Server{Deps: d, rules: map[string]policy.Rule{}}
+	if err := s.loadStatic(); err != nil {
+		return nil, err
+	}
+	s.app = fiber.New(fiber.Config{
+		// Values from the request outlive handlers (logs, the database), so
+		// Fiber must not reuse their memory.
+		Immutable:               true,
+		DisableStartupMessage:   true,
+		BodyLimit:               d.Config.Limits.BodyBytes,
+		ReadTimeout:             20 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             90 * time.Second,
+		ReadBufferSize:          16 << 10,
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          d.Config.TrustedProxies,
+		ProxyHeader:             fiber.HeaderXForwardedFor,
+		ErrorHandler:            s.handleError,
+	})
+	s.routes()
+	return s, nil
+}
+
+// App is the Fiber app, for tests and Listen.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves on ln until Shutdown.
+func (s *Server) Listen(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for in-flight requests.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+// Rules returns every declared route and its rule, sorted, for tests and docs.
+func (s *Server) Rules() map[string]policy.Rule { return s.rules }
+
+// route registers one route with the rule it requires. It is the only way
+// routes are added: a route cannot exist without a rule.
+func (s *Server) route(method, path string, rule policy.Rule, h fiber.Handler) {
+	if !rule.Known() {
+		panic("web: route " + method + " " + path + " declares unknown rule " + string(rule))
+	}
+	s.rules[method+" "+path] = rule
+	s.app.Add(method, path, s.authorize(rule), h)
+}
+
+func (s *Server) loadStatic() error {
+	s.static = map[string]staticFile{}
+	h := sha256.New()
+	var names []string
+	err := fs.WalkDir(s.Static, ".", func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		names = append(names, p)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b, err := fs.ReadFile(s.Static, n)
+		if err != nil {
+			return err
+		}
+		s.static["/static/"+n] = staticFile{data: b, contentType: contentTypeOf(n)}
+		h.Write([]byte(n))
+		h.Write(b)
+	}
+	s.staticV = hex.EncodeToString(h.Sum(nil))[:12]
+	return nil
+}

@@ -1,0 +1,263 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/atrium-portal/atrium/app/auth"
+	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/valid"
+	"github.com/atrium-portal/atrium/ui"
+)
+
+// maxJSONBytes bounds JSON request bodies; uploads go through forms.
+const maxJSONBytes = 64 << 10
+
+// decodeJSON reads a JSON body into v, refusing other content types,
+// oversized bodies and unknown fields.
+func decodeJSON(c *fiber.Ctx, v any) error {
+	if !isJSON(c) {
+		return &httpError{Status: 415, Code: "unsupported_media_type", Message: "Send JSON with Content-Type: application/json."}
+	}
+	body := c.Body()
+	if len(body) > maxJSONBytes {
+		return &httpError{Status: 413, Code: "too_large", Message: "The request body is too large."}
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return errBadRequest("The body is not valid JSON for this request.")
+	}
+	return nil
+}
+
+// userJSON is a user as the API shows it.
+type userJSON struct {
+	ID           int64               `json:"id"`
+	Email        string              `json:"email"`
+	Name         string              `json:"name"`
+	Kind         policy.Kind         `json:"kind"`
+	Status       people.Status       `json:"status"`
+	Capabilities []policy.Capability `json:"capabilities"`
+	TestUser     bool                `json:"test_user"`
+}
+
+func toUserJSON(u *people.User) userJSON {
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Kind: u.Kind, Status: u.Status, Capabilities: u.CapabilityList(), TestUser: u.TestUser}
+}
+
+// login is the one sign-in path behind the form and the API.
+func (s *Server) login(c *fiber.Ctx, email, password string) (*people.User, *auth.Session, error) {
+	st := state(c)
+	u, token, sess, err := s.Auth.Login(c.UserContext(), st.db, email, password, c.IP(), c.Get(fiber.HeaderUserAgent))
+	var rl *auth.RateLimitedError
+	switch {
+	case errors.As(err, &rl):
+		s.logWith(c).Warn("sign-in rate-limited", "address", c.IP())
+		return nil, nil, errRateLimited(int(math.Ceil(rl.RetryAfter.Seconds())))
+	case errors.Is(err, auth.ErrInvalidCredentials):
+		return nil, nil, errBadCredentials
+	case err != nil:
+		return nil, nil, err
+	}
+	// A session that was already on this browser ends: the new one replaces it.
+	if st.session != nil {
+		if err := auth.Revoke(c.UserContext(), st.db, st.session.ID); err != nil {
+			return nil, nil, err
+		}
+	}
+	s.setSessionCookie(c, token)
+	st.session, st.user, st.actor = sess, u, u.Actor()
+	return u, sess, nil
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type sessionResponse struct {
+	User      userJSON `json:"user"`
+	CSRFToken string   `json:"csrf_token"`
+}
+
+// apiLogin is POST /api/v1/session.
+func (s *Server) apiLogin(c *fiber.Ctx) error {
+	var req loginRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	u, sess, err := s.login(c, req.Email, req.Password)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(sessionResponse{User: toUserJSON(u), CSRFToken: sess.CSRFToken})
+}
+
+// apiLogout is DELETE /api/v1/session.
+func (s *Server) apiLogout(c *fiber.Ctx) error {
+	if err := s.endSession(c); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) endSession(c *fiber.Ctx) error {
+	st := state(c)
+	if err := auth.Revoke(c.UserContext(), st.db, st.session.ID); err != nil {
+		return err
+	}
+	s.clearSessionCookie(c)
+	return nil
+}
+
+// loginPage is GET /login.
+func (s *Server) loginPage(c *fiber.Ctx) error {
+	if state(c).user != nil {
+		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+	}
+	tok, err := formToken(c)
+	if err != nil {
+		return err
+	}
+	return render(c, 200, ui.LoginPage(s.brand(c), s.staticV, htmxConfig, ui.Field{Name: "email"}, "", tok, safeNext(c.Query("next"))))
+}
+
+// loginForm is POST /login: the form without JavaScript, or htmx swapping it.
+func (s *Server) loginForm(c *fiber.Ctx) error {
+	email, next := c.FormValue("email"), safeNext(c.FormValue("next"))
+	_, _, err := s.login(c, email, c.FormValue("password"))
+	if err == nil {
+		if isHTMX(c) {
+			c.Set("HX-Redirect", next)
+			return c.SendStatus(fiber.StatusNoContent)
+		}
+		return c.Redirect(next, fiber.StatusSeeOther)
+	}
+	he, known := asHTTPError(err)
+	if !known {
+		return err
+	}
+	if he.RetryAfter > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(he.RetryAfter))
+	}
+	tok, terr := formToken(c)
+	if terr != nil {
+		return terr
+	}
+	emailField := ui.Field{Name: "email", Value: email}
+	if isHTMX(c) {
+		return render(c, he.Status, ui.LoginForm(emailField, he.Message, tok, next))
+	}
+	return render(c, he.Status, ui.LoginPage(s.brand(c), s.staticV, htmxConfig, emailField, he.Message, tok, next))
+}
+
+// logoutForm is POST /logout from the user menu.
+func (s *Server) logoutForm(c *fiber.Ctx) error {
+	if err := s.endSession(c); err != nil {
+		return err
+	}
+	return c.Redirect("/login", fiber.StatusSeeOther)
+}
+
+// invitePage is GET /invite/TOKEN: choose a name and password.
+func (s *Server) invitePage(c *fiber.Ctx) error {
+	st := state(c)
+	t, err := auth.PeekToken(c.UserContext(), st.db, c.Params("token"), auth.PurposeInvite, time.Now().UTC())
+	if errors.Is(err, auth.ErrTokenGone) {
+		return render(c, fiber.StatusGone, ui.TokenGonePage(s.brand(c), s.staticV, htmxConfig))
+	}
+	if err != nil {
+		return err
+	}
+	u, err := people.UserByID(c.UserContext(), st.db, t.UserID)
+	if err != nil {
+		return err
+	}
+	if u.Status == people.Deactivated {
+		return render(c, fiber.StatusGone, ui.TokenGonePage(s.brand(c), s.staticV, htmxConfig))
+	}
+	tok, err := formToken(c)
+	if err != nil {
+		return err
+	}
+	return render(c, 200, ui.SetPasswordPage(s.brand(c), s.staticV, htmxConfig, c.Path(), u.Email,
+		ui.Field{Name: "name", Value: u.Name}, ui.Field{Name: "password"}, "", tok))
+}
+
+// inviteForm is POST /invite/TOKEN: set the password, use the token, sign in.
+func (s *Server) inviteForm(c *fiber.Ctx) error {
+	st := state(c)
+	ctx, secret, now := c.UserContext(), c.Params("token"), time.Now().UTC()
+	gone := func() error {
+		return render(c, fiber.StatusGone, ui.TokenGonePage(s.brand(c), s.staticV, htmxConfig))
+	}
+	t, err := auth.PeekToken(ctx, st.db, secret, auth.PurposeInvite, now)
+	if errors.Is(err, auth.ErrTokenGone) {
+		return gone()
+	}
+	if err != nil {
+		return err
+	}
+	invitee, err := people.UserByID(ctx, st.db, t.UserID)
+	if err != nil {
+		return err
+	}
+	if invitee.Status == people.Deactivated {
+		return gone()
+	}
+	name, password := strings.TrimSpace(c.FormValue("name")), c.FormValue("password")
+	nameField, pwField := ui.Field{Name: "name", Value: name}, ui.Field{Name: "password"}
+	if name == "" || len(name) > 120 {
+		nameField.Error = "Enter your name (up to 120 characters)."
+	}
+	var ve valid.Errors
+	if errors.As(auth.CheckNewPassword(password), &ve) {
+		pwField.Error = ve["password"]
+	}
+	if nameField.Error != "" || pwField.Error != "" {
+		tok, err := formToken(c)
+		if err != nil {
+			return err
+		}
+		if isHTMX(c) {
+			return render(c, 400, ui.SetPasswordForm(c.Path(), invitee.Email, nameField, pwField, "", tok))
+		}
+		return render(c, 400, ui.SetPasswordPage(s.brand(c), s.staticV, htmxConfig, c.Path(), invitee.Email, nameField, pwField, "", tok))
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	err = st.db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		t, err := auth.UseToken(ctx, tx, secret, auth.PurposeInvite, now)
+		if err != nil {
+			return err
+		}
+		return people.SetPassword(ctx, tx, t.UserID, hash, name)
+	})
+	if errors.Is(err, auth.ErrTokenGone) {
+		return gone()
+	}
+	if err != nil {
+		return err
+	}
+	token, _, err := s.Auth.Sessions.Create(ctx, st.db, invitee.ID, c.IP(), c.Get(fiber.HeaderUserAgent))
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, token)
+	if isHTMX(c) {
+		c.Set("HX-Redirect", "/")
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	return c.Redirect("/", fiber.StatusSeeOther)
+}

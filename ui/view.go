@@ -1,0 +1,109 @@
+// Package ui holds Atrium's views as templ components. The generated
+// *_templ.go files are committed so `go build` needs no generator; a test
+// fails when they are stale. Components take the typed values below, never
+// loose maps.
+package ui
+
+// Brand is what the tenant's pages look like.
+type Brand struct {
+	AppName    string
+	LogoURL    string // empty: the app name's initial on the brand colour
+	FaviconURL string
+	CSSURL     string // the tenant's /brand.css with a version
+}
+
+// Initial is the first letter of the app name, for the logo placeholder.
+func (b Brand) Initial() string {
+	for _, r := range b.AppName {
+		return string(r)
+	}
+	return "A"
+}
+
+// NavLink is one entry of the sidebar.
+type NavLink struct {
+	Key     string
+	Label   string
+	Path    string
+	Current bool
+}
+
+// NavGroup is a titled section of the sidebar; empty groups are not drawn.
+type NavGroup struct {
+	Title string
+	Links []NavLink
+}
+
+// Crumb is one step of the breadcrumbs.
+type Crumb struct {
+	Label string
+	Path  string
+}
+
+// Person is a user as avatars and menus show them.
+type Person struct {
+	Name        string
+	Email       string
+	KindLabel   string
+	Client      bool // client users' avatars carry a yellow ring everywhere
+	Deactivated bool
+}
+
+// Initials are up to two letters for the avatar.
+func (p Person) Initials() string {
+	var out []rune
+	prevSpace := true
+	for _, r := range p.Name {
+		if r == ' ' {
+			prevSpace = true
+			continue
+		}
+		if prevSpace && len(out) < 2 {
+			out = append(out, r)
+		}
+		prevSpace = false
+	}
+	if len(out) == 0 {
+		for _, r := range p.Email {
+			return string(r)
+		}
+		return "?"
+	}
+	return string(out)
+}
+
+// AvatarClass picks one of eight colours from the name, the same every time.
+func (p Person) AvatarClass() string {
+	h := 0
+	for _, r := range p.Name + p.Email {
+		h = (h*31 + int(r)) % 8
+	}
+	c := "avatar avatar-c" + string(rune('0'+h))
+	if p.Client {
+		c += " avatar-client"
+	}
+	if p.Deactivated {
+		c += " avatar-deactivated"
+	}
+	return c
+}
+
+// Frame is everything the app layout needs around a page.
+type Frame struct {
+	Title       string
+	Brand       Brand
+	Nav         []NavGroup
+	Crumbs      []Crumb
+	User        Person
+	CSRF        string
+	StaticV     string // cache-busting version of the static files
+	HTMXConfig  string
+	NoHistory   bool // pages with sensitive data stay out of htmx's history cache
+}
+
+// Field is one form field's value and error.
+type Field struct {
+	Name  string
+	Value string
+	Error string
+}
