@@ -217,9 +217,9 @@ func BenchmarkLoginFail(b *testing.B) {
 	})
 }
 
-// BenchmarkMixedParallel is concurrent traffic: 16 goroutines on this 2-CPU
-// machine (8 per GOMAXPROCS), 90% session lookups through the reader pool and
-// 10% session creates queued on the single writer.
+// BenchmarkMixedParallel is concurrent traffic: 8×GOMAXPROCS goroutines (16
+// on a 2-CPU machine), 90% session lookups through the reader pool and 10%
+// session creates queued on the single writer. ns/op is wall time per operation.
 func BenchmarkMixedParallel(b *testing.B) {
 	eachDriver(b, func(b *testing.B, f *benchFixture) {
 		ctx := context.Background()

@@ -153,7 +153,7 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
-		return c.Next()
+		return nil
 	}
 	if origin := c.Get(fiber.HeaderOrigin); origin != "" {
 		u, err := url.Parse(origin)
@@ -169,20 +169,20 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	if st.session != nil {
 		// Signing in again replaces the session; it needs no token of the old one.
 		if c.Path() == "/api/v1/session" && c.Method() == fiber.MethodPost {
-			return c.Next()
+			return nil
 		}
 		if !sameToken(given, st.session.CSRFToken) {
 			return errCSRF
 		}
-		return c.Next()
+		return nil
 	}
 	if isJSON(c) {
-		return c.Next()
+		return nil
 	}
 	if !sameToken(given, c.Cookies(formCookie)) {
 		return errCSRF
 	}
-	return c.Next()
+	return nil
 }
 
 func sameToken(given, want string) bool {
@@ -194,17 +194,20 @@ func isJSON(c *fiber.Ctx) bool {
 	return strings.HasPrefix(ct, fiber.MIMEApplicationJSON)
 }
 
-// authorize enforces a route's rule. Someone not signed in is sent to the
-// sign-in page (401 for the API and htmx); a signed-in user outside the rule
-// gets the branded 403.
+// authorize enforces a route's rule and, for state changes, CSRF. Someone
+// not signed in is sent to the sign-in page (401 for the API and htmx)
+// before anything else is checked; a signed-in user outside the rule gets
+// the branded 403.
 func (s *Server) authorize(rule policy.Rule) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if rule == policy.Public {
-			return c.Next()
-		}
 		st := state(c)
-		if st.user == nil {
+		if rule != policy.Public && st.user == nil {
 			return errUnauthenticated
+		}
+		if st.tenant != nil {
+			if err := s.checkCSRF(c); err != nil {
+				return err
+			}
 		}
 		if !policy.Allows(st.actor, settingsOf(st.tenant), rule) {
 			return errForbidden

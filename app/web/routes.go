@@ -14,7 +14,7 @@ func (s *Server) routes() {
 	s.route("GET", "/readyz", policy.Public, s.readyz)
 	s.route("GET", "/static/*", policy.Public, s.serveStatic)
 
-	s.app.Use(s.resolveTenant, s.loadSession, s.checkCSRF)
+	s.app.Use(s.resolveTenant, s.loadSession)
 
 	// Branding assets: the sign-in page needs them before anyone signs in.
 	s.route("GET", "/brand.css", policy.Public, s.brandCSS)

@@ -219,11 +219,17 @@
         note.classList.remove("warn");
         continue;
       }
-      var r = ratio(luminance(rgb), 1);
+      var l = luminance(rgb);
+      // The primary colour is also text and buttons on white, so it is measured
+      // against white. Other colours (the accent) always get black or white
+      // text, whichever reads better: say which, and how well.
+      var onWhite = name === "--brand";
+      var black = !onWhite && contrastText(rgb) === "#000";
+      var r = ratio(l, black ? 0 : 1);
       var shown = (Math.floor(r * 10) / 10).toFixed(1); // never round up past 4.5
       var low = r < 4.5;
-      note.textContent = "Contrast with white text: " + shown + ":1" +
-        (low ? " — below 4.5:1, hard to read" : "");
+      note.textContent = (onWhite ? "Contrast with white text: " : "Contrast with " + (black ? "black" : "white") + " text: ") +
+        shown + ":1" + (low ? " — below 4.5:1, hard to read" : "");
       note.classList.toggle("warn", low);
     }
   }

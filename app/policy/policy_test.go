@@ -1,0 +1,177 @@
+package policy_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/atrium-portal/atrium/app/policy"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/table.golden")
+
+// profile is one row of the table: a kind with some capabilities.
+type profile struct {
+	name  string
+	actor policy.Actor
+}
+
+func allModules() map[policy.Page]policy.Module {
+	m := map[policy.Page]policy.Module{}
+	for _, info := range policy.Pages {
+		if info.Module {
+			m[info.Key] = policy.Module{Show: true}
+		}
+	}
+	return m
+}
+
+func profiles() []profile {
+	var out []profile
+	base := func(k policy.Kind, caps ...policy.Capability) policy.Actor {
+		return policy.Actor{UserID: 1, TenantID: 1, Kind: k, Capabilities: caps}
+	}
+	out = append(out, profile{"anonymous", policy.Actor{}})
+	out = append(out, profile{"member", base(policy.Member)})
+	for _, c := range policy.Capabilities {
+		out = append(out, profile{"member+" + string(c), base(policy.Member, c)})
+	}
+	for _, k := range policy.Kinds[1:] {
+		a := base(k)
+		if k.External() {
+			a.Modules = allModules()
+		}
+		out = append(out, profile{string(k), a})
+		// A capability stored for a non-member must grant nothing.
+		a.Capabilities = []policy.Capability{policy.SuperAdmin}
+		out = append(out, profile{string(k) + "+super_admin(stored)", a})
+	}
+	return out
+}
+
+func rules() []policy.Rule {
+	var out []policy.Rule
+	for _, info := range policy.Pages {
+		out = append(out, policy.ViewPage(info.Key))
+	}
+	return append(out, policy.Public, policy.SignedIn, policy.EditBranding, policy.EditStrategyToggles)
+}
+
+// TestTable renders every profile × rule decision and compares it with
+// testdata/table.golden, which is reviewed by hand against SPEC §4–5.
+// Regenerate with: go test ./app/policy -run TestTable -update
+func TestTable(t *testing.T) {
+	settings := policy.Settings{WhyEnabled: true, DirectionEnabled: true}
+	var b strings.Builder
+	b.WriteString("# profile × rule → allowed (why and direction enabled; external users with every module shown)\n")
+	for _, p := range profiles() {
+		for _, r := range rules() {
+			fmt.Fprintf(&b, "%-34s %-28s %v\n", p.name, r, policy.Allows(p.actor, settings, r))
+		}
+	}
+	got := b.String()
+	const path = "testdata/table.golden"
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("policy table changed; review the diff and run with -update:\n%s", diff(string(want), got))
+	}
+}
+
+func diff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	var out []string
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			out = append(out, "- "+x, "+ "+y)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestSpecRows spells out SPEC §5's ceiling for a few pages, independent of the golden file.
+func TestSpecRows(t *testing.T) {
+	on := policy.Settings{WhyEnabled: true, DirectionEnabled: true}
+	member := policy.Actor{UserID: 1, TenantID: 1, Kind: policy.Member}
+	admin := member
+	admin.Capabilities = []policy.Capability{policy.Admin}
+	billing := member
+	billing.Capabilities = []policy.Capability{policy.BillingAdmin}
+	guest := policy.Actor{UserID: 2, TenantID: 1, Kind: policy.Guest}
+	client := policy.Actor{UserID: 3, TenantID: 1, Kind: policy.Client}
+	editor := policy.Actor{UserID: 4, TenantID: 1, Kind: policy.ExternalEditor,
+		Modules: map[policy.Page]policy.Module{policy.PageTickets: {Show: true, Label: "Support"}, policy.PageCompanies: {Show: false}}}
+
+	tests := []struct {
+		name  string
+		actor policy.Actor
+		set   policy.Settings
+		page  policy.Page
+		want  bool
+	}{
+		{"member sees heatmap", member, on, policy.PageHeatmap, true},
+		{"member without capability has no settings", member, on, policy.PageSettings, false},
+		{"admin has settings", admin, on, policy.PageSettings, true},
+		{"admin has audit", admin, on, policy.PageAudit, true},
+		{"admin has no billing", admin, on, policy.PageBilling, false},
+		{"billing admin has billing", billing, on, policy.PageBilling, true},
+		{"billing admin has no audit", billing, on, policy.PageAudit, false},
+		{"why off hides why", member, policy.Settings{DirectionEnabled: true}, policy.PageWhy, false},
+		{"direction off hides direction", member, policy.Settings{WhyEnabled: true}, policy.PageDirection, false},
+		{"guest has workboards", guest, on, policy.PageWorkboards, true},
+		{"guest has no headlines", guest, on, policy.PageHeadlines, false},
+		{"guest has no teams", guest, on, policy.PageTeams, false},
+		{"client has teams", client, on, policy.PageTeams, true},
+		{"client has no vision", client, on, policy.PageVision, false},
+		{"client has no tickets", client, on, policy.PageTickets, false},
+		{"editor has shown module", editor, on, policy.PageTickets, true},
+		{"editor lacks hidden module", editor, on, policy.PageCompanies, false},
+		{"editor lacks unset module", editor, on, policy.PageReports, false},
+		{"editor has home", editor, on, policy.PageHome, true},
+		{"editor has no upcoming", editor, on, policy.PageUpcoming, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := policy.CanSeePage(tt.actor, tt.set, tt.page); got != tt.want {
+				t.Errorf("CanSeePage = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if got := policy.Label(editor, policy.PageTickets); got != "Support" {
+		t.Errorf("module label = %q, want Support", got)
+	}
+	hidden := member
+	hidden.HiddenPages = []policy.Page{policy.PageHeatmap, policy.PageHome}
+	if policy.CanSeePage(hidden, on, policy.PageHeatmap) {
+		t.Error("a hidden page stays visible")
+	}
+	if !policy.CanSeePage(hidden, on, policy.PageHome) {
+		t.Error("home must stay visible even when hidden")
+	}
+}
+
+func TestUnknownRuleRefused(t *testing.T) {
+	a := policy.Actor{UserID: 1, TenantID: 1, Kind: policy.Member, Capabilities: []policy.Capability{policy.SuperAdmin}}
+	if policy.Allows(a, policy.Settings{}, policy.Rule("made.up")) {
+		t.Error("an unknown rule was allowed")
+	}
+	if policy.Rule("page:nope").Known() {
+		t.Error("an unknown page rule is known")
+	}
+}
