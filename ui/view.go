@@ -90,15 +90,15 @@ func (p Person) AvatarClass() string {
 
 // Frame is everything the app layout needs around a page.
 type Frame struct {
-	Title       string
-	Brand       Brand
-	Nav         []NavGroup
-	Crumbs      []Crumb
-	User        Person
-	CSRF        string
-	StaticV     string // cache-busting version of the static files
-	HTMXConfig  string
-	NoHistory   bool // pages with sensitive data stay out of htmx's history cache
+	Title      string
+	Brand      Brand
+	Nav        []NavGroup
+	Crumbs     []Crumb
+	User       Person
+	CSRF       string
+	StaticV    string // cache-busting version of the static files
+	HTMXConfig string
+	NoHistory  bool // pages with sensitive data stay out of htmx's history cache
 }
 
 // Field is one form field's value and error.

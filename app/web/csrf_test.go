@@ -1,0 +1,84 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestCSRF: every cookie-authenticated state change needs the session's
+// token; anonymous forms need their double-submit cookie; other origins are refused.
+func TestCSRF(t *testing.T) {
+	e := newEnv(t, nil)
+	signedIn := func() *client { return e.client("acme.localhost").mustLogin("alan@acme.test", "demo-pass-1") }
+
+	t.Run("API write without token", func(t *testing.T) {
+		c := signedIn()
+		tok := c.csrf
+		c.csrf = ""
+		r := c.api("DELETE", "/api/v1/session", nil)
+		if r.status != 403 || r.errorCode() != "csrf" {
+			t.Errorf("%d %s", r.status, r.body)
+		}
+		c.csrf = "wrong-" + tok
+		if r := c.api("DELETE", "/api/v1/session", nil); r.status != 403 {
+			t.Errorf("wrong token: %d", r.status)
+		}
+		c.csrf = tok
+		if r := c.api("DELETE", "/api/v1/session", nil); r.status != 204 {
+			t.Errorf("right token: %d", r.status)
+		}
+	})
+	t.Run("API PATCH without token", func(t *testing.T) {
+		c := signedIn()
+		c.csrf = ""
+		r := c.api("PATCH", "/api/v1/settings", map[string]any{"branding": map[string]string{"app_name": "Hacked"}})
+		if r.status != 403 || r.errorCode() != "csrf" {
+			t.Errorf("%d %s", r.status, r.body)
+		}
+		if strings.Contains(e.client("acme.localhost").get("/login").body, "Hacked") {
+			t.Error("the write happened")
+		}
+	})
+	t.Run("form without token", func(t *testing.T) {
+		c := signedIn()
+		if r := c.form("/logout", url.Values{}); r.status != 403 {
+			t.Errorf("logout form without token: %d", r.status)
+		}
+		if r := c.api("GET", "/api/v1/me", nil); r.status != 200 {
+			t.Errorf("session ended by a forged form: %d", r.status)
+		}
+	})
+	t.Run("htmx header token", func(t *testing.T) {
+		c := signedIn()
+		r := c.htmx("POST", "/logout", url.Values{})
+		if r.status != 303 {
+			t.Errorf("htmx logout with header token: %d", r.status)
+		}
+	})
+	t.Run("anonymous form without double-submit cookie", func(t *testing.T) {
+		c := e.client("acme.localhost")
+		r := c.form("/login", url.Values{"email": {"ada@acme.test"}, "password": {"demo-pass-1"}, "_csrf": {"made-up"}})
+		if r.status != 403 {
+			t.Errorf("login form without its cookie: %d", r.status)
+		}
+	})
+	t.Run("cross-origin request", func(t *testing.T) {
+		c := signedIn()
+		r := c.do("DELETE", "/api/v1/session", nil, "", map[string]string{"X-CSRF-Token": c.csrf, "Origin": "https://evil.example"})
+		if r.status != 403 {
+			t.Errorf("other origin: %d", r.status)
+		}
+		r = c.do("DELETE", "/api/v1/session", nil, "", map[string]string{"X-CSRF-Token": c.csrf, "Origin": "http://acme.localhost:8080"})
+		if r.status != 204 {
+			t.Errorf("same origin: %d %s", r.status, r.body)
+		}
+	})
+	t.Run("anonymous JSON must be JSON", func(t *testing.T) {
+		c := e.client("acme.localhost")
+		r := c.do("POST", "/api/v1/session", strings.NewReader(`{"email":"ada@acme.test","password":"demo-pass-1"}`), "text/plain", nil)
+		if r.status == 200 {
+			t.Errorf("a text/plain cross-site-able login was accepted")
+		}
+	})
+}

@@ -1,0 +1,65 @@
+package web_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/atrium-portal/atrium/app/policy"
+)
+
+// TestEveryRouteDeclaresARule walks Fiber's route table: a route added
+// without the route helper has no rule and fails here.
+func TestEveryRouteDeclaresARule(t *testing.T) {
+	e := newEnv(t, nil)
+	rules := e.srv.Rules()
+	n := 0
+	for _, r := range e.srv.App().GetRoutes(true) {
+		if r.Method == "USE" {
+			continue // middleware, not a route
+		}
+		method := r.Method
+		if method == "HEAD" {
+			method = "GET" // Fiber adds HEAD beside every GET
+		}
+		rule, ok := rules[method+" "+r.Path]
+		if !ok {
+			t.Errorf("route %s %s declares no rule", r.Method, r.Path)
+			continue
+		}
+		if !rule.Known() {
+			t.Errorf("route %s %s declares unknown rule %q", r.Method, r.Path, rule)
+		}
+		n++
+	}
+	if n < len(rules) {
+		t.Errorf("walked %d routes, %d declared", n, len(rules))
+	}
+}
+
+// TestPublicRoutes fails when the list of routes open to anyone changes:
+// adding one must be a decision, made here.
+func TestPublicRoutes(t *testing.T) {
+	e := newEnv(t, nil)
+	var got []string
+	for route, rule := range e.srv.Rules() {
+		if rule == policy.Public {
+			got = append(got, route)
+		}
+	}
+	slices.Sort(got)
+	want := []string{
+		"GET /brand.css",
+		"GET /brand/:kind",
+		"GET /healthz",
+		"GET /invite/:token",
+		"GET /login",
+		"GET /readyz",
+		"GET /static/*",
+		"POST /api/v1/session",
+		"POST /invite/:token",
+		"POST /login",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("public routes changed:\n got %q\nwant %q", got, want)
+	}
+}
