@@ -185,3 +185,37 @@ func Label(a Actor, p Page) string {
 	}
 	return info.Label
 }
+
+// Descriptions say in one line what each page holds; page headers and
+// empty states use them.
+var Descriptions = map[Page]string{
+	PageHome:              "Your work across everything you can see.",
+	PageUpcoming:          "Your tasks and to-dos by due date.",
+	PageHeadlines:         "Company headlines and announcements.",
+	PageHeatmap:           "Risks by likelihood and impact; cards by status per team.",
+	PageVision:            "Core values, core focus, the 10-year target and the plans that lead there.",
+	PageWhy:               "Why the company exists.",
+	PageDirection:         "Where the company is heading.",
+	PageStrategyDashboard: "Progress of rocks and cards.",
+	PageTrending:          "The most active items of the last 7 and 30 days.",
+	PageIdeas:             "Ideas, with votes.",
+	PageIdeasTrending:     "The ideas gathering the most votes.",
+	PageRisks:             "The risk register: likelihood, impact, owner and mitigation.",
+	PagePeopleInsights:    "Influencers, innovators and team players, computed from activity.",
+	PageSocial:            "Activity by team and #tag.",
+	PageCompanyRocks:      "This quarter's company rocks.",
+	PageRolesChart:        "The accountability chart.",
+	PageOneOnOnes:         "1:1s with your manager or your reports.",
+	PageTeams:             "Teams with their meetings, rocks, scorecard, issues, to-dos and messages.",
+	PageWorkboards:        "Workboards, their cards and tasks.",
+	PagePlan:              "Strategy and plan, per company.",
+	PageTickets:           "Tickets.",
+	PageReports:           "Reports.",
+	PageOffice365:         "Microsoft 365 licences and users, per company.",
+	PageContacts:          "Company contacts.",
+	PageCompanies:         "Companies.",
+	PageExternalContent:   "Knowledge base articles shared with companies.",
+	PageSettings:          "Administration.",
+	PageAudit:             "Who did what, when.",
+	PageBilling:           "Plan, seats and billing contact.",
+}

@@ -38,3 +38,14 @@ func (s *Server) settingsPage(c *fiber.Ctx) error {
 	}
 	return render(c, 200, ui.SettingsPage(s.frame(c, "Settings", policy.PageSettings), sections))
 }
+
+// sectionPage serves a page of SPEC §5 whose items arrive with later
+// features: the page exists at its contract path, behind its rule, and says
+// plainly that nothing is there yet.
+func (s *Server) sectionPage(p policy.Page) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		label := policy.Label(state(c).actor, p)
+		return render(c, 200, ui.SectionPage(s.frame(c, label, p), policy.Descriptions[p],
+			"Nothing here yet", "When there is something to show, it appears on this page."))
+	}
+}

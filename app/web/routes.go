@@ -32,6 +32,11 @@ func (s *Server) routes() {
 	s.route("GET", "/settings", policy.ViewPage(policy.PageSettings), s.settingsPage)
 	s.route("GET", "/settings/branding", policy.EditBranding, s.brandingPage)
 	s.route("POST", "/settings/branding", policy.EditBranding, s.brandingForm)
+	for _, info := range policy.Pages {
+		if _, done := s.rules["GET "+info.Path]; !done {
+			s.route("GET", info.Path, policy.ViewPage(info.Key), s.sectionPage(info.Key))
+		}
+	}
 
 	// JSON API.
 	s.route("POST", "/api/v1/session", policy.Public, s.apiLogin)
