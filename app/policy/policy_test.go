@@ -56,7 +56,9 @@ func rules() []policy.Rule {
 	for _, info := range policy.Pages {
 		out = append(out, policy.ViewPage(info.Key))
 	}
-	return append(out, policy.Public, policy.SignedIn, policy.EditBranding, policy.EditStrategyToggles)
+	return append(out, policy.Public, policy.SignedIn, policy.EditBranding, policy.EditStrategyToggles,
+		policy.InviteUsers, policy.ManageUsers, policy.ManagePageAccess, policy.ManageModules,
+		policy.ManageTeams, policy.ManageCompanies, policy.ViewAudit, policy.ManageEmail)
 }
 
 // TestTable renders every profile × rule decision and compares it with
@@ -69,6 +71,27 @@ func TestTable(t *testing.T) {
 	for _, p := range profiles() {
 		for _, r := range rules() {
 			fmt.Fprintf(&b, "%-34s %-28s %v\n", p.name, r, policy.Allows(p.actor, settings, r))
+		}
+	}
+	b.WriteString("\n# profile × target → may manage the user; then grant/remove each capability to/from a member\n")
+	targets := []struct {
+		name string
+		t    policy.Target
+	}{
+		{"member", policy.Target{UserID: 99, Kind: policy.Member}},
+		{"member+admin", policy.Target{UserID: 99, Kind: policy.Member, Capabilities: []policy.Capability{policy.Admin}}},
+		{"member+super_admin", policy.Target{UserID: 99, Kind: policy.Member, Capabilities: []policy.Capability{policy.SuperAdmin}}},
+		{"guest", policy.Target{UserID: 99, Kind: policy.Guest}},
+		{"external_editor", policy.Target{UserID: 99, Kind: policy.ExternalEditor}},
+	}
+	for _, p := range profiles() {
+		for _, tg := range targets {
+			fmt.Fprintf(&b, "%-34s manage %-20s %v\n", p.name, tg.name, policy.CanManageUser(p.actor, settings, tg.t))
+		}
+		for _, c := range policy.Capabilities {
+			grant := policy.CheckCapabilities(p.actor, policy.Member, nil, []policy.Capability{c}) == nil
+			remove := policy.CheckCapabilities(p.actor, policy.Member, []policy.Capability{c}, nil) == nil
+			fmt.Fprintf(&b, "%-34s grant %-16s %-5v remove %v\n", p.name, c, grant, remove)
 		}
 	}
 	got := b.String()
@@ -163,6 +186,22 @@ func TestSpecRows(t *testing.T) {
 	}
 	if !policy.CanSeePage(hidden, on, policy.PageHome) {
 		t.Error("home must stay visible even when hidden")
+	}
+}
+
+func TestCapabilitiesOnlyForMembers(t *testing.T) {
+	super := policy.Actor{UserID: 1, TenantID: 1, Kind: policy.Member, Capabilities: []policy.Capability{policy.SuperAdmin}}
+	for _, k := range policy.Kinds[1:] {
+		if err := policy.CheckCapabilities(super, k, nil, []policy.Capability{policy.HeadlinesAdmin}); err != policy.ErrCapabilityNonMember {
+			t.Errorf("%s given a capability: %v", k, err)
+		}
+	}
+	if err := policy.CheckCapabilities(super, policy.Member, nil, []policy.Capability{"root"}); err != policy.ErrCapabilityUnknown {
+		t.Errorf("unknown capability: %v", err)
+	}
+	self := policy.Target{UserID: 1, Kind: policy.Member, Capabilities: []policy.Capability{policy.SuperAdmin}}
+	if policy.CanManageUser(super, policy.Settings{}, self) {
+		t.Error("a super admin may manage themselves through user administration")
 	}
 }
 
