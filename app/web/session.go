@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/auth"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
@@ -63,6 +64,10 @@ func (s *Server) login(c *fiber.Ctx, email, password string) (*people.User, *aut
 		s.logWith(c).Warn("sign-in rate-limited", "address", c.IP())
 		return nil, nil, errRateLimited(int(math.Ceil(rl.RetryAfter.Seconds())))
 	case errors.Is(err, auth.ErrInvalidCredentials):
+		if err := audit.Record(c.UserContext(), st.db, audit.Who{Address: c.IP()}, audit.LoginFailed, "user", 0,
+			"failed sign-in for "+people.NormalizeEmail(email)); err != nil {
+			return nil, nil, err
+		}
 		return nil, nil, errBadCredentials
 	case err != nil:
 		return nil, nil, err
@@ -75,6 +80,9 @@ func (s *Server) login(c *fiber.Ctx, email, password string) (*people.User, *aut
 	}
 	s.setSessionCookie(c, token)
 	st.session, st.user, st.actor = sess, u, u.Actor()
+	if err := audit.Record(c.UserContext(), st.db, s.who(c), audit.Login, "user", u.ID, "signed in"); err != nil {
+		return nil, nil, err
+	}
 	return u, sess, nil
 }
 
@@ -112,6 +120,9 @@ func (s *Server) apiLogout(c *fiber.Ctx) error {
 
 func (s *Server) endSession(c *fiber.Ctx) error {
 	st := state(c)
+	if err := audit.Record(c.UserContext(), st.db, s.who(c), audit.Logout, "user", st.user.ID, "signed out"); err != nil {
+		return err
+	}
 	if err := auth.Revoke(c.UserContext(), st.db, st.session.ID); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/auth"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
@@ -40,4 +41,13 @@ func randomString() (string, error) {
 		return "", errors.New("web: no randomness")
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// who is the acting user and address of a request, for the audit log.
+func (s *Server) who(c *fiber.Ctx) audit.Who {
+	w := audit.Who{Address: c.IP()}
+	if u := state(c).user; u != nil {
+		w.ActorID = u.ID
+	}
+	return w
 }

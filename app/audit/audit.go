@@ -1,0 +1,153 @@
+// Package audit keeps the tenant's append-only record of who did what:
+// sign-ins, invitations, capability, page-access and module changes,
+// deactivations, previews and tokens (SPEC §10). Records are only ever
+// inserted; nothing in Atrium updates or deletes them.
+package audit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/atrium-portal/atrium/app/store"
+)
+
+// Action names what happened.
+type Action string
+
+// The recorded actions.
+const (
+	Login            Action = "login"
+	LoginFailed      Action = "login.failed"
+	Logout           Action = "logout"
+	Invite           Action = "user.invite"
+	InviteResend     Action = "user.invite_resend"
+	InviteRevoke     Action = "user.invite_revoke"
+	InviteAccept     Action = "user.invite_accept"
+	PasswordReset    Action = "user.password_reset"
+	UserChange       Action = "user.change"
+	KindChange       Action = "user.kind"
+	CapabilityChange Action = "user.capabilities"
+	PageAccessChange Action = "user.page_access"
+	ModuleChange     Action = "user.modules"
+	Deactivate       Action = "user.deactivate"
+	Reactivate       Action = "user.reactivate"
+	SettingsChange   Action = "settings.change"
+	TeamChange       Action = "team.change"
+	CompanyChange    Action = "company.change"
+	EmailTest        Action = "email.test"
+)
+
+// Entry is one record.
+type Entry struct {
+	bun.BaseModel `bun:"table:audit_log,alias:al"`
+	store.TenantOwned
+
+	ID             int64     `bun:"id,pk,autoincrement" json:"id"`
+	At             time.Time `bun:"at,notnull" json:"at"`
+	ActorID        *int64    `bun:"actor_id" json:"actor_id"`
+	ImpersonatorID *int64    `bun:"impersonator_id" json:"impersonator_id"`
+	Action         Action    `bun:"action,notnull" json:"action"`
+	ObjectType     string    `bun:"object_type,notnull" json:"object_type"`
+	ObjectID       *int64    `bun:"object_id" json:"object_id"`
+	Address        string    `bun:"address,notnull" json:"address"`
+	Summary        string    `bun:"summary,notnull" json:"summary"`
+}
+
+// Who is the actor of an entry: the user, who (if anyone) previews as them,
+// and the client address.
+type Who struct {
+	ActorID        int64
+	ImpersonatorID int64
+	Address        string
+}
+
+func ptr(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// Record appends one entry. Call it with the transaction of the action, so
+// the record exists exactly when the action happened.
+func Record(ctx context.Context, db *store.Scoped, who Who, action Action, objectType string, objectID int64, summary string) error {
+	e := &Entry{
+		At: time.Now().UTC(), ActorID: ptr(who.ActorID), ImpersonatorID: ptr(who.ImpersonatorID),
+		Action: action, ObjectType: objectType, ObjectID: ptr(objectID), Address: who.Address, Summary: summary,
+	}
+	if _, err := db.Insert(e).Exec(ctx); err != nil {
+		return fmt.Errorf("audit: record %s: %w", action, err)
+	}
+	return nil
+}
+
+// Filter narrows a listing.
+type Filter struct {
+	Action  string // exact action, or a prefix ending in "." (e.g. "user.")
+	ActorID int64
+	Since   time.Time
+	Until   time.Time
+	Query   string // in the summary
+	Before  int64  // cursor: entries with a smaller ID
+	Limit   int
+}
+
+// MaxLimit caps one page of entries.
+const MaxLimit = 500
+
+// List returns entries newest first, and the cursor of the next page (0 when none).
+func List(ctx context.Context, db *store.Scoped, f Filter) ([]Entry, int64, error) {
+	if f.Limit <= 0 || f.Limit > MaxLimit {
+		f.Limit = 100
+	}
+	var out []Entry
+	q := db.Select(&out).OrderExpr("al.id DESC").Limit(int64(f.Limit + 1))
+	if f.Action != "" {
+		if f.Action[len(f.Action)-1] == '.' {
+			q = q.Where("al.action LIKE ?", f.Action+"%")
+		} else {
+			q = q.Where("al.action = ?", f.Action)
+		}
+	}
+	if f.ActorID != 0 {
+		q = q.Where("al.actor_id = ?", f.ActorID)
+	}
+	if !f.Since.IsZero() {
+		q = q.Where("al.at >= ?", f.Since.UTC())
+	}
+	if !f.Until.IsZero() {
+		q = q.Where("al.at < ?", f.Until.UTC())
+	}
+	if f.Query != "" {
+		q = q.Where("LOWER(al.summary) LIKE ?", "%"+escapeLike(f.Query)+"%")
+	}
+	if f.Before > 0 {
+		q = q.Where("al.id < ?", f.Before)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, 0, fmt.Errorf("audit: list: %w", err)
+	}
+	var next int64
+	if len(out) > f.Limit {
+		out = out[:f.Limit]
+		next = out[len(out)-1].ID
+	}
+	return out, next, nil
+}
+
+func escapeLike(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		if r == '%' || r == '_' {
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
