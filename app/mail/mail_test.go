@@ -1,0 +1,285 @@
+package mail_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	gosmtp "github.com/emersion/go-smtp"
+
+	"github.com/atrium-portal/atrium/app/config"
+	"github.com/atrium-portal/atrium/app/mail"
+	"github.com/atrium-portal/atrium/app/secret"
+	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/tenant"
+)
+
+// inbox is an in-process SMTP server that keeps what it accepts.
+type inbox struct {
+	mu       sync.Mutex
+	messages []received
+	refuse   bool
+	addr     string
+}
+
+type received struct {
+	from, to string
+	data     string
+}
+
+type session struct {
+	in       *inbox
+	from, to string
+}
+
+func (in *inbox) NewSession(*gosmtp.Conn) (gosmtp.Session, error) { return &session{in: in}, nil }
+func (s *session) Mail(from string, _ *gosmtp.MailOptions) error  { s.from = from; return nil }
+func (s *session) Rcpt(to string, _ *gosmtp.RcptOptions) error    { s.to = to; return nil }
+func (s *session) Reset()                                         {}
+func (s *session) Logout() error                                  { return nil }
+func (s *session) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.in.mu.Lock()
+	defer s.in.mu.Unlock()
+	if s.in.refuse {
+		return &gosmtp.SMTPError{Code: 451, Message: "try again later"}
+	}
+	s.in.messages = append(s.in.messages, received{s.from, s.to, string(b)})
+	return nil
+}
+
+func (in *inbox) all() []received {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return append([]received(nil), in.messages...)
+}
+
+func startInbox(t *testing.T) *inbox {
+	t.Helper()
+	in := &inbox{}
+	srv := gosmtp.NewServer(in)
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.addr = ln.Addr().String()
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return in
+}
+
+type fixture struct {
+	path    string
+	db      *store.DB
+	tenants *tenant.Store
+	t       *tenant.Tenant
+	box     *secret.Box
+}
+
+func setup(t *testing.T, in *inbox) fixture {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := store.Open(ctx, dir+"/atrium.db", store.Modernc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	box, err := secret.Load("", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := net.SplitHostPort(in.addr)
+	p, _ := strconv.Atoi(port)
+	slug, name, app, from := "acme", "Acme IT", "Acme Portal", "portal@acme.example"
+	hosts := []string{"portal.acme.example", "acme.localhost"}
+	none, fromName := "none", "Acme Service Desk"
+	pw, _ := box.Seal("")
+	tenants := tenant.NewStore(db)
+	tn, err := tenants.Create(ctx, tenant.Patch{Slug: &slug, Name: &name, AppName: &app, Hosts: &hosts,
+		SMTPHost: &host, SMTPPort: &p, SMTPTLS: &none, SMTPPassword: &pw, MailFromAddress: &from, MailFromName: &fromName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixture{dir + "/atrium.db", db, tenants, tn, box}
+}
+
+func (f fixture) worker(now func() time.Time) *mail.Worker {
+	return &mail.Worker{DB: f.db, Tenants: f.tenants, Secrets: f.box, Log: slog.New(slog.DiscardHandler), Now: now, MaxAttempts: 3}
+}
+
+func (f fixture) enqueue(t *testing.T, to string) *mail.Message {
+	t.Helper()
+	m, err := mail.Build(f.t, "https://portal.acme.example", "", mail.KindInvite, to,
+		mail.InvitationLetter(f.t, "Ada", "https://portal.acme.example/invite/TOKEN123"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mail.Enqueue(context.Background(), f.db.Tenant(f.t.ID), m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestDeliversThroughTheTenantsSMTP(t *testing.T) {
+	in := startInbox(t)
+	f := setup(t, in)
+	m := f.enqueue(t, "erin@globex.example")
+	sent, err := f.worker(nil).RunOnce(context.Background())
+	if err != nil || !sent {
+		t.Fatalf("RunOnce: %v %v", sent, err)
+	}
+	got := in.all()
+	if len(got) != 1 {
+		t.Fatalf("%d messages received", len(got))
+	}
+	r := got[0]
+	for _, want := range []string{
+		"From: \"Acme Service Desk\" <portal@acme.example>", "To: erin@globex.example",
+		"Content-Type: multipart/alternative", "text/plain", "text/html",
+		"https://portal.acme.example/invite/TOKEN123", "#0F766E", "Acme Portal",
+		"Message-ID: <outbox-",
+	} {
+		if !strings.Contains(strings.ReplaceAll(r.data, "=\r\n", ""), want) {
+			t.Errorf("message lacks %q", want)
+		}
+	}
+	if r.from != "portal@acme.example" || r.to != "erin@globex.example" {
+		t.Errorf("envelope %s → %s", r.from, r.to)
+	}
+	after, _ := mail.ByID(context.Background(), f.db.Tenant(f.t.ID), m.ID)
+	if after.Status != mail.Sent || after.SentAt == nil {
+		t.Errorf("status %s", after.Status)
+	}
+	if sent, _ := f.worker(nil).RunOnce(context.Background()); sent {
+		t.Error("a sent message was sent again")
+	}
+}
+
+func TestRetriesWithBackoffThenFails(t *testing.T) {
+	in := startInbox(t)
+	in.refuse = true
+	f := setup(t, in)
+	m := f.enqueue(t, "a@b.example")
+	now := time.Now().UTC()
+	clock := func() time.Time { return now }
+	w := f.worker(clock)
+	if _, err := w.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := mail.ByID(context.Background(), f.db.Tenant(f.t.ID), m.ID)
+	if got.Status != mail.Queued || !strings.Contains(got.LastError, "try again later") || !got.NextAttemptAt.After(now) {
+		t.Fatalf("after a refusal: %s %q %v", got.Status, got.LastError, got.NextAttemptAt)
+	}
+	if sent, _ := w.RunOnce(context.Background()); sent {
+		t.Error("retried before the backoff")
+	}
+	for i := 0; i < 3; i++ {
+		now = now.Add(3 * time.Hour)
+		_, _ = w.RunOnce(context.Background())
+	}
+	got, _ = mail.ByID(context.Background(), f.db.Tenant(f.t.ID), m.ID)
+	if got.Status != mail.Failed || got.Attempts != 3 {
+		t.Errorf("after 3 attempts: %s %d", got.Status, got.Attempts)
+	}
+}
+
+// blockingTransport stands for a worker killed while it talks to the server:
+// it never returns until its context ends.
+type blockingTransport struct{ started chan struct{} }
+
+func (b blockingTransport) Name() string { return "blocking" }
+func (b blockingTransport) Send(ctx context.Context, _ mail.Envelope) error {
+	close(b.started)
+	<-ctx.Done()
+	return errors.New("killed")
+}
+
+// TestCrashMidSendStillDelivers: a worker that dies while sending leaves the
+// message claimed; once its lease runs out, a new worker (after a restart)
+// delivers it.
+func TestCrashMidSendStillDelivers(t *testing.T) {
+	in := startInbox(t)
+	f := setup(t, in)
+	m := f.enqueue(t, "victor@globex.example")
+
+	// The first worker claims the message and dies mid-send: its goroutine is
+	// abandoned without recording any outcome, as a killed process would be.
+	dead := f.worker(nil)
+	bt := blockingTransport{started: make(chan struct{})}
+	dead.Transport = func(*tenant.Tenant) (mail.Transport, error) { return bt, nil }
+	ctx, kill := context.WithCancel(context.Background())
+	t.Cleanup(kill)
+	go func() { _, _ = dead.RunOnce(ctx) }()
+	<-bt.started
+	claimed, _ := mail.ByID(context.Background(), f.db.Tenant(f.t.ID), m.ID)
+	if claimed.Status != mail.Sending {
+		t.Fatalf("claimed message is %s", claimed.Status)
+	}
+
+	// Restart: the database is closed and opened again by a new process.
+	if err := f.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	kill()
+	db2 := reopen(t, f.path)
+	f2 := fixture{path: f.path, db: db2, tenants: tenant.NewStore(db2), t: f.t, box: f.box}
+	fresh := f2.worker(nil)
+	if sent, _ := fresh.RunOnce(context.Background()); sent {
+		t.Fatal("a claimed message was taken before its lease ran out")
+	}
+	later := f2.worker(func() time.Time { return time.Now().Add(5 * time.Minute) })
+	if sent, err := later.RunOnce(context.Background()); err != nil || !sent {
+		t.Fatalf("after the lease: %v %v", sent, err)
+	}
+	if got := in.all(); len(got) != 1 || got[0].to != "victor@globex.example" {
+		t.Fatalf("received %d", len(got))
+	}
+	done, _ := mail.ByID(context.Background(), db2.Tenant(f.t.ID), m.ID)
+	if done.Status != mail.Sent {
+		t.Errorf("status %s", done.Status)
+	}
+}
+
+func reopen(t *testing.T, path string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), path, store.Modernc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestSenderFallbacks(t *testing.T) {
+	tn := &tenant.Tenant{AppName: "Hub", Hosts: []tenant.Host{{Hostname: "hub.example", IsPrimary: true}}}
+	if a := mail.Sender(tn, config.SMTP{}); a.String() != `"Hub" <no-reply@hub.example>` {
+		t.Errorf("no sender: %s", a.String())
+	}
+	if got := mail.Sender(tn, config.SMTP{FromAddress: "ops@msp.example"}).Address; got != "ops@msp.example" {
+		t.Errorf("global sender: %s", got)
+	}
+	tr, _ := mail.ChooseTransport(tn, config.SMTP{}, nil, slog.New(slog.DiscardHandler))
+	if tr.Name() != "log" {
+		t.Errorf("no SMTP anywhere: %s", tr.Name())
+	}
+	tr, _ = mail.ChooseTransport(tn, config.SMTP{Host: "smtp.msp.example", Port: 587, TLS: "starttls"}, nil, nil)
+	if tr.Name() != "smtp" {
+		t.Errorf("global SMTP: %s", tr.Name())
+	}
+}
