@@ -42,8 +42,9 @@ type User struct {
 	UpdatedAt      time.Time     `bun:"updated_at,notnull"`
 	DeactivatedAt  *time.Time    `bun:"deactivated_at"`
 
-	Capabilities []UserCapability `bun:"rel:has-many,join:id=user_id"`
-	Modules      []UserModule     `bun:"rel:has-many,join:id=user_id"`
+	// Relations join on the tenant as well as the user.
+	Capabilities []UserCapability `bun:"rel:has-many,join:id=user_id,join:tenant_id=tenant_id"`
+	Modules      []UserModule     `bun:"rel:has-many,join:id=user_id,join:tenant_id=tenant_id"`
 }
 
 // DisplayName is the name, or the email for someone who has not set one yet.

@@ -57,11 +57,18 @@ func (s *Scoped) Insert(model any) *bun.InsertQuery {
 	return q
 }
 
-// Update starts an update of model narrowed to the tenant.
+// Update starts an update of model narrowed to the tenant. A model value's
+// tenant_id is stamped with the handle's first, so writing the model back
+// can never move the row to another tenant.
 func (s *Scoped) Update(model any) *bun.UpdateQuery {
 	q := s.w.NewUpdate().Model(model)
 	if !ownedModel(model) {
 		return q.Err(fmt.Errorf("update %T: %w", model, ErrNotTenantOwned))
+	}
+	if v := reflect.ValueOf(model); v.Kind() == reflect.Pointer && !v.IsNil() {
+		if err := stampTenant(model, s.tenantID); err != nil {
+			return q.Err(err)
+		}
 	}
 	return q.Where("?TableAlias.tenant_id = ?", s.tenantID)
 }

@@ -599,20 +599,11 @@ func TestTenantScoping(t *testing.T) {
 
 func execErr(_ sql.Result, err error) error { return err }
 
-// The two tests below describe gaps in the store found while writing these
-// tests. They are skipped unless ATRIUM_KNOWN_GAPS=1, so the suite stays green
-// until the store is fixed; remove the skipKnownGap call with the fix.
-func skipKnownGap(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("ATRIUM_KNOWN_GAPS") != "1" {
-		t.Skip("known store gap: " + why)
-	}
-}
+// The two tests below guard gaps found while writing these tests, now closed.
 
 // Scoped.Update narrows the WHERE to the tenant but writes the model's own
 // tenant_id back: a model whose TenantID is wrong moves the row to another tenant.
 func TestScopedUpdateCannotMoveRowToAnotherTenant(t *testing.T) {
-	skipKnownGap(t, "Scoped.Update writes the model's tenant_id; it should stamp it or exclude the column")
 	ctx := context.Background()
 	db, _ := openDB(t)
 	a, b := newTenant(t, db, "alpha"), newTenant(t, db, "beta")
@@ -634,7 +625,6 @@ func TestScopedUpdateCannotMoveRowToAnotherTenant(t *testing.T) {
 // user_id only: tenant A's handle can attach a row to B's user, and B then
 // loads it as its own.
 func TestChildRowsCannotPointAcrossTenants(t *testing.T) {
-	skipKnownGap(t, "child FKs and has-many relations do not include tenant_id")
 	ctx := context.Background()
 	db, _ := openDB(t)
 	a, b := newTenant(t, db, "alpha"), newTenant(t, db, "beta")
