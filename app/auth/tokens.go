@@ -42,6 +42,10 @@ type UserToken struct {
 	CreatedAt time.Time  `bun:"created_at,notnull"`
 	ExpiresAt time.Time  `bun:"expires_at,notnull"`
 	UsedAt    *time.Time `bun:"used_at"`
+	RevokedAt *time.Time `bun:"revoked_at"`
+	// MessageID is the outbox message that carried the link.
+	MessageID *int64 `bun:"message_id"`
+	CreatedBy *int64 `bun:"created_by"`
 }
 
 // IssueToken creates a token for user and returns the secret to put in a link.
@@ -79,7 +83,7 @@ func PeekToken(ctx context.Context, db *store.Scoped, secret string, purpose Pur
 	if err != nil {
 		return nil, fmt.Errorf("auth: load token: %w", err)
 	}
-	if t.UsedAt != nil || !now.Before(t.ExpiresAt) {
+	if t.UsedAt != nil || t.RevokedAt != nil || !now.Before(t.ExpiresAt) {
 		return nil, ErrTokenGone
 	}
 	return t, nil
@@ -92,7 +96,7 @@ func UseToken(ctx context.Context, tx *store.Scoped, secret string, purpose Purp
 	if err != nil {
 		return nil, err
 	}
-	res, err := tx.Update((*UserToken)(nil)).Set("used_at = ?", now).Where("id = ? AND used_at IS NULL", t.ID).Exec(ctx)
+	res, err := tx.Update((*UserToken)(nil)).Set("used_at = ?", now).Where("id = ? AND used_at IS NULL AND revoked_at IS NULL", t.ID).Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("auth: use token: %w", err)
 	}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/atrium-portal/atrium/app/auth"
 	"github.com/atrium-portal/atrium/app/demo"
+	"github.com/atrium-portal/atrium/app/mail"
+	"github.com/atrium-portal/atrium/app/secret"
 	"github.com/atrium-portal/atrium/app/tenant"
 	"github.com/atrium-portal/atrium/app/web"
 )
@@ -45,7 +47,12 @@ func serve(ctx context.Context, env Env, args []string) error {
 			log.Error("close database", "err", err)
 		}
 	}()
+	box, err := secret.Load(cfg.SecretKey, cfg.DataDir)
+	if err != nil {
+		return err
+	}
 	tenants := tenant.NewStore(db)
+	tenants.Secrets = box
 	if *demoMode {
 		if err := demo.Seed(ctx, db, tenants); err != nil {
 			return err
@@ -61,8 +68,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if cfg.LinkPort != 0 {
 		links.Port = fmt.Sprint(cfg.LinkPort)
 	}
+	worker := &mail.Worker{DB: db, Tenants: tenants, Global: cfg.SMTP, Secrets: box, Log: log, Wake: make(chan struct{}, 1)}
 	srv, err := web.New(web.Deps{
-		Config: cfg, DB: db, Tenants: tenants, Links: links, Static: env.Static, Log: log,
+		Config: cfg, DB: db, Tenants: tenants, Links: links, Static: env.Static, Log: log, MailWake: worker.Wake,
 		Auth: &auth.Authenticator{
 			Sessions: auth.Sessions{Idle: cfg.Session.IdleTimeout.Duration, Absolute: cfg.Session.AbsoluteTimeout.Duration},
 			Limiter: &auth.Limiter{DB: db, PerAddress: cfg.LoginRate.PerAddress, PerAccount: cfg.LoginRate.PerAccount,
@@ -76,6 +84,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Listen(ln) }()
+	workerCtx, stopWorker := context.WithCancel(context.Background())
+	workerDone := make(chan struct{})
+	go func() { worker.Run(workerCtx); close(workerDone) }()
 	log.Info("serving", "addr", ln.Addr().String(), "version", env.Build.Version, "data_dir", cfg.DataDir)
 	if *demoMode {
 		printDemo(env, links, tenants, ctx)
@@ -89,6 +100,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 	defer signal.Stop(sigs)
 	select {
 	case err := <-served:
+		stopWorker()
+		<-workerDone
 		return fmt.Errorf("serve: %w", err)
 	case sig := <-sigs:
 		log.Info("shutting down", "signal", sig.String())
@@ -104,6 +117,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 		log.Error("shutdown", "err", err)
 	}
 	<-served
+	// Then the outbox worker: it finishes the message it is sending, if any.
+	stopWorker()
+	<-workerDone
 	log.Info("stopped")
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/atrium-portal/atrium/app/secret"
 	"github.com/atrium-portal/atrium/app/tenant"
 )
 
@@ -119,6 +120,9 @@ func tenantCmd(ctx context.Context, env Env, args []string) error {
 	}
 	defer db.Close()
 	tenants := tenant.NewStore(db)
+	if tenants.Secrets, err = secret.Load(cfg.SecretKey, cfg.DataDir); err != nil {
+		return err
+	}
 	switch sub {
 	case "list":
 		ts, err := tenants.List(ctx)

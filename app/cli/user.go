@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
-	"github.com/atrium-portal/atrium/app/auth"
+	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/config"
-	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/invitations"
 	"github.com/atrium-portal/atrium/app/policy"
-	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tenant"
 )
 
@@ -29,6 +27,7 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 	email := fs.String("email", "", "the user's email address")
 	name := fs.String("name", "", "the user's name (they can set it when accepting)")
 	kind := fs.String("kind", "member", "member, guest, client, external_editor or external_viewer")
+	companies := fs.Int64Slice("company", nil, "company ID for an external user; repeat for several")
 	caps := fs.StringSlice("capability", nil, "admin capability (members only): super_admin, admin, billing_admin, headlines_admin, strategy_admin, people_admin; repeat or comma-separate")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
@@ -49,31 +48,18 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("user create: tenant %q: %w", *slug, err)
 	}
-	link, err := createUser(ctx, db.Tenant(t.ID), linksFor(cfg).Base(t), people.NewUser{
-		Email: *email, Name: *name, Kind: policy.Kind(*kind), Capabilities: toCaps(*caps), Status: people.Invited,
-	})
+	// The operator of the command line is above the tenant's capabilities:
+	// the invitation goes out like one from Settings → Users, emailed by the
+	// server's outbox worker, and its link is printed here too.
+	inv, err := invitations.Invite(ctx, invitations.Context{
+		DB: db.Tenant(t.ID), Tenant: t, Base: linksFor(cfg).Base(t),
+		Who: audit.Who{Address: "command line"},
+	}, invitations.Request{Email: *email, Name: *name, Kind: policy.Kind(*kind), Capabilities: toCaps(*caps), CompanyIDs: *companies})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "created %s in %s; they set their password at:\n%s\n", people.NormalizeEmail(*email), t.Slug, link)
+	fmt.Fprintf(env.Stdout, "invited %s to %s; the invitation email is queued. The link (valid 7 days):\n%s\n", inv.Email, t.Slug, inv.Link)
 	return nil
-}
-
-// createUser adds an invited user and their one-time link, in one transaction.
-func createUser(ctx context.Context, db *store.Scoped, base string, n people.NewUser) (string, error) {
-	var secret string
-	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		u, err := people.CreateUser(ctx, tx, n)
-		if err != nil {
-			return err
-		}
-		secret, _, err = auth.IssueToken(ctx, tx, u.ID, auth.PurposeInvite, time.Now().UTC())
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	return base + "/invite/" + secret, nil
 }
 
 func toCaps(ss []string) []policy.Capability {

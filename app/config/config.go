@@ -52,6 +52,9 @@ type Config struct {
 	LogLevel string `toml:"log_level"`
 	// LogFormat is text or json.
 	LogFormat string `toml:"log_format"`
+	// SecretKey (base64 of 32 bytes) seals secrets stored in the database,
+	// such as tenants' SMTP passwords. Empty: a key generated into the data dir.
+	SecretKey string `toml:"secret_key"`
 	// LinkPort overrides the port put into links to insecure hosts (0: the listening port).
 	LinkPort int `toml:"link_port"`
 

@@ -32,8 +32,27 @@ type Patch struct {
 	MailFromAddress  *string
 }
 
+// seal replaces a plain SMTP password in p with its sealed form.
+func (s *Store) seal(p *Patch) error {
+	if p.SMTPPassword == nil || *p.SMTPPassword == "" {
+		return nil
+	}
+	if s.Secrets == nil {
+		return valid.Errors{"smtp_password": "No secret key is configured to protect the password."}
+	}
+	sealed, err := s.Secrets.Seal(*p.SMTPPassword)
+	if err != nil {
+		return fmt.Errorf("tenant: seal SMTP password: %w", err)
+	}
+	p.SMTPPassword = &sealed
+	return nil
+}
+
 // Create makes a tenant from p. AppName defaults to Name.
 func (s *Store) Create(ctx context.Context, p Patch) (*Tenant, error) {
+	if err := s.seal(&p); err != nil {
+		return nil, err
+	}
 	now := time.Now().UTC()
 	t := &Tenant{
 		PrimaryColor: "#0F766E", AccentColor: "#F59E0B",
@@ -75,6 +94,9 @@ func (s *Store) Create(ctx context.Context, p Patch) (*Tenant, error) {
 
 // Update applies p to the tenant with id and saves it.
 func (s *Store) Update(ctx context.Context, id int64, p Patch) (*Tenant, error) {
+	if err := s.seal(&p); err != nil {
+		return nil, err
+	}
 	var out *Tenant
 	err := s.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		t := new(Tenant)

@@ -118,6 +118,9 @@ var (
 // tenant scoping, so it uses the database directly.
 type Store struct {
 	db *store.DB
+	// Secrets seals SMTP passwords before they are stored; without it a
+	// password cannot be set.
+	Secrets interface{ Seal(string) (string, error) }
 }
 
 // NewStore returns a tenant store over db.

@@ -26,6 +26,10 @@ func (s *Server) routes() {
 	s.route("POST", "/logout", policy.SignedIn, s.logoutForm)
 	s.route("GET", "/invite/:token", policy.Public, s.invitePage)
 	s.route("POST", "/invite/:token", policy.Public, s.inviteForm)
+	s.route("GET", "/forgot", policy.Public, s.forgotPage)
+	s.route("POST", "/forgot", policy.Public, s.forgotForm)
+	s.route("GET", "/reset/:token", policy.Public, s.resetPage)
+	s.route("POST", "/reset/:token", policy.Public, s.resetForm)
 
 	// Pages.
 	s.route("GET", "/", policy.ViewPage(policy.PageHome), s.homePage)
@@ -45,6 +49,13 @@ func (s *Server) routes() {
 	s.route("GET", "/api/v1/pages/:key", policy.SignedIn, s.apiPage)
 	s.route("GET", "/api/v1/settings", policy.SignedIn, s.apiSettings)
 	s.route("PATCH", "/api/v1/settings", policy.SignedIn, s.apiPatchSettings)
+	s.route("POST", "/api/v1/invitations", policy.InviteUsers, s.apiInvite)
+	s.route("GET", "/api/v1/invitations", policy.InviteUsers, s.apiInvitations)
+	s.route("POST", "/api/v1/invitations/accept", policy.Public, s.apiAcceptInvitation)
+	s.route("POST", "/api/v1/invitations/:id/resend", policy.InviteUsers, s.apiResendInvitation)
+	s.route("DELETE", "/api/v1/invitations/:id", policy.InviteUsers, s.apiRevokeInvitation)
+	s.route("POST", "/api/v1/password-resets", policy.Public, s.apiRequestReset)
+	s.route("POST", "/api/v1/password-resets/complete", policy.Public, s.apiCompleteReset)
 
 	s.app.Use(s.notFound)
 }

@@ -50,14 +50,21 @@ func TestPublicRoutes(t *testing.T) {
 	want := []string{
 		"GET /brand.css",
 		"GET /brand/:kind",
+		"GET /forgot",
 		"GET /healthz",
 		"GET /invite/:token",
 		"GET /login",
 		"GET /readyz",
+		"GET /reset/:token",
 		"GET /static/*",
+		"POST /api/v1/invitations/accept",
+		"POST /api/v1/password-resets",
+		"POST /api/v1/password-resets/complete",
 		"POST /api/v1/session",
+		"POST /forgot",
 		"POST /invite/:token",
 		"POST /login",
+		"POST /reset/:token",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("public routes changed:\n got %q\nwant %q", got, want)

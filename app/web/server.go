@@ -32,6 +32,9 @@ type Deps struct {
 	// Static holds the files under ui/static.
 	Static fs.FS
 	Log    *slog.Logger
+	// MailWake, when set, is nudged after an email is queued so the outbox
+	// worker sends it at once instead of at its next poll.
+	MailWake chan struct{}
 }
 
 // Server is the HTTP server of one Atrium process.

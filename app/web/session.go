@@ -1,21 +1,19 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/auth"
+	"github.com/atrium-portal/atrium/app/invitations"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
-	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/valid"
 	"github.com/atrium-portal/atrium/ui"
 )
@@ -181,20 +179,12 @@ func (s *Server) logoutForm(c *fiber.Ctx) error {
 
 // invitePage is GET /invite/TOKEN: choose a name and password.
 func (s *Server) invitePage(c *fiber.Ctx) error {
-	st := state(c)
-	t, err := auth.PeekToken(c.UserContext(), st.db, c.Params("token"), auth.PurposeInvite, time.Now().UTC())
-	if errors.Is(err, auth.ErrTokenGone) {
+	u, err := invitations.Peek(c.UserContext(), state(c).db, c.Params("token"))
+	if errors.Is(err, invitations.ErrGone) {
 		return render(c, fiber.StatusGone, ui.TokenGonePage(s.brand(c), s.staticV, htmxConfig))
 	}
 	if err != nil {
 		return err
-	}
-	u, err := people.UserByID(c.UserContext(), st.db, t.UserID)
-	if err != nil {
-		return err
-	}
-	if u.Status == people.Deactivated {
-		return render(c, fiber.StatusGone, ui.TokenGonePage(s.brand(c), s.staticV, htmxConfig))
 	}
 	tok, err := formToken(c)
 	if err != nil {
@@ -204,71 +194,37 @@ func (s *Server) invitePage(c *fiber.Ctx) error {
 		ui.Field{Name: "name", Value: u.Name}, ui.Field{Name: "password"}, "", tok))
 }
 
-// inviteForm is POST /invite/TOKEN: set the password, use the token, sign in.
+// inviteForm is POST /invite/TOKEN: set name and password, use the link, sign in.
 func (s *Server) inviteForm(c *fiber.Ctx) error {
 	st := state(c)
-	ctx, secret, now := c.UserContext(), c.Params("token"), time.Now().UTC()
-	gone := func() error {
+	secret := c.Params("token")
+	name := strings.TrimSpace(c.FormValue("name"))
+	u, err := invitations.Accept(c.UserContext(), st.db, secret, name, c.FormValue("password"), s.who(c))
+	if errors.Is(err, invitations.ErrGone) {
 		return render(c, fiber.StatusGone, ui.TokenGonePage(s.brand(c), s.staticV, htmxConfig))
 	}
-	t, err := auth.PeekToken(ctx, st.db, secret, auth.PurposeInvite, now)
-	if errors.Is(err, auth.ErrTokenGone) {
-		return gone()
-	}
-	if err != nil {
-		return err
-	}
-	invitee, err := people.UserByID(ctx, st.db, t.UserID)
-	if err != nil {
-		return err
-	}
-	if invitee.Status == people.Deactivated {
-		return gone()
-	}
-	name, password := strings.TrimSpace(c.FormValue("name")), c.FormValue("password")
-	nameField, pwField := ui.Field{Name: "name", Value: name}, ui.Field{Name: "password"}
-	if name == "" || len(name) > 120 {
-		nameField.Error = "Enter your name (up to 120 characters)."
-	}
 	var ve valid.Errors
-	if errors.As(auth.CheckNewPassword(password), &ve) {
-		pwField.Error = ve["password"]
-	}
-	if nameField.Error != "" || pwField.Error != "" {
-		tok, err := formToken(c)
-		if err != nil {
-			return err
+	if errors.As(err, &ve) {
+		invitee, perr := invitations.Peek(c.UserContext(), st.db, secret)
+		if perr != nil {
+			return invitationError(perr)
 		}
+		tok, terr := formToken(c)
+		if terr != nil {
+			return terr
+		}
+		nameField := ui.Field{Name: "name", Value: name, Error: ve["name"]}
+		pwField := ui.Field{Name: "password", Error: ve["password"]}
 		if isHTMX(c) {
 			return render(c, 400, ui.SetPasswordForm(c.Path(), invitee.Email, nameField, pwField, "", tok))
 		}
 		return render(c, 400, ui.SetPasswordPage(s.brand(c), s.staticV, htmxConfig, c.Path(), invitee.Email, nameField, pwField, "", tok))
 	}
-	hash, err := auth.HashPassword(password)
 	if err != nil {
 		return err
 	}
-	err = st.db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		t, err := auth.UseToken(ctx, tx, secret, auth.PurposeInvite, now)
-		if err != nil {
-			return err
-		}
-		return people.SetPassword(ctx, tx, t.UserID, hash, name)
-	})
-	if errors.Is(err, auth.ErrTokenGone) {
-		return gone()
-	}
-	if err != nil {
+	if _, err := s.startSession(c, u); err != nil {
 		return err
 	}
-	token, _, err := s.Auth.Sessions.Create(ctx, st.db, invitee.ID, c.IP(), c.Get(fiber.HeaderUserAgent))
-	if err != nil {
-		return err
-	}
-	s.setSessionCookie(c, token)
-	if isHTMX(c) {
-		c.Set("HX-Redirect", "/")
-		return c.SendStatus(fiber.StatusNoContent)
-	}
-	return c.Redirect("/", fiber.StatusSeeOther)
+	return redirect(c, "/")
 }

@@ -1,0 +1,299 @@
+package web
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/atrium-portal/atrium/app/auth"
+	"github.com/atrium-portal/atrium/app/invitations"
+	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/resets"
+	"github.com/atrium-portal/atrium/app/tenant"
+	"github.com/atrium-portal/atrium/app/valid"
+	"github.com/atrium-portal/atrium/ui"
+)
+
+var (
+	errGone     = &httpError{Status: 410, Code: "gone", Message: "This link was already used, revoked or has expired."}
+	errConflict = &httpError{Status: 409, Code: "conflict", Message: "A user with this address already exists."}
+)
+
+// inviteContext is who invites, where, and the base of the links: the
+// tenant's primary host, whatever Host the request came on.
+func (s *Server) inviteContext(c *fiber.Ctx) invitations.Context {
+	st := state(c)
+	ic := invitations.Context{DB: st.db, Tenant: st.tenant, Base: s.Links.Base(st.tenant), Who: s.who(c)}
+	if v, err := tenant.AssetVersions(c.UserContext(), st.db); err == nil {
+		ic.LogoETag = v[tenant.Logo]
+	}
+	if st.user != nil {
+		ic.Actor, ic.ActorName = st.actor, st.user.DisplayName()
+	}
+	return ic
+}
+
+// wakeMail tells the outbox worker a message is waiting.
+func (s *Server) wakeMail() {
+	select {
+	case s.MailWake <- struct{}{}:
+	default:
+	}
+}
+
+func invitationError(err error) error {
+	switch {
+	case errors.Is(err, invitations.ErrConflict):
+		return errConflict
+	case errors.Is(err, invitations.ErrNotFound):
+		return errNotFound
+	case errors.Is(err, invitations.ErrGone), errors.Is(err, resets.ErrGone):
+		return errGone
+	}
+	return err
+}
+
+// apiInvite is POST /api/v1/invitations.
+func (s *Server) apiInvite(c *fiber.Ctx) error {
+	var req invitations.Request
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	inv, err := invitations.Invite(c.UserContext(), s.inviteContext(c), req)
+	if err != nil {
+		return invitationError(err)
+	}
+	s.wakeMail()
+	return c.Status(fiber.StatusCreated).JSON(inv)
+}
+
+// apiInvitations is GET /api/v1/invitations.
+func (s *Server) apiInvitations(c *fiber.Ctx) error {
+	list, err := invitations.List(c.UserContext(), state(c).db)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": list, "next_cursor": nil})
+}
+
+func paramID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// apiResendInvitation is POST /api/v1/invitations/ID/resend.
+func (s *Server) apiResendInvitation(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	inv, err := invitations.Resend(c.UserContext(), s.inviteContext(c), id)
+	if err != nil {
+		return invitationError(err)
+	}
+	s.wakeMail()
+	return c.JSON(inv)
+}
+
+// apiRevokeInvitation is DELETE /api/v1/invitations/ID.
+func (s *Server) apiRevokeInvitation(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	if err := invitations.Revoke(c.UserContext(), s.inviteContext(c), id); err != nil {
+		return invitationError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+type acceptRequest struct {
+	Token    string `json:"token"`
+	Name     string `json:"name"`
+	Password string `json:"password"`
+}
+
+// apiAcceptInvitation is POST /api/v1/invitations/accept: the invitee sets
+// name and password and is signed in.
+func (s *Server) apiAcceptInvitation(c *fiber.Ctx) error {
+	var req acceptRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	u, err := invitations.Accept(c.UserContext(), state(c).db, req.Token, req.Name, req.Password, s.who(c))
+	if err != nil {
+		return invitationError(err)
+	}
+	sess, err := s.startSession(c, u)
+	if err != nil {
+		return err
+	}
+	return c.JSON(sessionResponse{User: toUserJSON(u), CSRFToken: sess.CSRFToken})
+}
+
+// startSession signs u in on this browser after an invitation or reset.
+func (s *Server) startSession(c *fiber.Ctx, u *people.User) (*auth.Session, error) {
+	st := state(c)
+	token, sess, err := s.Auth.Sessions.Create(c.UserContext(), st.db, u.ID, c.IP(), c.Get(fiber.HeaderUserAgent))
+	if err != nil {
+		return nil, err
+	}
+	s.setSessionCookie(c, token)
+	st.session, st.user, st.actor = sess, u, u.Actor()
+	return sess, nil
+}
+
+// resetLimited counts a reset request against the address and the account
+// and refuses once either is over the limit.
+func (s *Server) resetLimited(c *fiber.Ctx, email string) error {
+	keys := []string{"reset:" + auth.AddressKey(c.IP()), "reset:" + auth.AccountKey(state(c).tenant.ID, people.NormalizeEmail(email))}
+	wait, err := s.Auth.Limiter.Blocked(c.UserContext(), keys...)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		return errRateLimited(int(math.Ceil(wait.Seconds())))
+	}
+	return s.Auth.Limiter.Fail(c.UserContext(), keys...)
+}
+
+func (s *Server) requestReset(c *fiber.Ctx, email string) error {
+	if err := s.resetLimited(c, email); err != nil {
+		return err
+	}
+	ic := s.inviteContext(c)
+	if err := resets.Request(c.UserContext(), ic.DB, ic.Tenant, ic.Base, ic.LogoETag, people.NormalizeEmail(email), s.who(c)); err != nil {
+		return err
+	}
+	s.wakeMail()
+	return nil
+}
+
+// apiRequestReset is POST /api/v1/password-resets: 202 whether or not the address exists.
+func (s *Server) apiRequestReset(c *fiber.Ctx) error {
+	var req struct {
+		Email string `json:"email"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.requestReset(c, req.Email); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"status": "accepted"})
+}
+
+// apiCompleteReset is POST /api/v1/password-resets/complete.
+func (s *Server) apiCompleteReset(c *fiber.Ctx) error {
+	var req struct {
+		Token    string `json:"token"`
+		Password string `json:"password"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if _, err := resets.Complete(c.UserContext(), state(c).db, req.Token, req.Password, s.who(c)); err != nil {
+		return invitationError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// forgotPage is GET /forgot.
+func (s *Server) forgotPage(c *fiber.Ctx) error {
+	tok, err := formToken(c)
+	if err != nil {
+		return err
+	}
+	return render(c, 200, ui.ForgotPage(s.brand(c), s.staticV, htmxConfig, ui.Field{Name: "email"}, false, tok))
+}
+
+// forgotForm is POST /forgot: the same answer for every address.
+func (s *Server) forgotForm(c *fiber.Ctx) error {
+	email := strings.TrimSpace(c.FormValue("email"))
+	field := ui.Field{Name: "email", Value: email}
+	tok, err := formToken(c)
+	if err != nil {
+		return err
+	}
+	if email == "" {
+		field.Error = "Enter the address you sign in with."
+		return s.renderForgot(c, 400, field, false, tok)
+	}
+	if err := s.requestReset(c, email); err != nil {
+		he, known := asHTTPError(err)
+		if !known {
+			return err
+		}
+		field.Error = he.Message
+		if he.RetryAfter > 0 {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(he.RetryAfter))
+		}
+		return s.renderForgot(c, he.Status, field, false, tok)
+	}
+	return s.renderForgot(c, 200, field, true, tok)
+}
+
+func (s *Server) renderForgot(c *fiber.Ctx, status int, f ui.Field, sent bool, tok string) error {
+	if isHTMX(c) {
+		return render(c, status, ui.ForgotForm(f, sent, tok))
+	}
+	return render(c, status, ui.ForgotPage(s.brand(c), s.staticV, htmxConfig, f, sent, tok))
+}
+
+// resetPage is GET /reset/TOKEN.
+func (s *Server) resetPage(c *fiber.Ctx) error {
+	u, err := resets.Peek(c.UserContext(), state(c).db, c.Params("token"))
+	if errors.Is(err, resets.ErrGone) {
+		return render(c, fiber.StatusGone, ui.TokenGonePage(s.brand(c), s.staticV, htmxConfig))
+	}
+	if err != nil {
+		return err
+	}
+	tok, err := formToken(c)
+	if err != nil {
+		return err
+	}
+	return render(c, 200, ui.ResetPage(s.brand(c), s.staticV, htmxConfig, c.Path(), u.Email, ui.Field{Name: "password"}, tok))
+}
+
+// resetForm is POST /reset/TOKEN: new password, every session ends, sign in here.
+func (s *Server) resetForm(c *fiber.Ctx) error {
+	u, err := resets.Complete(c.UserContext(), state(c).db, c.Params("token"), c.FormValue("password"), s.who(c))
+	if errors.Is(err, resets.ErrGone) {
+		return render(c, fiber.StatusGone, ui.TokenGonePage(s.brand(c), s.staticV, htmxConfig))
+	}
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		tok, terr := formToken(c)
+		if terr != nil {
+			return terr
+		}
+		f := ui.Field{Name: "password", Error: ve["password"]}
+		if isHTMX(c) {
+			return render(c, 400, ui.ResetForm(c.Path(), "", f, tok))
+		}
+		return render(c, 400, ui.ResetPage(s.brand(c), s.staticV, htmxConfig, c.Path(), "", f, tok))
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := s.startSession(c, u); err != nil {
+		return err
+	}
+	return redirect(c, "/")
+}
+
+// redirect sends the browser on: HX-Redirect for htmx, 303 otherwise.
+func redirect(c *fiber.Ctx, to string) error {
+	if isHTMX(c) {
+		c.Set("HX-Redirect", to)
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
