@@ -3,82 +3,20 @@ package mail_test
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	gosmtp "github.com/emersion/go-smtp"
-
 	"github.com/atrium-portal/atrium/app/config"
 	"github.com/atrium-portal/atrium/app/mail"
+	"github.com/atrium-portal/atrium/app/mail/mailtest"
 	"github.com/atrium-portal/atrium/app/secret"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tenant"
 )
-
-// inbox is an in-process SMTP server that keeps what it accepts.
-type inbox struct {
-	mu       sync.Mutex
-	messages []received
-	refuse   bool
-	addr     string
-}
-
-type received struct {
-	from, to string
-	data     string
-}
-
-type session struct {
-	in       *inbox
-	from, to string
-}
-
-func (in *inbox) NewSession(*gosmtp.Conn) (gosmtp.Session, error) { return &session{in: in}, nil }
-func (s *session) Mail(from string, _ *gosmtp.MailOptions) error  { s.from = from; return nil }
-func (s *session) Rcpt(to string, _ *gosmtp.RcptOptions) error    { s.to = to; return nil }
-func (s *session) Reset()                                         {}
-func (s *session) Logout() error                                  { return nil }
-func (s *session) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.in.mu.Lock()
-	defer s.in.mu.Unlock()
-	if s.in.refuse {
-		return &gosmtp.SMTPError{Code: 451, Message: "try again later"}
-	}
-	s.in.messages = append(s.in.messages, received{s.from, s.to, string(b)})
-	return nil
-}
-
-func (in *inbox) all() []received {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return append([]received(nil), in.messages...)
-}
-
-func startInbox(t *testing.T) *inbox {
-	t.Helper()
-	in := &inbox{}
-	srv := gosmtp.NewServer(in)
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.addr = ln.Addr().String()
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return in
-}
 
 type fixture struct {
 	path    string
@@ -88,7 +26,7 @@ type fixture struct {
 	box     *secret.Box
 }
 
-func setup(t *testing.T, in *inbox) fixture {
+func setup(t *testing.T, in *mailtest.Inbox) fixture {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -104,7 +42,7 @@ func setup(t *testing.T, in *inbox) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	host, port, _ := net.SplitHostPort(in.addr)
+	host, port, _ := net.SplitHostPort(in.Addr)
 	p, _ := strconv.Atoi(port)
 	slug, name, app, from := "acme", "Acme IT", "Acme Portal", "portal@acme.example"
 	hosts := []string{"portal.acme.example", "acme.localhost"}
@@ -137,14 +75,14 @@ func (f fixture) enqueue(t *testing.T, to string) *mail.Message {
 }
 
 func TestDeliversThroughTheTenantsSMTP(t *testing.T) {
-	in := startInbox(t)
+	in := mailtest.Start(t)
 	f := setup(t, in)
 	m := f.enqueue(t, "erin@globex.example")
 	sent, err := f.worker(nil).RunOnce(context.Background())
 	if err != nil || !sent {
 		t.Fatalf("RunOnce: %v %v", sent, err)
 	}
-	got := in.all()
+	got := in.Messages()
 	if len(got) != 1 {
 		t.Fatalf("%d messages received", len(got))
 	}
@@ -155,12 +93,12 @@ func TestDeliversThroughTheTenantsSMTP(t *testing.T) {
 		"https://portal.acme.example/invite/TOKEN123", "#0F766E", "Acme Portal",
 		"Message-ID: <outbox-",
 	} {
-		if !strings.Contains(strings.ReplaceAll(r.data, "=\r\n", ""), want) {
+		if !strings.Contains(r.Body(), want) {
 			t.Errorf("message lacks %q", want)
 		}
 	}
-	if r.from != "portal@acme.example" || r.to != "erin@globex.example" {
-		t.Errorf("envelope %s → %s", r.from, r.to)
+	if r.From != "portal@acme.example" || r.To != "erin@globex.example" {
+		t.Errorf("envelope %s → %s", r.From, r.To)
 	}
 	after, _ := mail.ByID(context.Background(), f.db.Tenant(f.t.ID), m.ID)
 	if after.Status != mail.Sent || after.SentAt == nil {
@@ -172,8 +110,8 @@ func TestDeliversThroughTheTenantsSMTP(t *testing.T) {
 }
 
 func TestRetriesWithBackoffThenFails(t *testing.T) {
-	in := startInbox(t)
-	in.refuse = true
+	in := mailtest.Start(t)
+	in.Refuse(true)
 	f := setup(t, in)
 	m := f.enqueue(t, "a@b.example")
 	now := time.Now().UTC()
@@ -214,7 +152,7 @@ func (b blockingTransport) Send(ctx context.Context, _ mail.Envelope) error {
 // message claimed; once its lease runs out, a new worker (after a restart)
 // delivers it.
 func TestCrashMidSendStillDelivers(t *testing.T) {
-	in := startInbox(t)
+	in := mailtest.Start(t)
 	f := setup(t, in)
 	m := f.enqueue(t, "victor@globex.example")
 
@@ -247,7 +185,7 @@ func TestCrashMidSendStillDelivers(t *testing.T) {
 	if sent, err := later.RunOnce(context.Background()); err != nil || !sent {
 		t.Fatalf("after the lease: %v %v", sent, err)
 	}
-	if got := in.all(); len(got) != 1 || got[0].to != "victor@globex.example" {
+	if got := in.Messages(); len(got) != 1 || got[0].To != "victor@globex.example" {
 		t.Fatalf("received %d", len(got))
 	}
 	done, _ := mail.ByID(context.Background(), db2.Tenant(f.t.ID), m.ID)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/valid"
@@ -142,4 +144,16 @@ func SetPassword(ctx context.Context, db *store.Scoped, userID int64, hash strin
 		return ErrNotFound
 	}
 	return nil
+}
+
+// UsersByIDs loads the users of the tenant with these IDs; unknown IDs are skipped.
+func UsersByIDs(ctx context.Context, db *store.Scoped, ids []int64) ([]User, error) {
+	var out []User
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if err := db.Select(&out).Where("u.id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("people: load users: %w", err)
+	}
+	return out, nil
 }

@@ -36,6 +36,9 @@ func (s *Server) routes() {
 	s.route("GET", "/settings", policy.ViewPage(policy.PageSettings), s.settingsPage)
 	s.route("GET", "/settings/branding", policy.EditBranding, s.brandingPage)
 	s.route("POST", "/settings/branding", policy.EditBranding, s.brandingForm)
+	s.route("GET", "/audit", policy.ViewPage(policy.PageAudit), s.auditPage)
+	s.route("GET", "/audit.csv", policy.ViewAudit, s.auditCSV)
+	s.route("GET", "/api/v1/audit", policy.ViewAudit, s.apiAudit)
 	for _, info := range policy.Pages {
 		if _, done := s.rules["GET "+info.Path]; !done {
 			s.route("GET", info.Path, policy.ViewPage(info.Key), s.sectionPage(info.Key))

@@ -1,0 +1,229 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/atrium-portal/atrium/app/audit"
+	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/ui"
+)
+
+// maxExportRows bounds one CSV export.
+const maxExportRows = 50000
+
+// auditFilter reads the filters of the page, the export and the API from the query.
+func auditFilter(c *fiber.Ctx) (audit.Filter, ui.AuditFilter, error) {
+	uf := ui.AuditFilter{Action: c.Query("action"), Query: c.Query("q"), Since: c.Query("since"), Until: c.Query("until")}
+	f := audit.Filter{Action: uf.Action, Query: uf.Query, Limit: c.QueryInt("limit", 50)}
+	if len(uf.Query) > 200 || len(uf.Action) > 64 {
+		return f, uf, errBadRequest("The filter is too long.")
+	}
+	if v := c.Query("cursor"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return f, uf, &httpError{Status: 400, Code: "invalid", Message: "Bad cursor.", Fields: map[string]string{"cursor": "Use the next_cursor of the previous page."}}
+		}
+		f.Before = n
+	}
+	for _, d := range []struct {
+		field, v string
+		dst      *time.Time
+		add      time.Duration
+	}{{"since", uf.Since, &f.Since, 0}, {"until", uf.Until, &f.Until, 24 * time.Hour}} {
+		if d.v == "" {
+			continue
+		}
+		t, err := time.Parse("2006-01-02", d.v)
+		if err != nil {
+			return f, uf, &httpError{Status: 400, Code: "invalid", Message: "Some fields need attention.", Fields: map[string]string{d.field: "Use a date like 2026-11-22."}}
+		}
+		*d.dst = t.Add(d.add)
+	}
+	if f.Limit < 1 || f.Limit > audit.MaxLimit {
+		f.Limit = 50
+	}
+	return f, uf, nil
+}
+
+// actorNames maps the user IDs of entries to "Name <email>".
+func (s *Server) actorNames(c *fiber.Ctx, entries []audit.Entry) (map[int64]*people.User, error) {
+	ids := map[int64]bool{}
+	for _, e := range entries {
+		if e.ActorID != nil {
+			ids[*e.ActorID] = true
+		}
+		if e.ImpersonatorID != nil {
+			ids[*e.ImpersonatorID] = true
+		}
+	}
+	out := map[int64]*people.User{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list := make([]int64, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	users, err := people.UsersByIDs(c.UserContext(), state(c).db, list)
+	if err != nil {
+		return nil, err
+	}
+	for i := range users {
+		out[users[i].ID] = &users[i]
+	}
+	return out, nil
+}
+
+func nameOf(users map[int64]*people.User, id *int64) string {
+	if id == nil {
+		return ""
+	}
+	if u := users[*id]; u != nil {
+		return u.DisplayName() + " <" + u.Email + ">"
+	}
+	return "user " + strconv.FormatInt(*id, 10)
+}
+
+// auditPage is GET /audit; with a cursor from htmx it returns the next rows only.
+func (s *Server) auditPage(c *fiber.Ctx) error {
+	f, uf, err := auditFilter(c)
+	if err != nil {
+		return err
+	}
+	entries, next, err := audit.List(c.UserContext(), state(c).db, f)
+	if err != nil {
+		return err
+	}
+	users, err := s.actorNames(c, entries)
+	if err != nil {
+		return err
+	}
+	rows := make([]ui.AuditRow, 0, len(entries))
+	for _, e := range entries {
+		actor := nameOf(users, e.ActorID)
+		if actor == "" {
+			actor = "—"
+		}
+		rows = append(rows, ui.AuditRow{At: e.At, Actor: actor, Impersonator: nameOf(users, e.ImpersonatorID),
+			Action: string(e.Action), Address: e.Address, Summary: e.Summary})
+	}
+	q := url.Values{}
+	for k, v := range map[string]string{"action": uf.Action, "q": uf.Query, "since": uf.Since, "until": uf.Until} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	nextURL := ""
+	if next != 0 {
+		nq := url.Values{}
+		for k, v := range q {
+			nq[k] = v
+		}
+		nq.Set("cursor", strconv.FormatInt(next, 10))
+		nextURL = "/audit?" + nq.Encode()
+	}
+	if isHTMX(c) && f.Before > 0 {
+		return render(c, 200, ui.AuditBody(rows, nextURL))
+	}
+	fr := s.frame(c, policy.Label(state(c).actor, policy.PageAudit), policy.PageAudit)
+	fr.NoHistory = true
+	return render(c, 200, ui.AuditPage(fr, uf, rows, nextURL, "/audit.csv?"+q.Encode()))
+}
+
+type auditJSON struct {
+	audit.Entry
+	Actor        *personRef `json:"actor"`
+	Impersonator *personRef `json:"impersonator"`
+}
+
+type personRef struct {
+	ID    int64  `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+func refOf(users map[int64]*people.User, id *int64) *personRef {
+	if id == nil || users[*id] == nil {
+		return nil
+	}
+	u := users[*id]
+	return &personRef{ID: u.ID, Email: u.Email, Name: u.Name}
+}
+
+// apiAudit is GET /api/v1/audit.
+func (s *Server) apiAudit(c *fiber.Ctx) error {
+	f, _, err := auditFilter(c)
+	if err != nil {
+		return err
+	}
+	entries, next, err := audit.List(c.UserContext(), state(c).db, f)
+	if err != nil {
+		return err
+	}
+	users, err := s.actorNames(c, entries)
+	if err != nil {
+		return err
+	}
+	items := make([]auditJSON, 0, len(entries))
+	for _, e := range entries {
+		items = append(items, auditJSON{Entry: e, Actor: refOf(users, e.ActorID), Impersonator: refOf(users, e.ImpersonatorID)})
+	}
+	var cursor any
+	if next != 0 {
+		cursor = strconv.FormatInt(next, 10)
+	}
+	return c.JSON(fiber.Map{"items": items, "next_cursor": cursor})
+}
+
+// auditCSV is GET /audit.csv: the filtered log as a spreadsheet.
+func (s *Server) auditCSV(c *fiber.Ctx) error {
+	f, _, err := auditFilter(c)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="audit-`+time.Now().UTC().Format("2006-01-02")+`.csv"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	w := csv.NewWriter(c.Response().BodyWriter())
+	_ = w.Write([]string{"time", "actor", "impersonator", "action", "object_type", "object_id", "address", "summary"})
+	f.Limit = audit.MaxLimit
+	for written := 0; written < maxExportRows; {
+		entries, next, err := audit.List(c.UserContext(), state(c).db, f)
+		if err != nil {
+			return err
+		}
+		users, err := s.actorNames(c, entries)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			obj := ""
+			if e.ObjectID != nil {
+				obj = strconv.FormatInt(*e.ObjectID, 10)
+			}
+			_ = w.Write([]string{e.At.UTC().Format(time.RFC3339), nameOf(users, e.ActorID), nameOf(users, e.ImpersonatorID),
+				string(e.Action), e.ObjectType, obj, e.Address, csvSafe(e.Summary)})
+		}
+		written += len(entries)
+		if next == 0 {
+			break
+		}
+		f.Before = next
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// csvSafe keeps a spreadsheet from reading a cell as a formula.
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
+		return "'" + s
+	}
+	return s
+}
