@@ -21,6 +21,7 @@ import (
 	"github.com/atrium-portal/atrium/app/auth"
 	"github.com/atrium-portal/atrium/app/config"
 	"github.com/atrium-portal/atrium/app/demo"
+	"github.com/atrium-portal/atrium/app/secret"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tenant"
 	"github.com/atrium-portal/atrium/app/web"
@@ -34,6 +35,7 @@ type env struct {
 	srv     *web.Server
 	logs    *syncBuffer
 	tenants *tenant.Store
+	box     *secret.Box
 }
 
 type syncBuffer struct {
@@ -130,6 +132,11 @@ func (e *env) open() {
 	}
 	e.db = db
 	e.tenants = tenant.NewStore(db)
+	box, err := secret.Load("", e.cfg.DataDir)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.tenants.Secrets, e.box = box, box
 	srv, err := web.New(web.Deps{
 		Config: e.cfg, DB: db, Tenants: e.tenants,
 		Links:  tenant.Links{Port: "8080"},

@@ -33,7 +33,7 @@ func withInbox(t *testing.T, e *env) (*mailtest.Inbox, func()) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	w := &mail.Worker{DB: e.db, Tenants: e.tenants, Log: slog.New(slog.DiscardHandler)}
+	w := &mail.Worker{DB: e.db, Tenants: e.tenants, Secrets: e.box, Log: slog.New(slog.DiscardHandler)}
 	return in, func() {
 		t.Helper()
 		for {

@@ -25,6 +25,7 @@ var settingsSections = []struct {
 	section ui.SettingsSection
 }{
 	{policy.EditBranding, ui.SettingsSection{Title: "Branding", Desc: "App name, logo, favicon and colours.", Path: "/settings/branding"}},
+	{policy.ManageEmail, ui.SettingsSection{Title: "Email", Desc: "The SMTP server and sender of invitations and password resets.", Path: "/settings/email"}},
 }
 
 // settingsPage lists the sections of administration this user may open.

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/atrium-portal/atrium/app/audit"
+	"github.com/atrium-portal/atrium/app/mail"
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/tenant"
+	"github.com/atrium-portal/atrium/app/valid"
+	"github.com/atrium-portal/atrium/ui"
+)
+
+// transportName says in words what the tenant's mail goes through now.
+func (s *Server) transportName(t *tenant.Tenant) string {
+	switch {
+	case t.SMTPHost != "":
+		return "your SMTP server (" + t.SMTPHost + ")"
+	case s.Config.SMTP.Host != "":
+		return "the server's default SMTP (" + s.Config.SMTP.Host + ")"
+	}
+	return "the server log (no SMTP server is configured)"
+}
+
+func (s *Server) emailForm(t *tenant.Tenant) ui.EmailForm {
+	return ui.EmailForm{
+		Host: ui.Field{Name: "smtp_host", Value: t.SMTPHost}, Port: ui.Field{Name: "smtp_port", Value: strconv.Itoa(t.SMTPPort)},
+		Username: ui.Field{Name: "smtp_username", Value: t.SMTPUsername}, Password: ui.Field{Name: "smtp_password"},
+		TLS: ui.Field{Name: "smtp_tls", Value: t.SMTPTLS}, FromName: ui.Field{Name: "mail_from_name", Value: t.MailFromName},
+		FromAddress: ui.Field{Name: "mail_from_address", Value: t.MailFromAddress},
+		HasPassword: t.SMTPPassword != "", Transport: s.transportName(t),
+	}
+}
+
+func (s *Server) emailFrame(c *fiber.Ctx) ui.Frame {
+	f := s.frame(c, "Email", policy.PageSettings)
+	f.Crumbs = []ui.Crumb{{Label: "Settings", Path: "/settings"}}
+	return f
+}
+
+// emailPage is GET /settings/email.
+func (s *Server) emailPage(c *fiber.Ctx) error {
+	form := s.emailForm(state(c).tenant)
+	form.Saved = c.Query("saved") == "1"
+	return render(c, 200, ui.EmailSettingsPage(s.emailFrame(c), form, nil))
+}
+
+// emailSave is POST /settings/email. An empty password keeps the stored one.
+func (s *Server) emailSave(c *fiber.Ctx) error {
+	st := state(c)
+	host, user, tls := strings.TrimSpace(c.FormValue("smtp_host")), c.FormValue("smtp_username"), c.FormValue("smtp_tls")
+	fromName, fromAddr, pw := c.FormValue("mail_from_name"), c.FormValue("mail_from_address"), c.FormValue("smtp_password")
+	p := tenant.Patch{SMTPHost: &host, SMTPUsername: &user, SMTPTLS: &tls, MailFromName: &fromName, MailFromAddress: &fromAddr}
+	errs := valid.Errors{}
+	port, err := strconv.Atoi(strings.TrimSpace(c.FormValue("smtp_port")))
+	if err != nil {
+		errs.Add("smtp_port", "Use a port from 1 to 65535.")
+	} else {
+		p.SMTPPort = &port
+	}
+	if pw != "" {
+		p.SMTPPassword = &pw
+	}
+	if len(errs) == 0 {
+		if _, err := s.Tenants.Update(c.UserContext(), st.tenant.ID, p); err != nil && !errors.As(err, &errs) {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		form := s.emailForm(st.tenant)
+		form.Host.Value, form.Port.Value, form.Username.Value, form.TLS.Value = host, c.FormValue("smtp_port"), user, tls
+		form.FromName.Value, form.FromAddress.Value = fromName, fromAddr
+		form.Host.Error, form.Port.Error, form.Username.Error, form.TLS.Error = errs["smtp_host"], errs["smtp_port"], errs["smtp_username"], errs["smtp_tls"]
+		form.FromName.Error, form.FromAddress.Error, form.Password.Error = errs["mail_from_name"], errs["mail_from_address"], errs["smtp_password"]
+		form.FormError = "Nothing was saved. Fix the fields marked below."
+		if isHTMX(c) {
+			return render(c, 400, ui.EmailFormView(form))
+		}
+		return render(c, 400, ui.EmailSettingsPage(s.emailFrame(c), form, nil))
+	}
+	if err := audit.Record(c.UserContext(), st.db, s.who(c), audit.SettingsChange, "tenant", st.tenant.ID, "changed the email settings (host "+host+")"); err != nil {
+		return err
+	}
+	return redirect(c, "/settings/email?saved=1")
+}
+
+// emailTest is POST /settings/email/test: a test message to the admin's own address.
+func (s *Server) emailTest(c *fiber.Ctx) error {
+	st := state(c)
+	ic := s.inviteContext(c)
+	m, err := mail.Build(st.tenant, ic.Base, ic.LogoETag, mail.KindTest, st.user.Email, mail.TestLetter(st.tenant))
+	if err != nil {
+		return err
+	}
+	err = st.db.Tx(c.UserContext(), func(ctx context.Context, tx *store.Scoped) error {
+		if err := mail.Enqueue(ctx, tx, m); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, s.who(c), audit.EmailTest, "tenant", st.tenant.ID, "sent a test email to "+st.user.Email)
+	})
+	if err != nil {
+		return err
+	}
+	s.wakeMail()
+	t := ui.TestMail{ID: m.ID, To: m.ToAddress, Status: string(m.Status)}
+	if isHTMX(c) {
+		return render(c, 200, ui.TestMailStatus(t))
+	}
+	return render(c, 200, ui.EmailSettingsPage(s.emailFrame(c), s.emailForm(st.tenant), &t))
+}
+
+// emailTestStatus is GET /settings/email/test/ID: the delivery state of a test email.
+func (s *Server) emailTestStatus(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	m, err := mail.ByID(c.UserContext(), state(c).db, id)
+	if err != nil || m.Kind != mail.KindTest {
+		return errNotFound
+	}
+	return render(c, 200, ui.TestMailStatus(ui.TestMail{ID: m.ID, To: m.ToAddress, Status: string(m.Status), Error: m.LastError}))
+}
