@@ -181,3 +181,13 @@ func (s *Server) brandingForm(c *fiber.Ctx) error {
 	}
 	return c.Redirect("/settings/branding?saved=1", fiber.StatusSeeOther)
 }
+
+// favicon is GET /favicon.ico, which browsers and feed readers ask for by
+// name: the tenant's uploaded favicon, else Atrium's default.
+func (s *Server) favicon(c *fiber.Ctx) error {
+	v := s.brand(c).FaviconURL
+	if v == "" {
+		v = "/static/img/favicon.svg?v=" + s.staticV
+	}
+	return c.Redirect(v, fiber.StatusFound)
+}

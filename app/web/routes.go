@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	// Branding assets: the sign-in page needs them before anyone signs in.
 	s.route("GET", "/brand.css", policy.Public, s.brandCSS)
 	s.route("GET", "/brand/:kind", policy.Public, s.brandAsset)
+	s.route("GET", "/favicon.ico", policy.Public, s.favicon)
 
 	// Signing in and out.
 	s.route("GET", "/login", policy.Public, s.loginPage)

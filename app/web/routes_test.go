@@ -50,6 +50,7 @@ func TestPublicRoutes(t *testing.T) {
 	want := []string{
 		"GET /brand.css",
 		"GET /brand/:kind",
+		"GET /favicon.ico",
 		"GET /forgot",
 		"GET /healthz",
 		"GET /invite/:token",
