@@ -105,3 +105,12 @@ func UseToken(ctx context.Context, tx *store.Scoped, secret string, purpose Purp
 	}
 	return t, nil
 }
+
+// RevokeTokens ends every unused invitation and reset link of a user, at deactivation.
+func RevokeTokens(ctx context.Context, db *store.Scoped, userID int64) error {
+	if _, err := db.Update((*UserToken)(nil)).Set("revoked_at = ?", time.Now().UTC()).
+		Where("user_id = ? AND used_at IS NULL AND revoked_at IS NULL", userID).Exec(ctx); err != nil {
+		return fmt.Errorf("auth: revoke tokens of %d: %w", userID, err)
+	}
+	return nil
+}

@@ -169,3 +169,16 @@ func uniq(ids []int64) []int64 {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// Assignments returns the IDs of a user's teams and companies.
+func Assignments(ctx context.Context, db *store.Scoped, userID int64) (teamIDs, companyIDs []int64, err error) {
+	if err := db.Select((*TeamMembership)(nil)).Column("team_id").Where("user_id = ?", userID).Order("team_id").Scan(ctx, &teamIDs); err != nil {
+		return nil, nil, fmt.Errorf("people: teams of %d: %w", userID, err)
+	}
+	if err := db.Select((*UserCompany)(nil)).Column("company_id").Where("user_id = ?", userID).Order("company_id").Scan(ctx, &companyIDs); err != nil {
+		return nil, nil, fmt.Errorf("people: companies of %d: %w", userID, err)
+	}
+	return teamIDs, companyIDs, nil
+}
+
+func bunIn(ids []int64) any { return bun.In(ids) }

@@ -113,6 +113,12 @@ func CreateUser(ctx context.Context, db *store.Scoped, n NewUser) (*User, error)
 	return u, nil
 }
 
+// SetCapabilities replaces a user's capabilities. The caller has checked
+// them with policy.CheckCapabilities.
+func SetCapabilities(ctx context.Context, tx *store.Scoped, userID int64, caps []policy.Capability) error {
+	return setCapabilities(ctx, tx, &User{ID: userID}, caps)
+}
+
 func setCapabilities(ctx context.Context, tx *store.Scoped, u *User, caps []policy.Capability) error {
 	if _, err := tx.Delete((*UserCapability)(nil)).Where("user_id = ?", u.ID).Exec(ctx); err != nil {
 		return err

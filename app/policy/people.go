@@ -100,3 +100,23 @@ func CheckCapabilities(a Actor, kind Kind, before, after []Capability) error {
 	}
 	return nil
 }
+
+// PeopleScope is which users of the tenant an actor may list and open.
+type PeopleScope int
+
+// The scopes of people lists.
+const (
+	// PeopleSelf: only themselves. Guests, clients and external users meet
+	// others only inside what they share (a team, a card, a ticket).
+	PeopleSelf PeopleScope = iota
+	// PeopleAll: every user of the tenant (members).
+	PeopleAll
+)
+
+// PeopleVisible is the actor's scope for people lists.
+func PeopleVisible(a Actor) PeopleScope {
+	if a.Kind == Member {
+		return PeopleAll
+	}
+	return PeopleSelf
+}

@@ -1,0 +1,329 @@
+// Package useradmin changes users on behalf of administrators: kind,
+// capabilities, page access, modules, teams and companies, flags, and
+// deactivation. Every change is decided by the policy package, applied in
+// one transaction with its audit records, and the rules that span users
+// (the last active super admin) are checked against the database.
+package useradmin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/atrium-portal/atrium/app/audit"
+	"github.com/atrium-portal/atrium/app/auth"
+	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/valid"
+)
+
+// ErrForbidden means the actor may not make this change to this user.
+var ErrForbidden = errors.New("useradmin: not allowed")
+
+// Patch is a change to a user; nil fields stay as they are (SPEC §12).
+type Patch struct {
+	Status         *people.Status          `json:"status"`
+	Kind           *policy.Kind            `json:"kind"`
+	Name           *string                 `json:"name"`
+	Capabilities   *[]policy.Capability    `json:"capabilities"`
+	HiddenPages    *[]policy.Page          `json:"hidden_pages"`
+	Modules        *[]people.ModuleSetting `json:"modules"`
+	OwnTicketsOnly *bool                   `json:"own_tickets_only"`
+	CompanyIDs     *[]int64                `json:"company_ids"`
+	TeamIDs        *[]int64                `json:"team_ids"`
+	TestUser       *bool                   `json:"test_user"`
+}
+
+// Apply makes the change p to user id as actor a, or changes nothing.
+func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Settings, id int64, p Patch, who audit.Who) (*people.User, error) {
+	var out *people.User
+	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		u, err := people.UserByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		teamIDs, companyIDs, err := people.Assignments(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		caps := u.CapabilityList()
+		if !policy.CanManageUser(a, s, policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: caps}) {
+			return ErrForbidden
+		}
+		errs := valid.Errors{}
+		var records []func() error
+		record := func(action audit.Action, summary string) {
+			records = append(records, func() error { return audit.Record(ctx, tx, who, action, "user", u.ID, summary) })
+		}
+		need := func(r policy.Rule) bool {
+			if policy.Allows(a, s, r) {
+				return true
+			}
+			err = ErrForbidden
+			return false
+		}
+		kind := u.Kind
+		if p.Kind != nil && *p.Kind != u.Kind {
+			if !p.Kind.Valid() {
+				errs.Add("kind", "Choose member, guest, client, external_editor or external_viewer.")
+			} else {
+				kind = *p.Kind
+				record(audit.KindChange, fmt.Sprintf("kind of %s: %s → %s", u.Email, u.Kind, kind))
+			}
+		}
+		newCaps := caps
+		if p.Capabilities != nil {
+			newCaps = *p.Capabilities
+		}
+		if !slices.Equal(sorted(newCaps), sorted(caps)) || (kind != u.Kind && len(newCaps) > 0) {
+			if cerr := policy.CheckCapabilities(a, kind, caps, newCaps); cerr != nil {
+				errs.Add("capabilities", sentence(cerr))
+			} else if !slices.Equal(sorted(newCaps), sorted(caps)) {
+				record(audit.CapabilityChange, fmt.Sprintf("capabilities of %s: %s → %s", u.Email, capList(caps), capList(newCaps)))
+			}
+		}
+		if p.HiddenPages != nil {
+			if !need(policy.ManagePageAccess) {
+				return err
+			}
+			for _, pg := range *p.HiddenPages {
+				if _, ok := policy.Info(pg); !ok {
+					errs.Add("hidden_pages", fmt.Sprintf("%q is not a page.", pg))
+				}
+			}
+			if !slices.Equal(sortedPages(*p.HiddenPages), sortedPages(u.HiddenPages)) {
+				record(audit.PageAccessChange, fmt.Sprintf("hidden pages of %s: %s", u.Email, pageList(*p.HiddenPages)))
+			}
+		}
+		var modules []people.ModuleSetting
+		if p.Modules != nil || p.OwnTicketsOnly != nil {
+			if !need(policy.ManageModules) {
+				return err
+			}
+			if !kind.External() {
+				errs.Add("modules", "Only external users have modules and ticket visibility settings.")
+			}
+		}
+		if p.Modules != nil && kind.External() {
+			ms, merr := people.CheckModules(kind, *p.Modules, len(companyIDs))
+			var ve valid.Errors
+			if errors.As(merr, &ve) {
+				errs.Add("modules", ve["modules"])
+			} else if merr != nil {
+				return merr
+			}
+			modules = ms
+			record(audit.ModuleChange, fmt.Sprintf("modules of %s: %s", u.Email, moduleList(ms)))
+		}
+		if p.TeamIDs != nil {
+			teamIDs = *p.TeamIDs
+		}
+		if p.CompanyIDs != nil {
+			companyIDs = *p.CompanyIDs
+		}
+		if p.TeamIDs != nil || p.CompanyIDs != nil || kind != u.Kind {
+			if aerr := people.CheckAssignments(ctx, tx, kind, teamIDs, companyIDs); aerr != nil {
+				var ve valid.Errors
+				if !errors.As(aerr, &ve) {
+					return aerr
+				}
+				for k, v := range ve {
+					errs.Add(k, v)
+				}
+			}
+			if p.TeamIDs != nil || p.CompanyIDs != nil {
+				record(audit.UserChange, fmt.Sprintf("teams and companies of %s changed", u.Email))
+			}
+		}
+		if p.Name != nil {
+			if n := strings.TrimSpace(*p.Name); n == "" || len(n) > 120 {
+				errs.Add("name", "Enter a name of up to 120 characters.")
+			}
+		}
+		status := u.Status
+		if p.Status != nil && *p.Status != u.Status {
+			switch *p.Status {
+			case people.Deactivated:
+				status = people.Deactivated
+				record(audit.Deactivate, "deactivated "+u.Email)
+			case people.Active:
+				if u.Status == people.Invited {
+					errs.Add("status", "An invited user becomes active by accepting the invitation.")
+				} else {
+					status = people.Active
+					record(audit.Reactivate, "reactivated "+u.Email)
+				}
+			default:
+				errs.Add("status", "Use active or deactivated.")
+			}
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		// The last active super admin stays: not deactivated, not demoted.
+		wasSuper := u.Status == people.Active && slices.Contains(caps, policy.SuperAdmin)
+		staysSuper := status == people.Active && kind == policy.Member && slices.Contains(newCaps, policy.SuperAdmin)
+		if wasSuper && !staysSuper {
+			n, err := activeSuperAdmins(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if n <= 1 {
+				return valid.Errors{"status": "This is the last active super admin. Make someone else super admin first."}
+			}
+		}
+
+		q := tx.Update((*people.User)(nil)).Where("id = ?", u.ID).Set("updated_at = ?", time.Now().UTC())
+		q = q.Set("kind = ?", kind).Set("status = ?", status)
+		if status == people.Deactivated && u.Status != people.Deactivated {
+			q = q.Set("deactivated_at = ?", time.Now().UTC())
+		}
+		if status == people.Active && u.Status == people.Deactivated {
+			q = q.Set("deactivated_at = NULL")
+		}
+		if p.Name != nil {
+			q = q.Set("name = ?", strings.TrimSpace(*p.Name))
+		}
+		if p.HiddenPages != nil {
+			q = q.Set("hidden_pages = ?", pagesJSON(*p.HiddenPages))
+		}
+		if p.OwnTicketsOnly != nil {
+			q = q.Set("own_tickets_only = ?", *p.OwnTicketsOnly)
+		}
+		if p.TestUser != nil {
+			q = q.Set("test_user = ?", *p.TestUser)
+		}
+		if _, err := q.Exec(ctx); err != nil {
+			return fmt.Errorf("useradmin: update %d: %w", u.ID, err)
+		}
+		if !slices.Equal(sorted(newCaps), sorted(caps)) || !policy.MayHoldCapabilities(kind) {
+			if !policy.MayHoldCapabilities(kind) {
+				newCaps = nil
+			}
+			if err := people.SetCapabilities(ctx, tx, u.ID, newCaps); err != nil {
+				return err
+			}
+		}
+		if p.Modules != nil {
+			if err := people.SetModules(ctx, tx, u.ID, modules); err != nil {
+				return err
+			}
+		}
+		if p.TeamIDs != nil || p.CompanyIDs != nil {
+			var t, c []int64
+			if p.TeamIDs != nil {
+				t = *p.TeamIDs
+				if t == nil {
+					t = []int64{}
+				}
+			}
+			if p.CompanyIDs != nil {
+				c = *p.CompanyIDs
+				if c == nil {
+					c = []int64{}
+				}
+			}
+			if err := people.SetAssignments(ctx, tx, u.ID, t, c); err != nil {
+				return err
+			}
+		}
+		// A deactivated user's sessions and links die with the change.
+		if status == people.Deactivated && u.Status != people.Deactivated {
+			if err := auth.RevokeUser(ctx, tx, u.ID, 0); err != nil {
+				return err
+			}
+			if err := auth.RevokeTokens(ctx, tx, u.ID); err != nil {
+				return err
+			}
+		}
+		for _, r := range records {
+			if err := r(); err != nil {
+				return err
+			}
+		}
+		out, err = people.UserByID(ctx, tx, u.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func activeSuperAdmins(ctx context.Context, tx *store.Scoped) (int, error) {
+	n, err := tx.Select((*people.UserCapability)(nil)).
+		Join("JOIN users AS u ON u.id = uc.user_id AND u.tenant_id = uc.tenant_id").
+		Where("uc.capability = ? AND u.status = ? AND u.kind = ?", policy.SuperAdmin, people.Active, policy.Member).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("useradmin: count super admins: %w", err)
+	}
+	return int(n), nil
+}
+
+func sorted(cs []policy.Capability) []policy.Capability {
+	out := slices.Clone(cs)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func sortedPages(ps []policy.Page) []policy.Page {
+	out := slices.Clone(ps)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func capList(cs []policy.Capability) string {
+	if len(cs) == 0 {
+		return "none"
+	}
+	out := make([]string, 0, len(cs))
+	for _, c := range sorted(cs) {
+		out = append(out, string(c))
+	}
+	return strings.Join(out, ", ")
+}
+
+func pageList(ps []policy.Page) string {
+	if len(ps) == 0 {
+		return "none"
+	}
+	out := make([]string, 0, len(ps))
+	for _, p := range sortedPages(ps) {
+		out = append(out, string(p))
+	}
+	return strings.Join(out, ", ")
+}
+
+func pagesJSON(ps []policy.Page) string {
+	out := make([]string, 0, len(ps))
+	for _, p := range sortedPages(ps) {
+		out = append(out, `"`+string(p)+`"`)
+	}
+	return "[" + strings.Join(out, ",") + "]"
+}
+
+func moduleList(ms []people.ModuleSetting) string {
+	var out []string
+	for _, m := range ms {
+		s := string(m.Key)
+		if !m.Show {
+			s += " (hidden)"
+		} else if m.Label != "" {
+			s += " as " + m.Label
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, ", ")
+}
+
+func sentence(err error) string {
+	s := err.Error()
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}

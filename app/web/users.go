@@ -1,0 +1,122 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/useradmin"
+)
+
+// userDetailJSON is a user as the users API shows them: the same fields
+// PATCH takes. A deactivated user's contact details are absent for
+// everyone but those who manage users.
+type userDetailJSON struct {
+	ID             int64                  `json:"id"`
+	Email          string                 `json:"email,omitempty"`
+	Name           string                 `json:"name"`
+	Kind           policy.Kind            `json:"kind"`
+	Status         people.Status          `json:"status"`
+	Capabilities   []policy.Capability    `json:"capabilities"`
+	HiddenPages    []policy.Page          `json:"hidden_pages"`
+	Modules        []people.ModuleSetting `json:"modules"`
+	OwnTicketsOnly bool                   `json:"own_tickets_only"`
+	CompanyIDs     []int64                `json:"company_ids"`
+	TeamIDs        []int64                `json:"team_ids"`
+	TestUser       bool                   `json:"test_user"`
+	ManagerID      *int64                 `json:"manager_id"`
+}
+
+func (s *Server) toUserDetail(c *fiber.Ctx, l *people.Listed) userDetailJSON {
+	st := state(c)
+	out := userDetailJSON{
+		ID: l.ID, Email: l.Email, Name: l.Name, Kind: l.Kind, Status: l.Status, Capabilities: l.CapabilityList(),
+		HiddenPages: l.HiddenPages, Modules: []people.ModuleSetting{}, OwnTicketsOnly: l.OwnTicketsOnly,
+		CompanyIDs: l.CompanyIDs, TeamIDs: l.TeamIDs, TestUser: l.TestUser, ManagerID: l.ManagerID,
+	}
+	if out.HiddenPages == nil {
+		out.HiddenPages = []policy.Page{}
+	}
+	for _, m := range l.Modules {
+		out.Modules = append(out.Modules, people.ModuleSetting{Key: m.Page, Show: m.Show, Label: m.Label})
+	}
+	if l.Status == people.Deactivated && !policy.Allows(st.actor, settingsOf(st.tenant), policy.ManageUsers) {
+		out.Email = ""
+	}
+	return out
+}
+
+// apiUsers is GET /api/v1/users: the users the caller may see.
+func (s *Server) apiUsers(c *fiber.Ctx) error {
+	st := state(c)
+	cursor, err := strconv.ParseInt(c.Query("cursor", "0"), 10, 64)
+	if err != nil || cursor < 0 {
+		return &httpError{Status: 400, Code: "invalid", Message: "Bad cursor.", Fields: map[string]string{"cursor": "Use the next_cursor of the previous page."}}
+	}
+	list, next, err := people.List(c.UserContext(), st.db, st.actor, c.Query("q"), c.QueryInt("limit", 50), cursor)
+	if err != nil {
+		return err
+	}
+	items := make([]userDetailJSON, 0, len(list))
+	for i := range list {
+		items = append(items, s.toUserDetail(c, &list[i]))
+	}
+	var nc any
+	if next != 0 {
+		nc = strconv.FormatInt(next, 10)
+	}
+	return c.JSON(fiber.Map{"items": items, "next_cursor": nc})
+}
+
+// apiUser is GET /api/v1/users/ID; a user outside the caller's scope is 404.
+func (s *Server) apiUser(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	l, err := people.Visible(c.UserContext(), state(c).db, state(c).actor, id)
+	if errors.Is(err, people.ErrNotFound) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.toUserDetail(c, l))
+}
+
+// applyUser runs a change through useradmin and maps its refusals.
+func (s *Server) applyUser(c *fiber.Ctx, id int64, p useradmin.Patch) (*people.User, error) {
+	st := state(c)
+	u, err := useradmin.Apply(c.UserContext(), st.db, st.actor, settingsOf(st.tenant), id, p, s.who(c))
+	switch {
+	case errors.Is(err, people.ErrNotFound):
+		return nil, errNotFound
+	case errors.Is(err, useradmin.ErrForbidden):
+		return nil, &httpError{Status: 403, Code: "forbidden", Message: "You can't make this change to this user."}
+	}
+	return u, err
+}
+
+// apiPatchUser is PATCH /api/v1/users/ID (SPEC §12).
+func (s *Server) apiPatchUser(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	var p useradmin.Patch
+	if err := decodeJSON(c, &p); err != nil {
+		return err
+	}
+	if _, err := s.applyUser(c, id, p); err != nil {
+		return err
+	}
+	l, err := people.Visible(c.UserContext(), state(c).db, state(c).actor, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.toUserDetail(c, l))
+}
+

@@ -1,0 +1,174 @@
+package web_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/atrium-portal/atrium/app/audit"
+	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/useradmin"
+)
+
+// userID finds a user's ID in a tenant through the database.
+func userID(t *testing.T, e *env, slug, email string) int64 {
+	t.Helper()
+	var id int64
+	err := e.db.R.QueryRowContext(context.Background(),
+		"SELECT u.id FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE t.slug = ? AND u.email = ?", slug, email).Scan(&id)
+	if err != nil {
+		t.Fatalf("%s in %s: %v", email, slug, err)
+	}
+	return id
+}
+
+func TestPatchUserRules(t *testing.T) {
+	e := newEnv(t, nil)
+	login := func(email string) *client { return e.client("acme.localhost").mustLogin(email, "demo-pass-1") }
+	ada, alan, grace, ken := login("ada@acme.test"), login("alan@acme.test"), login("grace@acme.test"), login("ken@acme.test")
+	id := func(email string) string { return "/api/v1/users/" + strconv.FormatInt(userID(t, e, "acme", email), 10) }
+	tests := []struct {
+		name   string
+		c      *client
+		path   string
+		body   map[string]any
+		status int
+		field  string
+	}{
+		{"member cannot manage users", ken, id("gina@guest.test"), map[string]any{"status": "deactivated"}, 403, ""},
+		{"admin grants billing admin to a member", alan, id("ken@acme.test"), map[string]any{"capabilities": []string{"billing_admin"}}, 200, ""},
+		{"admin cannot grant super admin", alan, id("ken@acme.test"), map[string]any{"capabilities": []string{"super_admin"}}, 400, "capabilities"},
+		{"admin cannot touch a super admin", alan, id("ada@acme.test"), map[string]any{"status": "deactivated"}, 403, ""},
+		{"people admin hides a page", grace, id("ken@acme.test"), map[string]any{"hidden_pages": []string{"heatmap"}}, 200, ""},
+		{"people admin cannot change capabilities", grace, id("hedy@acme.test"), map[string]any{"capabilities": []string{}}, 400, "capabilities"},
+		{"people admin cannot set modules", grace, id("erin@globex.test"), map[string]any{"modules": []map[string]any{}}, 403, ""},
+		{"no capability for a guest", ada, id("gina@guest.test"), map[string]any{"capabilities": []string{"admin"}}, 400, "capabilities"},
+		{"no capability for a client", ada, id("carol@globex.test"), map[string]any{"capabilities": []string{"headlines_admin"}}, 400, "capabilities"},
+		{"nobody manages themselves here", ada, id("ada@acme.test"), map[string]any{"status": "deactivated"}, 403, ""},
+		{"unknown page", grace, id("ken@acme.test"), map[string]any{"hidden_pages": []string{"nope"}}, 400, "hidden_pages"},
+		{"modules only for external users", ada, id("ken@acme.test"), map[string]any{"own_tickets_only": true}, 400, "modules"},
+		{"a member with capabilities cannot become a guest", ada, id("hedy@acme.test"), map[string]any{"kind": "guest"}, 400, "capabilities"},
+		{"super admin relabels a module", ada, id("erin@globex.test"), map[string]any{"modules": []map[string]any{{"key": "tickets", "show": true, "label": "Help desk"}}}, 200, ""},
+		{"unknown user", ada, "/api/v1/users/999999", map[string]any{"name": "x"}, 404, ""},
+		{"another tenant's user", ada, "/api/v1/users/" + strconv.FormatInt(userID(t, e, "northwind", "nina@northwind.test"), 10), map[string]any{"name": "x"}, 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.c.api("PATCH", tt.path, tt.body)
+			if r.status != tt.status {
+				t.Fatalf("%d, want %d: %s", r.status, tt.status, r.body)
+			}
+			if tt.field != "" && !strings.Contains(r.body, `"`+tt.field+`":`) {
+				t.Errorf("no message for %s: %s", tt.field, r.body)
+			}
+		})
+	}
+	// The effects show in the users' own navigation and capabilities.
+	me := ken.api("GET", "/api/v1/me", nil).body
+	if !strings.Contains(me, `"billing_admin"`) || strings.Contains(me, `"key":"heatmap"`) || !strings.Contains(me, `"key":"billing"`) {
+		t.Errorf("ken after changes: %s", me)
+	}
+	if r := ken.get("/heatmap"); r.status != 403 {
+		t.Errorf("hidden page typed: %d", r.status)
+	}
+	erin := login("erin@globex.test")
+	if nav := erin.api("GET", "/api/v1/me", nil).body; !strings.Contains(nav, `"label":"Help desk"`) || strings.Contains(nav, `"key":"reports"`) {
+		t.Errorf("erin after module change: %s", nav)
+	}
+	logs := ada.api("GET", "/api/v1/audit?action=user.", nil).body
+	for _, want := range []string{"user.capabilities", "user.page_access", "user.modules", "capabilities of ken@acme.test: none → billing_admin"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("audit lacks %q", want)
+		}
+	}
+}
+
+func TestDeactivation(t *testing.T) {
+	e := newEnv(t, nil)
+	alan := e.client("acme.localhost").mustLogin("alan@acme.test", "demo-pass-1")
+	ken := e.client("acme.localhost").mustLogin("ken@acme.test", "demo-pass-1")
+	path := "/api/v1/users/" + strconv.FormatInt(userID(t, e, "acme", "ken@acme.test"), 10)
+	if r := alan.api("PATCH", path, map[string]any{"status": "deactivated"}); r.status != 200 || !strings.Contains(r.body, `"status":"deactivated"`) {
+		t.Fatalf("deactivate: %d %s", r.status, r.body)
+	}
+	if r := ken.api("GET", "/api/v1/me", nil); r.status != 401 {
+		t.Errorf("deactivated user's session: %d", r.status)
+	}
+	if r := e.client("acme.localhost").login("ken@acme.test", "demo-pass-1"); r.status != 401 {
+		t.Errorf("deactivated user signs in: %d", r.status)
+	}
+	// Members still see the user, without contact details; admins see them.
+	hedy := e.client("acme.localhost").mustLogin("hedy@acme.test", "demo-pass-1")
+	if r := hedy.api("GET", path, nil); r.status != 200 || strings.Contains(r.body, "ken@acme.test") {
+		t.Errorf("member view of a deactivated user: %d %s", r.status, r.body)
+	}
+	if r := alan.api("GET", path, nil); !strings.Contains(r.body, "ken@acme.test") {
+		t.Errorf("admin view of a deactivated user: %s", r.body)
+	}
+	if r := alan.api("PATCH", path, map[string]any{"status": "active"}); r.status != 200 {
+		t.Fatalf("reactivate: %d %s", r.status, r.body)
+	}
+	if r := e.client("acme.localhost").login("ken@acme.test", "demo-pass-1"); r.status != 200 {
+		t.Errorf("reactivated user signs in: %d", r.status)
+	}
+}
+
+// TestLastSuperAdmin: the tenant keeps at least one active super admin,
+// even against an actor the policy would otherwise allow.
+func TestLastSuperAdmin(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	acme, _ := e.tenants.BySlug(ctx, "acme")
+	db := e.db.Tenant(acme.ID)
+	ada := userID(t, e, "acme", "ada@acme.test")
+	operator := policy.Actor{UserID: 1 << 40, TenantID: acme.ID, Kind: policy.Member, Capabilities: []policy.Capability{policy.SuperAdmin}}
+	for _, p := range []useradmin.Patch{
+		{Status: ptr(people.Deactivated)},
+		{Capabilities: &[]policy.Capability{policy.Admin}},
+		{Kind: ptr(policy.Guest), Capabilities: &[]policy.Capability{}, TeamIDs: &[]int64{}},
+	} {
+		if _, err := useradmin.Apply(ctx, db, operator, policy.Settings{}, ada, p, audit.Who{}); err == nil || !strings.Contains(err.Error(), "last active super admin") {
+			t.Errorf("patch %+v: %v", p, err)
+		}
+	}
+	// With a second super admin, the first can step down.
+	alan := userID(t, e, "acme", "alan@acme.test")
+	if _, err := useradmin.Apply(ctx, db, operator, policy.Settings{}, alan, useradmin.Patch{Capabilities: &[]policy.Capability{policy.SuperAdmin}}, audit.Who{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := useradmin.Apply(ctx, db, operator, policy.Settings{}, ada, useradmin.Patch{Capabilities: &[]policy.Capability{}}, audit.Who{}); err != nil {
+		t.Errorf("stepping down with another super admin: %v", err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestUserLists(t *testing.T) {
+	e := newEnv(t, nil)
+	ken := e.client("acme.localhost").mustLogin("ken@acme.test", "demo-pass-1")
+	st, items := 0, 0
+	r := ken.api("GET", "/api/v1/users?limit=5", nil)
+	st = r.status
+	body := r.json(t)
+	items = len(body["items"].([]any))
+	if st != 200 || items != 5 || body["next_cursor"] == nil {
+		t.Fatalf("first page: %d %d %v", st, items, body["next_cursor"])
+	}
+	r = ken.api("GET", "/api/v1/users?q=GLOBEX", nil)
+	if n := len(r.json(t)["items"].([]any)); n != 3 {
+		t.Errorf("search globex: %d users", n)
+	}
+	erin := e.client("acme.localhost").mustLogin("erin@globex.test", "demo-pass-1")
+	r = erin.api("GET", "/api/v1/users", nil)
+	if items := r.json(t)["items"].([]any); len(items) != 1 || !strings.Contains(r.body, "erin@globex.test") {
+		t.Errorf("external user's list: %s", r.body)
+	}
+	if r := erin.api("GET", "/api/v1/users/"+strconv.FormatInt(userID(t, e, "acme", "ken@acme.test"), 10), nil); r.status != 404 {
+		t.Errorf("external user opens a member: %d", r.status)
+	}
+	if r := ken.api("GET", "/api/v1/users/"+strconv.FormatInt(userID(t, e, "northwind", "nina@northwind.test"), 10), nil); r.status != 404 {
+		t.Errorf("another tenant's user: %d", r.status)
+	}
+}
