@@ -119,4 +119,3 @@ func (s *Server) apiPatchUser(c *fiber.Ctx) error {
 	}
 	return c.JSON(s.toUserDetail(c, l))
 }
-

@@ -28,7 +28,9 @@ func TestPatchUserRules(t *testing.T) {
 	e := newEnv(t, nil)
 	login := func(email string) *client { return e.client("acme.localhost").mustLogin(email, "demo-pass-1") }
 	ada, alan, grace, ken := login("ada@acme.test"), login("alan@acme.test"), login("grace@acme.test"), login("ken@acme.test")
-	id := func(email string) string { return "/api/v1/users/" + strconv.FormatInt(userID(t, e, "acme", email), 10) }
+	id := func(email string) string {
+		return "/api/v1/users/" + strconv.FormatInt(userID(t, e, "acme", email), 10)
+	}
 	tests := []struct {
 		name   string
 		c      *client
