@@ -24,6 +24,7 @@ var settingsSections = []struct {
 	rule    policy.Rule
 	section ui.SettingsSection
 }{
+	{policy.ManageUsers, ui.SettingsSection{Title: "Users", Desc: "Invite people, set their kind, capabilities, teams, companies, modules and page access; deactivate.", Path: "/settings/users"}},
 	{policy.EditBranding, ui.SettingsSection{Title: "Branding", Desc: "App name, logo, favicon and colours.", Path: "/settings/branding"}},
 	{policy.ManageEmail, ui.SettingsSection{Title: "Email", Desc: "The SMTP server and sender of invitations and password resets.", Path: "/settings/email"}},
 }

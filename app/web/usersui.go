@@ -1,0 +1,414 @@
+package web
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/atrium-portal/atrium/app/invitations"
+	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/useradmin"
+	"github.com/atrium-portal/atrium/app/valid"
+	"github.com/atrium-portal/atrium/ui"
+)
+
+func (s *Server) usersFrame(c *fiber.Ctx, title string) ui.Frame {
+	f := s.frame(c, title, policy.PageSettings)
+	f.Crumbs = []ui.Crumb{{Label: "Settings", Path: "/settings"}}
+	if title != "Users" {
+		f.Crumbs = append(f.Crumbs, ui.Crumb{Label: "Users", Path: "/settings/users"})
+	}
+	f.NoHistory = true
+	return f
+}
+
+func personOf(u *people.User) ui.Person {
+	return ui.Person{Name: u.DisplayName(), Email: u.Email, KindLabel: u.Kind.Label(),
+		Client: u.Kind == policy.Client, Deactivated: u.Status == people.Deactivated}
+}
+
+func (s *Server) invitationRows(c *fiber.Ctx) ([]ui.InvitationRow, error) {
+	list, err := invitations.List(c.UserContext(), state(c).db)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]ui.InvitationRow, 0, len(list))
+	for _, inv := range list {
+		d := string(inv.Delivery)
+		if d == "" {
+			d = "—"
+		}
+		rows = append(rows, ui.InvitationRow{ID: inv.ID, Email: inv.Email, KindLabel: inv.Kind.Label(), Status: inv.Status,
+			Delivery: d, Error: inv.Error, ExpiresAt: inv.ExpiresAt})
+	}
+	return rows, nil
+}
+
+// usersPage is GET /settings/users; an htmx search gets the table only.
+func (s *Server) usersPage(c *fiber.Ctx) error {
+	st := state(c)
+	set := settingsOf(st.tenant)
+	list, _, err := people.List(c.UserContext(), st.db, st.actor, c.Query("q"), people.MaxList, 0)
+	if err != nil {
+		return err
+	}
+	rows := make([]ui.UserRow, 0, len(list))
+	for i := range list {
+		u := &list[i].User
+		var caps []string
+		for _, cp := range u.CapabilityList() {
+			caps = append(caps, cp.Label())
+		}
+		rows = append(rows, ui.UserRow{ID: u.ID, Person: personOf(u), Caps: caps, TestUser: u.TestUser, Status: string(u.Status),
+			CanManage: policy.CanManageUser(st.actor, set, policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: u.CapabilityList()})})
+	}
+	if isHTMX(c) && c.Get("HX-Target") == "user-rows" {
+		return render(c, 200, ui.UserRows(rows))
+	}
+	canInvite := policy.Allows(st.actor, set, policy.InviteUsers)
+	var invs []ui.InvitationRow
+	if canInvite {
+		if invs, err = s.invitationRows(c); err != nil {
+			return err
+		}
+	}
+	notice := map[string]string{"invited": "Invitation sent.", "saved": "Changes saved."}[c.Query("done")]
+	return render(c, 200, ui.UsersPage(s.usersFrame(c, "Users"), c.Query("q"), rows, invs, canInvite, notice))
+}
+
+// formValues reads every value of a repeated form field.
+func formValues(c *fiber.Ctx, name string) []string {
+	var out []string
+	for _, v := range c.Context().PostArgs().PeekMulti(name) {
+		out = append(out, string(v))
+	}
+	if len(out) == 0 {
+		if mf, err := c.MultipartForm(); err == nil && mf != nil {
+			out = append(out, mf.Value[name]...)
+		}
+	}
+	return out
+}
+
+func formIDs(c *fiber.Ctx, name string) ([]int64, error) {
+	out := []int64{}
+	for _, v := range formValues(c, name) {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, valid.Errors{name: "Choose from the list."}
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+func formModules(c *fiber.Ctx) []people.ModuleSetting {
+	var out []people.ModuleSetting
+	for _, info := range policy.Pages {
+		if !info.Module {
+			continue
+		}
+		show := c.FormValue("module_show_"+string(info.Key)) == "1"
+		label := strings.TrimSpace(c.FormValue("module_label_" + string(info.Key)))
+		if show || label != "" {
+			out = append(out, people.ModuleSetting{Key: info.Key, Show: show, Label: label})
+		}
+	}
+	return out
+}
+
+// userForm fills the form's choices and the user's current (or typed) values.
+func (s *Server) userForm(c *fiber.Ctx, kind policy.Kind, caps []policy.Capability, teamIDs, companyIDs []int64,
+	modules []people.ModuleSetting, hidden []policy.Page) (ui.UserForm, error) {
+	st := state(c)
+	f := ui.UserForm{Kind: ui.Field{Name: "kind", Value: string(kind)}}
+	for _, k := range policy.Kinds {
+		f.Kinds = append(f.Kinds, ui.Option{Value: string(k), Label: k.Label(), Selected: k == kind})
+	}
+	for _, cp := range policy.Capabilities {
+		f.Caps = append(f.Caps, ui.Option{Value: string(cp), Label: cp.Label(), Selected: slices.Contains(caps, cp)})
+	}
+	teams, err := people.Teams(c.UserContext(), st.db)
+	if err != nil {
+		return f, err
+	}
+	for _, t := range teams {
+		note := ""
+		if t.Kind == people.TeamClient {
+			note = "client team"
+		}
+		f.Teams = append(f.Teams, ui.Option{Value: strconv.FormatInt(t.ID, 10), Label: t.Name, Selected: slices.Contains(teamIDs, t.ID), Note: note})
+	}
+	companies, err := people.Companies(c.UserContext(), st.db)
+	if err != nil {
+		return f, err
+	}
+	for _, co := range companies {
+		f.Companies = append(f.Companies, ui.Option{Value: strconv.FormatInt(co.ID, 10), Label: co.Name, Selected: slices.Contains(companyIDs, co.ID)})
+	}
+	for _, info := range policy.Pages {
+		if info.Module {
+			row := ui.ModuleRow{Key: string(info.Key), Name: info.Label}
+			for _, m := range modules {
+				if m.Key == info.Key {
+					row.Show, row.Label = m.Show, m.Label
+				}
+			}
+			f.Modules = append(f.Modules, row)
+		}
+		if info.Key != policy.PageHome {
+			f.HiddenPages = append(f.HiddenPages, ui.Option{Value: string(info.Key), Label: info.Label, Selected: slices.Contains(hidden, info.Key)})
+		}
+	}
+	return f, nil
+}
+
+// spread puts field errors next to their fields.
+func spread(f *ui.UserForm, errs valid.Errors) {
+	f.Email.Error, f.Name.Error, f.Kind.Error = errs["email"], errs["name"], errs["kind"]
+	f.CapsError, f.TeamsError, f.CompaniesError = errs["capabilities"], errs["team_ids"], errs["company_ids"]
+	f.ModulesError, f.HiddenError, f.StatusError = errs["modules"], errs["hidden_pages"], errs["status"]
+	f.FormError = "Nothing was saved. Fix the fields marked below."
+}
+
+// inviteFormPage is GET /settings/users/new, with the suggested module defaults.
+func (s *Server) inviteFormPage(c *fiber.Ctx) error {
+	f, err := s.userForm(c, policy.Member, nil, nil, nil, people.DefaultModules(1), nil)
+	if err != nil {
+		return err
+	}
+	f.Action, f.SubmitLabel, f.Email = "/settings/users/new", "Send invitation", ui.Field{Name: "email"}
+	return render(c, 200, ui.UserFormPage(s.usersFrame(c, "Invite people"), f, nil))
+}
+
+// inviteFormSubmit is POST /settings/users/new.
+func (s *Server) inviteFormSubmit(c *fiber.Ctx) error {
+	kind := policy.Kind(c.FormValue("kind"))
+	var caps []policy.Capability
+	for _, v := range formValues(c, "capabilities") {
+		caps = append(caps, policy.Capability(v))
+	}
+	errs := valid.Errors{}
+	teamIDs, err := formIDs(c, "team_ids")
+	if err != nil {
+		errs.Add("team_ids", "Choose from the list.")
+	}
+	companyIDs, err := formIDs(c, "company_ids")
+	if err != nil {
+		errs.Add("company_ids", "Choose from the list.")
+	}
+	modules := formModules(c)
+	req := invitations.Request{Email: c.FormValue("email"), Kind: kind, Capabilities: caps, TeamIDs: teamIDs, CompanyIDs: companyIDs,
+		OwnTicketsOnly: c.FormValue("own_tickets_only") == "1", TestUser: c.FormValue("test_user") == "1"}
+	if kind.External() {
+		req.Modules = modules
+		if req.Modules == nil {
+			req.Modules = []people.ModuleSetting{}
+		}
+	}
+	if len(errs) == 0 {
+		_, err = invitations.Invite(c.UserContext(), s.inviteContext(c), req)
+		if err == nil {
+			s.wakeMail()
+			return redirect(c, "/settings/users?done=invited")
+		}
+		if errors.Is(err, invitations.ErrConflict) {
+			errs.Add("email", "A user with this address already exists.")
+		} else if !errors.As(err, &errs) {
+			return err
+		}
+	}
+	f, ferr := s.userForm(c, kind, caps, teamIDs, companyIDs, modules, nil)
+	if ferr != nil {
+		return ferr
+	}
+	f.Action, f.SubmitLabel = "/settings/users/new", "Send invitation"
+	f.Email = ui.Field{Name: "email", Value: c.FormValue("email")}
+	f.OwnTicketsOnly, f.TestUser = req.OwnTicketsOnly, req.TestUser
+	spread(&f, errs)
+	if isHTMX(c) {
+		return render(c, 400, ui.UserFormView(f, state(c).session.CSRFToken))
+	}
+	return render(c, 400, ui.UserFormPage(s.usersFrame(c, "Invite people"), f, nil))
+}
+
+// managedUser loads a user the actor may manage, else 404 or 403.
+func (s *Server) managedUser(c *fiber.Ctx) (*people.Listed, error) {
+	st := state(c)
+	id, err := paramID(c)
+	if err != nil {
+		return nil, err
+	}
+	l, err := people.Visible(c.UserContext(), st.db, st.actor, id)
+	if errors.Is(err, people.ErrNotFound) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !policy.CanManageUser(st.actor, settingsOf(st.tenant), policy.Target{UserID: l.ID, Kind: l.Kind, Capabilities: l.CapabilityList()}) {
+		return nil, errForbidden
+	}
+	return l, nil
+}
+
+func (s *Server) renderUserEdit(c *fiber.Ctx, status int, l *people.Listed, f ui.UserForm, statusErr string) error {
+	st := state(c)
+	action := "/settings/users/" + strconv.FormatInt(l.ID, 10)
+	f.Action, f.SubmitLabel, f.Editing = action, "Save changes", true
+	f.Email = ui.Field{Name: "email", Value: l.Email}
+	if isHTMX(c) && status != 200 {
+		return render(c, status, ui.UserFormView(f, st.session.CSRFToken))
+	}
+	return render(c, status, ui.UserFormPage(s.usersFrame(c, l.DisplayName()), f,
+		ui.UserStatusForm(action+"/status", string(l.Status), st.session.CSRFToken, statusErr)))
+}
+
+func modulesOf(l *people.Listed) []people.ModuleSetting {
+	var out []people.ModuleSetting
+	for _, m := range l.Modules {
+		out = append(out, people.ModuleSetting{Key: m.Page, Show: m.Show, Label: m.Label})
+	}
+	return out
+}
+
+// userEditPage is GET /settings/users/ID.
+func (s *Server) userEditPage(c *fiber.Ctx) error {
+	l, err := s.managedUser(c)
+	if err != nil {
+		return err
+	}
+	f, err := s.userForm(c, l.Kind, l.CapabilityList(), l.TeamIDs, l.CompanyIDs, modulesOf(l), l.HiddenPages)
+	if err != nil {
+		return err
+	}
+	f.Name = ui.Field{Name: "name", Value: l.Name}
+	f.OwnTicketsOnly, f.TestUser = l.OwnTicketsOnly, l.TestUser
+	return s.renderUserEdit(c, 200, l, f, "")
+}
+
+// userEditSubmit is POST /settings/users/ID: the form becomes one PATCH.
+// Fields the actor may not change are left out of the patch, so an admin
+// without a capability's rule does not trip over a form that shows it.
+func (s *Server) userEditSubmit(c *fiber.Ctx) error {
+	st := state(c)
+	set := settingsOf(st.tenant)
+	l, err := s.managedUser(c)
+	if err != nil {
+		return err
+	}
+	kind := policy.Kind(c.FormValue("kind"))
+	name := c.FormValue("name")
+	caps := []policy.Capability{}
+	for _, v := range formValues(c, "capabilities") {
+		caps = append(caps, policy.Capability(v))
+	}
+	hidden := []policy.Page{}
+	for _, v := range formValues(c, "hidden_pages") {
+		hidden = append(hidden, policy.Page(v))
+	}
+	errs := valid.Errors{}
+	teamIDs, terr := formIDs(c, "team_ids")
+	companyIDs, cerr := formIDs(c, "company_ids")
+	if terr != nil || cerr != nil {
+		errs.Add("team_ids", "Choose from the list.")
+	}
+	modules := formModules(c)
+	own, test := c.FormValue("own_tickets_only") == "1", c.FormValue("test_user") == "1"
+	p := useradmin.Patch{Kind: &kind, Name: &name, TeamIDs: &teamIDs, CompanyIDs: &companyIDs, TestUser: &test}
+	if !slices.Equal(caps, l.CapabilityList()) {
+		p.Capabilities = &caps
+	}
+	if policy.Allows(st.actor, set, policy.ManagePageAccess) {
+		p.HiddenPages = &hidden
+	}
+	if kind.External() && policy.Allows(st.actor, set, policy.ManageModules) {
+		if modules == nil {
+			modules = []people.ModuleSetting{}
+		}
+		p.Modules, p.OwnTicketsOnly = &modules, &own
+	}
+	if len(errs) == 0 {
+		_, err = s.applyUser(c, l.ID, p)
+		if err == nil {
+			return redirect(c, "/settings/users?done=saved")
+		}
+		var he *httpError
+		if errors.As(err, &he) && he.Status == 403 {
+			errs.Add("status", he.Message)
+		} else if !errors.As(err, &errs) {
+			return err
+		}
+	}
+	f, ferr := s.userForm(c, kind, caps, teamIDs, companyIDs, modules, hidden)
+	if ferr != nil {
+		return ferr
+	}
+	f.Name = ui.Field{Name: "name", Value: name}
+	f.OwnTicketsOnly, f.TestUser = own, test
+	spread(&f, errs)
+	return s.renderUserEdit(c, 400, l, f, "")
+}
+
+// userStatusSubmit is POST /settings/users/ID/status: deactivate or reactivate.
+func (s *Server) userStatusSubmit(c *fiber.Ctx) error {
+	l, err := s.managedUser(c)
+	if err != nil {
+		return err
+	}
+	status := people.Status(c.FormValue("status"))
+	_, err = s.applyUser(c, l.ID, useradmin.Patch{Status: &status})
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		f, ferr := s.userForm(c, l.Kind, l.CapabilityList(), l.TeamIDs, l.CompanyIDs, modulesOf(l), l.HiddenPages)
+		if ferr != nil {
+			return ferr
+		}
+		f.Name = ui.Field{Name: "name", Value: l.Name}
+		msg := ve["status"]
+		if msg == "" {
+			msg = ve.Error()
+		}
+		return s.renderUserEdit(c, 400, l, f, msg)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(c, "/settings/users?done=saved")
+}
+
+// invitationAction is POST /settings/users/invitations/ID/resend and …/revoke.
+func (s *Server) invitationAction(resend bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := paramID(c)
+		if err != nil {
+			return err
+		}
+		if resend {
+			_, err = invitations.Resend(c.UserContext(), s.inviteContext(c), id)
+			s.wakeMail()
+		} else {
+			err = invitations.Revoke(c.UserContext(), s.inviteContext(c), id)
+		}
+		if err != nil && !errors.Is(err, invitations.ErrGone) {
+			return invitationError(err)
+		}
+		if !isHTMX(c) {
+			return c.Redirect("/settings/users#invitations", fiber.StatusSeeOther)
+		}
+		rows, err := s.invitationRows(c)
+		if err != nil {
+			return err
+		}
+		msg := "Invitation revoked."
+		if resend {
+			msg = "Invitation sent again."
+		}
+		c.Set("HX-Trigger", `{"toast":{"message":"`+msg+`","kind":"success"}}`)
+		return render(c, 200, ui.InvitationRows(rows, state(c).session.CSRFToken))
+	}
+}
