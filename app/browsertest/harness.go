@@ -44,9 +44,10 @@ func repoRoot(t testing.TB) string {
 
 // Demo is a running demo server.
 type Demo struct {
-	Addr string // 127.0.0.1:PORT
-	Port string
-	Logs *syncBuffer
+	Addr    string // 127.0.0.1:PORT
+	Port    string
+	Logs    *syncBuffer
+	DataDir string
 }
 
 // URL is the address of path on host (e.g. "acme.localhost"), which
@@ -81,9 +82,10 @@ func StartDemo(t testing.TB) *Demo {
 	stop := make(chan struct{})
 	done := make(chan error, 1)
 	logs := &syncBuffer{}
+	dataDir := t.TempDir()
 	go func() {
 		done <- cli.Run(context.Background(), cli.Env{
-			Args:   []string{"atrium", "serve", "--demo", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir()},
+			Args:   []string{"atrium", "serve", "--demo", "--addr", "127.0.0.1:0", "--data-dir", dataDir},
 			Stdout: logs, Stderr: logs, Static: os.DirFS(filepath.Join(repoRoot(t), "ui", "static")),
 			Ready: func(addr string) { ready <- addr }, Stop: stop,
 		})
@@ -102,7 +104,21 @@ func StartDemo(t testing.TB) *Demo {
 			t.Errorf("demo server: %v", err)
 		}
 	})
-	return &Demo{Addr: addr, Port: addr[strings.LastIndex(addr, ":")+1:], Logs: logs}
+	return &Demo{Addr: addr, Port: addr[strings.LastIndex(addr, ":")+1:], Logs: logs, DataDir: dataDir}
+}
+
+// Atrium runs another command (such as `tenant update`) against the demo's
+// data directory while it serves, as an operator would.
+func (d *Demo) Atrium(t testing.TB, args ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	err := cli.Run(context.Background(), cli.Env{
+		Args: append(append([]string{"atrium"}, args...), "--data-dir", d.DataDir), Stdout: &out, Stderr: &out,
+	})
+	if err != nil {
+		t.Fatalf("atrium %v: %v\n%s", args, err, out.String())
+	}
+	return out.String()
 }
 
 // findChromium returns the browser binary, or "" when none is installed.
