@@ -120,3 +120,46 @@ func PeopleVisible(a Actor) PeopleScope {
 	}
 	return PeopleSelf
 }
+
+// TeamsScope is which teams an actor may see.
+type TeamsScope int
+
+// The scopes of team lists.
+const (
+	TeamsNone TeamsScope = iota // guests and external users
+	TeamsOwn                    // clients: only the teams they belong to
+	TeamsAll                    // members
+)
+
+// TeamsVisible is the actor's scope for teams (SPEC §5: teams — all teams for
+// members, their teams for clients).
+func TeamsVisible(a Actor) TeamsScope {
+	switch a.Kind {
+	case Member:
+		return TeamsAll
+	case Client:
+		return TeamsOwn
+	}
+	return TeamsNone
+}
+
+// CompaniesScope is which companies an actor may see.
+type CompaniesScope int
+
+// The scopes of company lists.
+const (
+	CompaniesNone     CompaniesScope = iota // guests and clients
+	CompaniesAssigned                       // external users: their assigned companies
+	CompaniesAll                            // members
+)
+
+// CompaniesVisible is the actor's scope for companies.
+func CompaniesVisible(a Actor) CompaniesScope {
+	switch {
+	case a.Kind == Member:
+		return CompaniesAll
+	case a.Kind.External():
+		return CompaniesAssigned
+	}
+	return CompaniesNone
+}

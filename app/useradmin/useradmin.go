@@ -36,6 +36,8 @@ type Patch struct {
 	CompanyIDs     *[]int64                `json:"company_ids"`
 	TeamIDs        *[]int64                `json:"team_ids"`
 	TestUser       *bool                   `json:"test_user"`
+	// ManagerID sets a member's manager (for 1:1s); 0 clears it.
+	ManagerID *int64 `json:"manager_id"`
 }
 
 // Apply makes the change p to user id as actor a, or changes nothing.
@@ -144,6 +146,21 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 				errs.Add("name", "Enter a name of up to 120 characters.")
 			}
 		}
+		if p.ManagerID != nil && *p.ManagerID != 0 {
+			if merr := checkManager(ctx, tx, u.ID, kind, *p.ManagerID); merr != nil {
+				var ve valid.Errors
+				if !errors.As(merr, &ve) {
+					return merr
+				}
+				errs.Add("manager_id", ve["manager_id"])
+			} else {
+				record(audit.UserChange, fmt.Sprintf("manager of %s set", u.Email))
+			}
+		}
+		if kind != policy.Member && u.ManagerID != nil && p.ManagerID == nil {
+			zero := int64(0)
+			p.ManagerID = &zero // guests, clients and external users have no manager
+		}
 		status := u.Status
 		if p.Status != nil && *p.Status != u.Status {
 			switch *p.Status {
@@ -196,6 +213,13 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 		}
 		if p.TestUser != nil {
 			q = q.Set("test_user = ?", *p.TestUser)
+		}
+		if p.ManagerID != nil {
+			if *p.ManagerID == 0 {
+				q = q.Set("manager_id = NULL")
+			} else {
+				q = q.Set("manager_id = ?", *p.ManagerID)
+			}
 		}
 		if _, err := q.Exec(ctx); err != nil {
 			return fmt.Errorf("useradmin: update %d: %w", u.ID, err)
@@ -326,4 +350,36 @@ func moduleList(ms []people.ModuleSetting) string {
 func sentence(err error) string {
 	s := err.Error()
 	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+// checkManager: a member's manager is another active member of the tenant,
+// and following managers upward never comes back to the user.
+func checkManager(ctx context.Context, tx *store.Scoped, userID int64, kind policy.Kind, managerID int64) error {
+	if kind != policy.Member {
+		return valid.Errors{"manager_id": "Only members have a manager."}
+	}
+	if managerID == userID {
+		return valid.Errors{"manager_id": "Nobody manages themselves."}
+	}
+	next := managerID
+	for hops := 0; next != 0; hops++ {
+		m, err := people.UserByID(ctx, tx, next)
+		if errors.Is(err, people.ErrNotFound) {
+			return valid.Errors{"manager_id": "Choose a member from the list."}
+		}
+		if err != nil {
+			return err
+		}
+		if hops == 0 && (m.Kind != policy.Member || m.Status != people.Active) {
+			return valid.Errors{"manager_id": "The manager must be an active member."}
+		}
+		if m.ManagerID == nil {
+			return nil
+		}
+		if *m.ManagerID == userID || hops > 1000 {
+			return valid.Errors{"manager_id": "That would make a circle of managers."}
+		}
+		next = *m.ManagerID
+	}
+	return nil
 }

@@ -25,6 +25,8 @@ var settingsSections = []struct {
 	section ui.SettingsSection
 }{
 	{policy.ManageUsers, ui.SettingsSection{Title: "Users", Desc: "Invite people, set their kind, capabilities, teams, companies, modules and page access; deactivate.", Path: "/settings/users"}},
+	{policy.ManageTeams, ui.SettingsSection{Title: "Teams", Desc: "Org design: teams, their kinds, members and leaders.", Path: "/settings/teams"}},
+	{policy.ManageCompanies, ui.SettingsSection{Title: "Companies", Desc: "Client companies and company groups.", Path: "/settings/companies"}},
 	{policy.EditBranding, ui.SettingsSection{Title: "Branding", Desc: "App name, logo, favicon and colours.", Path: "/settings/branding"}},
 	{policy.ManageEmail, ui.SettingsSection{Title: "Email", Desc: "The SMTP server and sender of invitations and password resets.", Path: "/settings/email"}},
 }

@@ -174,3 +174,30 @@ func TestUserLists(t *testing.T) {
 		t.Errorf("another tenant's user: %d", r.status)
 	}
 }
+
+func TestManagers(t *testing.T) {
+	e := newEnv(t, nil)
+	ada := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1")
+	id := func(email string) int64 { return userID(t, e, "acme", email) }
+	path := func(email string) string { return "/api/v1/users/" + strconv.FormatInt(id(email), 10) }
+	tests := []struct {
+		who     string
+		manager int64
+		status  int
+	}{
+		{"alan@acme.test", id("ken@acme.test"), 400},     // ken's manager is alan: a circle
+		{"gina@guest.test", id("alan@acme.test"), 400},   // guests have no manager
+		{"hedy@acme.test", id("hedy@acme.test"), 400},    // nobody manages themselves
+		{"hedy@acme.test", id("carol@globex.test"), 400}, // a client cannot manage
+		{"hedy@acme.test", id("dora@acme.test"), 400},    // nor a deactivated member
+		{"hedy@acme.test", id("ken@acme.test"), 200},
+	}
+	for _, tt := range tests {
+		if r := ada.api("PATCH", path(tt.who), map[string]any{"manager_id": tt.manager}); r.status != tt.status {
+			t.Errorf("manager of %s = %d: %d %s", tt.who, tt.manager, r.status, r.body)
+		}
+	}
+	if r := ada.api("GET", path("hedy@acme.test"), nil); !strings.Contains(r.body, `"manager_id":`+strconv.FormatInt(id("ken@acme.test"), 10)) {
+		t.Errorf("manager not saved: %s", r.body)
+	}
+}

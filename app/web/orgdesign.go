@@ -1,0 +1,634 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/atrium-portal/atrium/app/audit"
+	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/valid"
+	"github.com/atrium-portal/atrium/ui"
+)
+
+func orgError(err error) error {
+	if errors.Is(err, people.ErrNotFoundTeam) || errors.Is(err, people.ErrNotFoundCompany) {
+		return errNotFound
+	}
+	return err
+}
+
+func (s *Server) record(c *fiber.Ctx, action audit.Action, objectType string, id int64, summary string) error {
+	return audit.Record(c.UserContext(), state(c).db, s.who(c), action, objectType, id, summary)
+}
+
+// --- JSON API -------------------------------------------------------------
+
+// apiTeams is GET /api/v1/teams: the teams the caller may see.
+func (s *Server) apiTeams(c *fiber.Ctx) error {
+	teams, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": teams, "next_cursor": nil})
+}
+
+// apiTeam is GET /api/v1/teams/ID.
+func (s *Server) apiTeam(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	t, err := people.TeamFor(c.UserContext(), state(c).db, state(c).actor, id)
+	if err != nil {
+		return orgError(err)
+	}
+	return c.JSON(t)
+}
+
+// apiSaveTeam is POST /api/v1/teams and PATCH /api/v1/teams/ID.
+func (s *Server) apiSaveTeam(c *fiber.Ctx) error {
+	var id int64
+	if c.Params("id") != "" {
+		var err error
+		if id, err = paramID(c); err != nil {
+			return err
+		}
+	}
+	var in people.TeamInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	t, err := people.SaveTeam(c.UserContext(), state(c).db, id, in)
+	if err != nil {
+		return orgError(err)
+	}
+	if err := s.record(c, audit.TeamChange, "team", t.ID, "saved team "+t.Name); err != nil {
+		return err
+	}
+	v, err := people.TeamFor(c.UserContext(), state(c).db, state(c).actor, t.ID)
+	if err != nil {
+		return err
+	}
+	if id == 0 {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(v)
+}
+
+// apiDeleteTeam is DELETE /api/v1/teams/ID.
+func (s *Server) apiDeleteTeam(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	if err := people.DeleteTeam(c.UserContext(), state(c).db, id); err != nil {
+		return orgError(err)
+	}
+	if err := s.record(c, audit.TeamChange, "team", id, "deleted a team"); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// apiAddTeamMember is POST /api/v1/teams/ID/members {"user_id","role"}.
+func (s *Server) apiAddTeamMember(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		UserID int64           `json:"user_id"`
+		Role   people.TeamRole `json:"role"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := people.SetTeamMember(c.UserContext(), state(c).db, id, in.UserID, in.Role); err != nil {
+		return orgError(err)
+	}
+	if err := s.record(c, audit.TeamChange, "team", id, "added user "+strconv.FormatInt(in.UserID, 10)+" to the team"); err != nil {
+		return err
+	}
+	v, err := people.TeamFor(c.UserContext(), state(c).db, state(c).actor, id)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(v)
+}
+
+// apiRemoveTeamMember is DELETE /api/v1/teams/ID/members/USER_ID.
+func (s *Server) apiRemoveTeamMember(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	uid, err := strconv.ParseInt(c.Params("user_id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	if err := people.RemoveTeamMember(c.UserContext(), state(c).db, id, uid); err != nil {
+		return orgError(err)
+	}
+	if err := s.record(c, audit.TeamChange, "team", id, "removed user "+strconv.FormatInt(uid, 10)+" from the team"); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// apiCompanies is GET /api/v1/companies: members see all, external users their own.
+func (s *Server) apiCompanies(c *fiber.Ctx) error {
+	cs, err := people.CompaniesFor(c.UserContext(), state(c).db, state(c).actor)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": cs, "next_cursor": nil})
+}
+
+func (s *Server) companyFor(c *fiber.Ctx, id int64) (*people.CompanyView, error) {
+	cs, err := people.CompaniesFor(c.UserContext(), state(c).db, state(c).actor)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cs {
+		if cs[i].ID == id {
+			return &cs[i], nil
+		}
+	}
+	return nil, errNotFound
+}
+
+// apiCompany is GET /api/v1/companies/ID.
+func (s *Server) apiCompany(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.companyFor(c, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// apiSaveCompany is POST /api/v1/companies and PATCH /api/v1/companies/ID.
+func (s *Server) apiSaveCompany(c *fiber.Ctx) error {
+	var id int64
+	if c.Params("id") != "" {
+		var err error
+		if id, err = paramID(c); err != nil {
+			return err
+		}
+	}
+	var in people.CompanyInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	co, err := people.SaveCompany(c.UserContext(), state(c).db, id, in)
+	if err != nil {
+		return orgError(err)
+	}
+	if err := s.record(c, audit.CompanyChange, "company", co.ID, "saved company "+co.Name); err != nil {
+		return err
+	}
+	v, err := s.companyFor(c, co.ID)
+	if err != nil {
+		return err
+	}
+	if id == 0 {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(v)
+}
+
+// apiDeleteCompany is DELETE /api/v1/companies/ID; refused (409) while users are assigned.
+func (s *Server) apiDeleteCompany(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	err = people.DeleteCompany(c.UserContext(), state(c).db, id)
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		return &httpError{Status: 409, Code: "conflict", Message: ve["company"]}
+	}
+	if err != nil {
+		return orgError(err)
+	}
+	if err := s.record(c, audit.CompanyChange, "company", id, "deleted a company"); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// apiGroups is GET /api/v1/company_groups.
+func (s *Server) apiGroups(c *fiber.Ctx) error {
+	gs, err := people.Groups(c.UserContext(), state(c).db)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": gs, "next_cursor": nil})
+}
+
+// apiSaveGroup is POST /api/v1/company_groups and PATCH /api/v1/company_groups/ID
+// with {"name", "company_ids"}: the group's whole membership.
+func (s *Server) apiSaveGroup(c *fiber.Ctx) error {
+	var id int64
+	if c.Params("id") != "" {
+		var err error
+		if id, err = paramID(c); err != nil {
+			return err
+		}
+	}
+	var in struct {
+		Name       string  `json:"name"`
+		CompanyIDs []int64 `json:"company_ids"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	g, err := people.SaveGroup(c.UserContext(), state(c).db, id, in.Name, in.CompanyIDs)
+	if err != nil {
+		return orgError(err)
+	}
+	if err := s.record(c, audit.CompanyChange, "company_group", g.ID, "saved company group "+g.Name); err != nil {
+		return err
+	}
+	if id == 0 {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(fiber.Map{"id": g.ID, "name": g.Name})
+}
+
+// --- pages ----------------------------------------------------------------
+
+func (s *Server) teamCards(c *fiber.Ctx, teams []people.TeamView, editable bool) []ui.TeamCard {
+	out := make([]ui.TeamCard, 0, len(teams))
+	for _, t := range teams {
+		card := ui.TeamCard{ID: t.ID, Name: t.Name, Kind: string(t.Kind), ClientVisible: t.ClientVisible}
+		if t.Company != nil {
+			card.Company = t.Company.Name
+		}
+		if editable {
+			card.EditURL = "/settings/teams/" + strconv.FormatInt(t.ID, 10)
+		}
+		for _, m := range t.Members {
+			card.Members = append(card.Members, ui.TeamMemberRow{UserID: m.ID, Leader: m.Role == people.TeamLeader,
+				Person: ui.Person{Name: m.Name, Email: m.Email, KindLabel: m.Kind.Label(), Client: m.Kind == policy.Client, Deactivated: m.Status == people.Deactivated}})
+		}
+		out = append(out, card)
+	}
+	return out
+}
+
+// teamsPage is /teams: members see every team, clients theirs.
+func (s *Server) teamsPage(c *fiber.Ctx) error {
+	st := state(c)
+	teams, err := people.TeamsFor(c.UserContext(), st.db, st.actor)
+	if err != nil {
+		return err
+	}
+	editable := policy.Allows(st.actor, settingsOf(st.tenant), policy.ManageTeams)
+	return render(c, 200, ui.TeamsPage(s.frame(c, policy.Label(st.actor, policy.PageTeams), policy.PageTeams),
+		policy.Descriptions[policy.PageTeams], s.teamCards(c, teams, editable)))
+}
+
+func (s *Server) teamForm(c *fiber.Ctx, action, submit, name, kind, company string) (ui.TeamForm, error) {
+	f := ui.TeamForm{Action: action, Submit: submit, Name: ui.Field{Name: "name", Value: name},
+		Kind: ui.Field{Name: "kind", Value: kind}, Company: ui.Field{Name: "company_id", Value: company}}
+	for _, k := range people.TeamKinds {
+		f.Kinds = append(f.Kinds, ui.Option{Value: string(k), Label: strings.ToUpper(string(k)[:1]) + string(k)[1:]})
+	}
+	cs, err := people.Companies(c.UserContext(), state(c).db)
+	if err != nil {
+		return f, err
+	}
+	f.Companies = append(f.Companies, ui.Option{Value: "0", Label: "None"})
+	for _, co := range cs {
+		f.Companies = append(f.Companies, ui.Option{Value: strconv.FormatInt(co.ID, 10), Label: co.Name})
+	}
+	return f, nil
+}
+
+func (s *Server) settingsFrame(c *fiber.Ctx, title string, crumbs ...ui.Crumb) ui.Frame {
+	f := s.frame(c, title, policy.PageSettings)
+	f.Crumbs = append([]ui.Crumb{{Label: "Settings", Path: "/settings"}}, crumbs...)
+	return f
+}
+
+// settingsTeamsPage is GET /settings/teams.
+func (s *Server) settingsTeamsPage(c *fiber.Ctx) error {
+	teams, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor)
+	if err != nil {
+		return err
+	}
+	form, err := s.teamForm(c, "/settings/teams", "Create team", "", string(people.TeamFunction), "0")
+	if err != nil {
+		return err
+	}
+	return render(c, 200, ui.SettingsTeamsPage(s.settingsFrame(c, "Teams"), s.teamCards(c, teams, true), form))
+}
+
+// teamFormSubmit is POST /settings/teams (new) and /settings/teams/ID (edit).
+func (s *Server) teamFormSubmit(c *fiber.Ctx) error {
+	var id int64
+	action := "/settings/teams"
+	if c.Params("id") != "" {
+		var err error
+		if id, err = paramID(c); err != nil {
+			return err
+		}
+		action += "/" + strconv.FormatInt(id, 10)
+	}
+	name, kind, company := c.FormValue("name"), c.FormValue("kind"), c.FormValue("company_id")
+	cid, cerr := strconv.ParseInt(company, 10, 64)
+	k := people.TeamKind(kind)
+	in := people.TeamInput{Name: &name, Kind: &k, CompanyID: &cid}
+	var t *people.Team
+	err := valid.Errors{"company_id": "Choose a company from the list."}.Err()
+	if cerr == nil {
+		t, err = people.SaveTeam(c.UserContext(), state(c).db, id, in)
+	}
+	if err == nil {
+		if err := s.record(c, audit.TeamChange, "team", t.ID, "saved team "+t.Name); err != nil {
+			return err
+		}
+		return redirect(c, "/settings/teams/"+strconv.FormatInt(t.ID, 10))
+	}
+	var ve valid.Errors
+	if !errors.As(err, &ve) {
+		return orgError(err)
+	}
+	submit := "Create team"
+	if id != 0 {
+		submit = "Save team"
+	}
+	form, ferr := s.teamForm(c, action, submit, name, kind, company)
+	if ferr != nil {
+		return ferr
+	}
+	form.Name.Error, form.Kind.Error, form.Company.Error = ve["name"], ve["kind"], ve["company_id"]
+	form.FormError = "Nothing was saved. Fix the fields marked below."
+	if isHTMX(c) {
+		return render(c, 400, ui.TeamFormView(form, state(c).session.CSRFToken))
+	}
+	if id != 0 {
+		return s.renderTeamEdit(c, 400, id, &form, "")
+	}
+	teams, terr := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor)
+	if terr != nil {
+		return terr
+	}
+	return render(c, 400, ui.SettingsTeamsPage(s.settingsFrame(c, "Teams"), s.teamCards(c, teams, true), form))
+}
+
+func (s *Server) renderTeamEdit(c *fiber.Ctx, status int, id int64, form *ui.TeamForm, memberError string) error {
+	st := state(c)
+	t, err := people.TeamFor(c.UserContext(), st.db, st.actor, id)
+	if err != nil {
+		return orgError(err)
+	}
+	if form == nil {
+		company := "0"
+		if t.Company != nil {
+			company = strconv.FormatInt(t.Company.ID, 10)
+		}
+		f, err := s.teamForm(c, "/settings/teams/"+strconv.FormatInt(id, 10), "Save team", t.Name, string(t.Kind), company)
+		if err != nil {
+			return err
+		}
+		form = &f
+	}
+	users, _, err := people.List(c.UserContext(), st.db, st.actor, "", people.MaxList, 0)
+	if err != nil {
+		return err
+	}
+	candidates := []ui.Option{{Value: "", Label: "Choose a person"}}
+	for _, u := range users {
+		if (u.Kind == policy.Member || u.Kind == policy.Client) && u.Status != people.Deactivated {
+			candidates = append(candidates, ui.Option{Value: strconv.FormatInt(u.ID, 10), Label: u.DisplayName() + " (" + u.Kind.Label() + ")"})
+		}
+	}
+	card := s.teamCards(c, []people.TeamView{*t}, true)[0]
+	return render(c, status, ui.TeamEditPage(s.settingsFrame(c, t.Name, ui.Crumb{Label: "Teams", Path: "/settings/teams"}), card, *form, candidates, memberError))
+}
+
+// teamEditPage is GET /settings/teams/ID.
+func (s *Server) teamEditPage(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	return s.renderTeamEdit(c, 200, id, nil, "")
+}
+
+// teamMemberAdd is POST /settings/teams/ID/members.
+func (s *Server) teamMemberAdd(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	uid, _ := strconv.ParseInt(c.FormValue("user_id"), 10, 64)
+	role := people.TeamMember
+	if c.FormValue("role") == "leader" {
+		role = people.TeamLeader
+	}
+	err = people.SetTeamMember(c.UserContext(), state(c).db, id, uid, role)
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		return s.renderTeamEdit(c, 400, id, nil, ve["user_id"]+ve["role"])
+	}
+	if err != nil {
+		return orgError(err)
+	}
+	if err := s.record(c, audit.TeamChange, "team", id, "added user "+strconv.FormatInt(uid, 10)+" to the team"); err != nil {
+		return err
+	}
+	return redirect(c, "/settings/teams/"+strconv.FormatInt(id, 10))
+}
+
+// teamMemberRemove is POST /settings/teams/ID/members/USER_ID/remove.
+func (s *Server) teamMemberRemove(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	uid, err := strconv.ParseInt(c.Params("user_id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	if err := people.RemoveTeamMember(c.UserContext(), state(c).db, id, uid); err != nil {
+		return orgError(err)
+	}
+	if err := s.record(c, audit.TeamChange, "team", id, "removed user "+strconv.FormatInt(uid, 10)+" from the team"); err != nil {
+		return err
+	}
+	return redirect(c, "/settings/teams/"+strconv.FormatInt(id, 10))
+}
+
+// teamDelete is POST /settings/teams/ID/delete.
+func (s *Server) teamDelete(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	if err := people.DeleteTeam(c.UserContext(), state(c).db, id); err != nil {
+		return orgError(err)
+	}
+	if err := s.record(c, audit.TeamChange, "team", id, "deleted a team"); err != nil {
+		return err
+	}
+	return redirect(c, "/settings/teams")
+}
+
+func companyForm(action, submit string, name, domain, notes string) ui.CompanyForm {
+	return ui.CompanyForm{Action: action, Submit: submit, Name: ui.Field{Name: "name", Value: name},
+		Domain: ui.Field{Name: "domain", Value: domain}, Notes: ui.Field{Name: "notes", Value: notes}}
+}
+
+func (s *Server) renderCompanies(c *fiber.Ctx, status int, form ui.CompanyForm, newGroup *ui.GroupRow, notice string) error {
+	st := state(c)
+	cs, err := people.CompaniesFor(c.UserContext(), st.db, st.actor)
+	if err != nil {
+		return err
+	}
+	gs, err := people.Groups(c.UserContext(), st.db)
+	if err != nil {
+		return err
+	}
+	rows := make([]ui.CompanyRow, 0, len(cs))
+	for _, co := range cs {
+		rows = append(rows, ui.CompanyRow{ID: co.ID, Name: co.Name, Domain: co.Domain, Groups: strings.Join(co.Groups, ", "), Users: co.Users})
+	}
+	opts := func(selected []people.CompanyRef) []ui.Option {
+		var out []ui.Option
+		for _, co := range cs {
+			o := ui.Option{Value: strconv.FormatInt(co.ID, 10), Label: co.Name}
+			for _, s := range selected {
+				o.Selected = o.Selected || s.ID == co.ID
+			}
+			out = append(out, o)
+		}
+		return out
+	}
+	var groups []ui.GroupRow
+	for _, g := range gs {
+		groups = append(groups, ui.GroupRow{ID: g.ID, Name: ui.Field{Name: "name", Value: g.Name}, Companies: opts(g.Companies)})
+	}
+	ng := ui.GroupRow{Name: ui.Field{Name: "name"}, Companies: opts(nil)}
+	if newGroup != nil {
+		ng.Name = newGroup.Name
+	}
+	return render(c, status, ui.SettingsCompaniesPage(s.settingsFrame(c, "Companies"), rows, form, groups, ng, notice))
+}
+
+// settingsCompaniesPage is GET /settings/companies.
+func (s *Server) settingsCompaniesPage(c *fiber.Ctx) error {
+	return s.renderCompanies(c, 200, companyForm("/settings/companies", "Add company", "", "", ""), nil, "")
+}
+
+// companyFormSubmit is POST /settings/companies (new) and /settings/companies/ID (edit).
+func (s *Server) companyFormSubmit(c *fiber.Ctx) error {
+	var id int64
+	action, submit := "/settings/companies", "Add company"
+	if c.Params("id") != "" {
+		var err error
+		if id, err = paramID(c); err != nil {
+			return err
+		}
+		action, submit = action+"/"+strconv.FormatInt(id, 10), "Save company"
+	}
+	name, domain, notes := c.FormValue("name"), c.FormValue("domain"), c.FormValue("notes")
+	co, err := people.SaveCompany(c.UserContext(), state(c).db, id, people.CompanyInput{Name: &name, Domain: &domain, Notes: &notes})
+	if err == nil {
+		if err := s.record(c, audit.CompanyChange, "company", co.ID, "saved company "+co.Name); err != nil {
+			return err
+		}
+		return redirect(c, "/settings/companies")
+	}
+	var ve valid.Errors
+	if !errors.As(err, &ve) {
+		return orgError(err)
+	}
+	form := companyForm(action, submit, name, domain, notes)
+	form.Name.Error, form.Domain.Error, form.Notes.Error = ve["name"], ve["domain"], ve["notes"]
+	form.FormError = "Nothing was saved. Fix the fields marked below."
+	if isHTMX(c) {
+		return render(c, 400, ui.CompanyFormView(form, state(c).session.CSRFToken))
+	}
+	if id != 0 {
+		return render(c, 400, ui.CompanyEditPage(s.settingsFrame(c, name, ui.Crumb{Label: "Companies", Path: "/settings/companies"}), id, form, ""))
+	}
+	return s.renderCompanies(c, 400, form, nil, "")
+}
+
+// companyEditPage is GET /settings/companies/ID.
+func (s *Server) companyEditPage(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	co, err := s.companyFor(c, id)
+	if err != nil {
+		return err
+	}
+	form := companyForm("/settings/companies/"+strconv.FormatInt(id, 10), "Save company", co.Name, co.Domain, co.Notes)
+	return render(c, 200, ui.CompanyEditPage(s.settingsFrame(c, co.Name, ui.Crumb{Label: "Companies", Path: "/settings/companies"}), id, form, ""))
+}
+
+// companyDelete is POST /settings/companies/ID/delete.
+func (s *Server) companyDelete(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	err = people.DeleteCompany(c.UserContext(), state(c).db, id)
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		co, cerr := s.companyFor(c, id)
+		if cerr != nil {
+			return cerr
+		}
+		form := companyForm("/settings/companies/"+strconv.FormatInt(id, 10), "Save company", co.Name, co.Domain, co.Notes)
+		return render(c, 409, ui.CompanyEditPage(s.settingsFrame(c, co.Name, ui.Crumb{Label: "Companies", Path: "/settings/companies"}), id, form, ve["company"]))
+	}
+	if err != nil {
+		return orgError(err)
+	}
+	if err := s.record(c, audit.CompanyChange, "company", id, "deleted a company"); err != nil {
+		return err
+	}
+	return redirect(c, "/settings/companies")
+}
+
+// groupFormSubmit is POST /settings/companies/groups (new) and …/groups/ID.
+func (s *Server) groupFormSubmit(c *fiber.Ctx) error {
+	var id int64
+	if c.Params("id") != "" {
+		var err error
+		if id, err = paramID(c); err != nil {
+			return err
+		}
+	}
+	ids, err := formIDs(c, "company_ids")
+	if err != nil {
+		return err
+	}
+	g, err := people.SaveGroup(c.UserContext(), state(c).db, id, c.FormValue("name"), ids)
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		msg := ve["name"] + ve["company_ids"]
+		return s.renderCompanies(c, 400, companyForm("/settings/companies", "Add company", "", "", ""),
+			&ui.GroupRow{Name: ui.Field{Name: "name", Value: c.FormValue("name"), Error: msg}}, "The group was not saved: "+msg)
+	}
+	if err != nil {
+		return orgError(err)
+	}
+	if err := s.record(c, audit.CompanyChange, "company_group", g.ID, "saved company group "+g.Name); err != nil {
+		return err
+	}
+	return redirect(c, "/settings/companies#groups")
+}
