@@ -201,3 +201,20 @@ func TestManagers(t *testing.T) {
 		t.Errorf("manager not saved: %s", r.body)
 	}
 }
+
+func TestProfileHidesDeactivatedDetails(t *testing.T) {
+	e := newEnv(t, nil)
+	ken := e.client("acme.localhost").mustLogin("ken@acme.test", "demo-pass-1")
+	dora := "/users/" + strconv.FormatInt(userID(t, e, "acme", "dora@acme.test"), 10)
+	r := ken.get(dora)
+	if r.status != 200 || strings.Contains(r.body, "dora@acme.test") || !strings.Contains(r.body, "avatar-deactivated") {
+		t.Errorf("deactivated profile: %d", r.status)
+	}
+	if r := ken.get("/users/" + strconv.FormatInt(userID(t, e, "acme", "alan@acme.test"), 10)); !strings.Contains(r.body, "mailto:alan@acme.test") || !strings.Contains(r.body, "Leadership") {
+		t.Errorf("active profile lacks details")
+	}
+	erin := e.client("acme.localhost").mustLogin("erin@globex.test", "demo-pass-1")
+	if r := erin.get(dora); r.status != 404 {
+		t.Errorf("external user opens a member's profile: %d", r.status)
+	}
+}

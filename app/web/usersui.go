@@ -412,3 +412,36 @@ func (s *Server) invitationAction(resend bool) fiber.Handler {
 		return render(c, 200, ui.InvitationRows(rows, state(c).session.CSRFToken))
 	}
 }
+
+// profilePage is GET /users/ID: a user's profile, within the people scope.
+// A deactivated user's contact details and status are hidden.
+func (s *Server) profilePage(c *fiber.Ctx) error {
+	st := state(c)
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	l, err := people.Visible(c.UserContext(), st.db, st.actor, id)
+	if errors.Is(err, people.ErrNotFound) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	p := ui.Profile{Person: personOf(&l.User), Email: l.Email, Title: l.Title, Phone: l.Phone, Status: string(l.Status)}
+	if l.Status == people.Deactivated {
+		p.Hidden, p.Email, p.Title, p.Phone, p.Status = true, "", "", "", ""
+	}
+	teams, err := people.TeamsFor(c.UserContext(), st.db, st.actor)
+	if err != nil {
+		return err
+	}
+	for _, t := range teams {
+		for _, m := range t.Members {
+			if m.ID == l.ID {
+				p.Teams = append(p.Teams, t.Name)
+			}
+		}
+	}
+	return render(c, 200, ui.ProfilePage(s.frame(c, l.DisplayName(), ""), p))
+}
