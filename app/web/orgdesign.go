@@ -21,6 +21,14 @@ func orgError(err error) error {
 	return err
 }
 
+// optionalID is the :id of a route that both creates (no id) and changes.
+func optionalID(c *fiber.Ctx) (int64, error) {
+	if c.Params("id") == "" {
+		return 0, nil
+	}
+	return paramID(c)
+}
+
 func (s *Server) record(c *fiber.Ctx, action audit.Action, objectType string, id int64, summary string) error {
 	return audit.Record(c.UserContext(), state(c).db, s.who(c), action, objectType, id, summary)
 }
@@ -51,12 +59,9 @@ func (s *Server) apiTeam(c *fiber.Ctx) error {
 
 // apiSaveTeam is POST /api/v1/teams and PATCH /api/v1/teams/ID.
 func (s *Server) apiSaveTeam(c *fiber.Ctx) error {
-	var id int64
-	if c.Params("id") != "" {
-		var err error
-		if id, err = paramID(c); err != nil {
-			return err
-		}
+	id, err := optionalID(c)
+	if err != nil {
+		return err
 	}
 	var in people.TeamInput
 	if err := decodeJSON(c, &in); err != nil {
@@ -176,12 +181,9 @@ func (s *Server) apiCompany(c *fiber.Ctx) error {
 
 // apiSaveCompany is POST /api/v1/companies and PATCH /api/v1/companies/ID.
 func (s *Server) apiSaveCompany(c *fiber.Ctx) error {
-	var id int64
-	if c.Params("id") != "" {
-		var err error
-		if id, err = paramID(c); err != nil {
-			return err
-		}
+	id, err := optionalID(c)
+	if err != nil {
+		return err
 	}
 	var in people.CompanyInput
 	if err := decodeJSON(c, &in); err != nil {
@@ -236,12 +238,9 @@ func (s *Server) apiGroups(c *fiber.Ctx) error {
 // apiSaveGroup is POST /api/v1/company_groups and PATCH /api/v1/company_groups/ID
 // with {"name", "company_ids"}: the group's whole membership.
 func (s *Server) apiSaveGroup(c *fiber.Ctx) error {
-	var id int64
-	if c.Params("id") != "" {
-		var err error
-		if id, err = paramID(c); err != nil {
-			return err
-		}
+	id, err := optionalID(c)
+	if err != nil {
+		return err
 	}
 	var in struct {
 		Name       string  `json:"name"`
@@ -606,12 +605,9 @@ func (s *Server) companyDelete(c *fiber.Ctx) error {
 
 // groupFormSubmit is POST /settings/companies/groups (new) and …/groups/ID.
 func (s *Server) groupFormSubmit(c *fiber.Ctx) error {
-	var id int64
-	if c.Params("id") != "" {
-		var err error
-		if id, err = paramID(c); err != nil {
-			return err
-		}
+	id, err := optionalID(c)
+	if err != nil {
+		return err
 	}
 	ids, err := formIDs(c, "company_ids")
 	if err != nil {
