@@ -166,11 +166,10 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	if given == "" {
 		given = c.FormValue("_csrf")
 	}
-	if st.session != nil {
-		// Signing in again replaces the session; it needs no token of the old one.
-		if c.Path() == "/api/v1/session" && c.Method() == fiber.MethodPost {
-			return nil
-		}
+	// Signing in again replaces the session, so the sign-in routes follow
+	// the rules of anonymous requests even when a session exists.
+	signIn := c.Method() == fiber.MethodPost && (c.Path() == "/api/v1/session" || c.Path() == "/login")
+	if st.session != nil && !signIn {
 		if !sameToken(given, st.session.CSRFToken) {
 			return errCSRF
 		}

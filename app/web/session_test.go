@@ -112,6 +112,25 @@ func TestLoginFormHTMX(t *testing.T) {
 	}
 }
 
+// TestSignInAgainFromTheForm: a browser that is already signed in (a second
+// tab) can sign in through the form; its form token is the one checked.
+func TestSignInAgainFromTheForm(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client("acme.localhost")
+	tok := formCSRF(t, c.get("/login").body)
+	c.mustLogin("ken@acme.test", "demo-pass-1")
+	r := c.form("/login", url.Values{"_csrf": {tok}, "email": {"alan@acme.test"}, "password": {"demo-pass-1"}})
+	if r.status != 303 {
+		t.Fatalf("second sign-in: %d %s", r.status, r.body)
+	}
+	if me := c.api("GET", "/api/v1/me", nil).body; !strings.Contains(me, "alan@acme.test") {
+		t.Errorf("signed in as %s", me)
+	}
+	if r := c.form("/login", url.Values{"_csrf": {"forged"}, "email": {"ken@acme.test"}, "password": {"demo-pass-1"}}); r.status != 403 {
+		t.Errorf("forged form token: %d", r.status)
+	}
+}
+
 func TestOpenRedirectRefused(t *testing.T) {
 	e := newEnv(t, nil)
 	for _, next := range []string{"https://evil.example/", "//evil.example", "/\\evil.example"} {
