@@ -27,6 +27,7 @@ const (
 	InviteRevoke     Action = "user.invite_revoke"
 	InviteAccept     Action = "user.invite_accept"
 	PasswordReset    Action = "user.password_reset"
+	PasswordChange   Action = "user.password_change"
 	UserChange       Action = "user.change"
 	KindChange       Action = "user.kind"
 	CapabilityChange Action = "user.capabilities"

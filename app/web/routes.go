@@ -46,6 +46,8 @@ func (s *Server) routes() {
 	s.route("POST", "/settings/users/:id", policy.ManageUsers, s.userEditSubmit)
 	s.route("POST", "/settings/users/:id/status", policy.ManageUsers, s.userStatusSubmit)
 	s.route("GET", "/users/:id", policy.SignedIn, s.profilePage)
+	s.route("GET", "/account/password", policy.SignedIn, s.passwordPage)
+	s.route("POST", "/account/password", policy.SignedIn, s.passwordSubmit)
 	s.route("GET", "/teams", policy.ViewPage(policy.PageTeams), s.teamsPage)
 	s.route("GET", "/settings/teams", policy.ManageTeams, s.settingsTeamsPage)
 	s.route("POST", "/settings/teams", policy.ManageTeams, s.teamFormSubmit)

@@ -257,3 +257,29 @@ func TestLogsKeepSecrets(t *testing.T) {
 	}
 	_ = tenant.Links{}
 }
+
+// TestPasswordChange: the current password is required; afterwards every
+// other session of the user is dead and this one lives on.
+func TestPasswordChange(t *testing.T) {
+	e := newEnv(t, nil)
+	here := e.client("acme.localhost").mustLogin("hedy@acme.test", "demo-pass-1")
+	elsewhere := e.client("acme.localhost").mustLogin("hedy@acme.test", "demo-pass-1")
+	tok := formCSRF(t, here.get("/account/password").body)
+	bad := here.form("/account/password", url.Values{"_csrf": {tok}, "current_password": {"nope"}, "new_password": {"a fresh passphrase"}})
+	if bad.status != 400 || !strings.Contains(bad.body, "This is not your current password.") {
+		t.Errorf("wrong current password: %d", bad.status)
+	}
+	ok := here.form("/account/password", url.Values{"_csrf": {tok}, "current_password": {"demo-pass-1"}, "new_password": {"a fresh passphrase"}})
+	if ok.status != 303 {
+		t.Fatalf("change: %d %s", ok.status, ok.body)
+	}
+	if r := elsewhere.api("GET", "/api/v1/me", nil); r.status != 401 {
+		t.Errorf("other session after a password change: %d", r.status)
+	}
+	if r := here.api("GET", "/api/v1/me", nil); r.status != 200 {
+		t.Errorf("this session after a password change: %d", r.status)
+	}
+	if r := e.client("acme.localhost").login("hedy@acme.test", "a fresh passphrase"); r.status != 200 {
+		t.Errorf("new password: %d", r.status)
+	}
+}

@@ -1,0 +1,57 @@
+package web
+
+import (
+	"context"
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/atrium-portal/atrium/app/audit"
+	"github.com/atrium-portal/atrium/app/auth"
+	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/valid"
+	"github.com/atrium-portal/atrium/ui"
+)
+
+// passwordPage is GET /account/password.
+func (s *Server) passwordPage(c *fiber.Ctx) error {
+	return render(c, 200, ui.PasswordPage(s.frame(c, "Change password", ""), ui.Field{Name: "current_password"}, ui.Field{Name: "new_password"}, c.Query("done") == "1"))
+}
+
+// passwordSubmit is POST /account/password: the current password, then the
+// new one; every other session of the user ends, this one stays.
+func (s *Server) passwordSubmit(c *fiber.Ctx) error {
+	st := state(c)
+	cur, next := ui.Field{Name: "current_password"}, ui.Field{Name: "new_password"}
+	if !auth.CheckPassword(st.user.PasswordHash, c.FormValue("current_password")) {
+		cur.Error = "This is not your current password."
+	}
+	var ve valid.Errors
+	if errors.As(auth.CheckNewPassword(c.FormValue("new_password")), &ve) {
+		next.Error = ve["password"]
+	}
+	if cur.Error != "" || next.Error != "" {
+		if isHTMX(c) {
+			return render(c, 400, ui.PasswordForm(cur, next, false, st.session.CSRFToken))
+		}
+		return render(c, 400, ui.PasswordPage(s.frame(c, "Change password", ""), cur, next, false))
+	}
+	hash, err := auth.HashPassword(c.FormValue("new_password"))
+	if err != nil {
+		return err
+	}
+	err = st.db.Tx(c.UserContext(), func(ctx context.Context, tx *store.Scoped) error {
+		if err := people.SetPassword(ctx, tx, st.user.ID, hash, ""); err != nil {
+			return err
+		}
+		if err := auth.RevokeUser(ctx, tx, st.user.ID, st.session.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, s.who(c), audit.PasswordChange, "user", st.user.ID, "changed their password")
+	})
+	if err != nil {
+		return err
+	}
+	return redirect(c, "/account/password?done=1")
+}
