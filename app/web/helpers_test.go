@@ -29,7 +29,7 @@ import (
 
 // env is a server over a real SQLite file with the demo dataset.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	cfg     config.Config
 	db      *store.DB
 	srv     *web.Server
@@ -63,7 +63,7 @@ var (
 	seedErr  error
 )
 
-func seededCopy(t *testing.T, dir string) string {
+func seededCopy(t testing.TB, dir string) string {
 	t.Helper()
 	seedOnce.Do(func() {
 		d, err := os.MkdirTemp("", "atrium-web-seed-")
@@ -104,7 +104,7 @@ func seededCopy(t *testing.T, dir string) string {
 }
 
 // newEnv starts a server over a copy of the seeded demo database. tweak may change the config.
-func newEnv(t *testing.T, tweak func(*config.Config)) *env {
+func newEnv(t testing.TB, tweak func(*config.Config)) *env {
 	t.Helper()
 	dir := t.TempDir()
 	seededCopy(t, dir)
@@ -182,7 +182,7 @@ type response struct {
 	body   string
 }
 
-func (r response) json(t *testing.T) map[string]any {
+func (r response) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal([]byte(r.body), &m); err != nil {
@@ -302,7 +302,7 @@ func (c *client) mustLogin(email, password string) *client {
 var csrfFieldRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
 // formCSRF scrapes the _csrf field of a page, as a browser submitting it would send.
-func formCSRF(t *testing.T, html string) string {
+func formCSRF(t testing.TB, html string) string {
 	t.Helper()
 	m := csrfFieldRE.FindStringSubmatch(html)
 	if m == nil {
