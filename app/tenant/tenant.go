@@ -128,15 +128,7 @@ func NewStore(db *store.DB) *Store { return &Store{db: db} }
 
 // ByHost returns the tenant serving host (already normalised).
 func (s *Store) ByHost(ctx context.Context, host string) (*Tenant, error) {
-	var h Host
-	err := s.db.R.NewSelect().Model(&h).Where("hostname = ?", host).Limit(1).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("tenant: by host %q: %w", host, err)
-	}
-	return s.ByID(ctx, h.TenantID)
+	return s.one(ctx, "t.id = (SELECT tenant_id FROM tenant_hosts WHERE hostname = ?)", host)
 }
 
 // ByID returns a tenant with its hosts.
