@@ -122,7 +122,12 @@ func (d *Demo) Atrium(t testing.TB, args ...string) string {
 }
 
 // findChromium returns the browser binary, or "" when none is installed.
+// Debian's package puts it at /usr/bin/chromium, which is tried first in
+// case PATH is trimmed.
 func findChromium() string {
+	if fi, err := os.Stat("/usr/bin/chromium"); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+		return "/usr/bin/chromium"
+	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p

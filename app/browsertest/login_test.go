@@ -72,14 +72,17 @@ func TestLoginBrandedAndLogout(t *testing.T) {
 	Screenshot(t, b, "home")
 	do(t, b, d, chromedp.Navigate(d.URL("acme.localhost", "/settings/branding")), chromedp.WaitVisible(`#brand-preview`))
 	Screenshot(t, b, "branding")
+	const signOut = `details.user-menu form[action="/logout"] button[type=submit]`
 	do(t, b, d,
 		chromedp.Navigate(d.URL("acme.localhost", "/")),
 		chromedp.WaitVisible(`details.user-menu summary`),
 		chromedp.Click(`details.user-menu summary`),
-		chromedp.WaitVisible(`.user-menu-panel button[type=submit]`),
-		chromedp.Click(`.user-menu-panel button[type=submit]`),
-		chromedp.WaitVisible(`#login-form`),
+		chromedp.WaitVisible(signOut),
 	)
+	if label := run(t, b, chromedp.Text(signOut)); label != "Sign out" {
+		t.Fatalf("user menu button %q, want Sign out", label)
+	}
+	do(t, b, d, chromedp.Click(signOut), chromedp.WaitVisible(`#login-form`))
 	if url := run(t, b, chromedp.Location()); !strings.Contains(url, "/login") {
 		t.Errorf("after sign-out at %q", url)
 	}

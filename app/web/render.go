@@ -51,7 +51,7 @@ func (s *Server) frame(c *fiber.Ctx, title string, current policy.Page) ui.Frame
 	u := st.user
 	return ui.Frame{
 		Title: title, Brand: s.brand(c), Nav: groups,
-		User:    ui.Person{Name: u.DisplayName(), Email: u.Email, KindLabel: u.Kind.Label(), Client: u.Kind == policy.Client},
+		User:    ui.Person{Name: u.DisplayName(), Email: u.Email, KindLabel: menuBadge(u.Kind, u.CapabilityList()), Client: u.Kind == policy.Client},
 		CSRF:    st.session.CSRFToken,
 		StaticV: s.staticV, HTMXConfig: htmxConfig,
 	}
@@ -69,4 +69,13 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// menuBadge is the kind shown in the user menu, with the highest capability
+// when there is one ("Member · Super admin").
+func menuBadge(k policy.Kind, caps []policy.Capability) string {
+	if len(caps) > 0 {
+		return k.Label() + " · " + caps[0].Label()
+	}
+	return k.Label()
 }
