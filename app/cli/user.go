@@ -53,7 +53,7 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 	// server's outbox worker, and its link is printed here too.
 	inv, err := invitations.Invite(ctx, invitations.Context{
 		DB: db.Tenant(t.ID), Tenant: t, Base: linksFor(cfg).Base(t),
-		Who: audit.Who{Address: "command line"},
+		Actor: policy.Operator(t.ID), Who: audit.Who{Address: "command line"},
 	}, invitations.Request{Email: *email, Name: *name, Kind: policy.Kind(*kind), Capabilities: toCaps(*caps), CompanyIDs: *companies})
 	if err != nil {
 		return err

@@ -27,6 +27,9 @@ var (
 	ErrNotFound = errors.New("invitations: not found")
 	ErrConflict = errors.New("invitations: a user with this address already exists")
 	ErrGone     = errors.New("invitations: used, revoked or expired")
+	// ErrForbidden means the actor may not invite, or may not set a field
+	// of this invitation; the policy decides, as for edits.
+	ErrForbidden = errors.New("invitations: not allowed")
 )
 
 // Context is what every operation needs about where and by whom it happens.
@@ -38,9 +41,11 @@ type Context struct {
 	Base string
 	// LogoETag versions the logo in emails ("" for none).
 	LogoETag string
-	// Actor is the inviting user; the zero Actor is the platform operator
-	// on the command line, who is not limited by capabilities.
+	// Actor is the inviting user, or policy.Operator on the command line;
+	// the zero Actor may invite nobody.
 	Actor     policy.Actor
+	// Settings are the tenant's toggles, for the policy.
+	Settings  policy.Settings
 	ActorName string
 	Who       audit.Who
 }
@@ -80,11 +85,28 @@ func Invite(ctx context.Context, ic Context, r Request) (*Invitation, error) {
 	if r.Kind == "" {
 		r.Kind = policy.Member
 	}
+	if !policy.Allows(ic.Actor, ic.Settings, policy.InviteUsers) {
+		return nil, ErrForbidden
+	}
+	// The fields an invitation shares with a user's page are guarded by
+	// the same rules as when they are edited later.
+	var guarded []policy.UserField
+	if len(r.Modules) > 0 {
+		guarded = append(guarded, policy.FieldModules)
+	}
+	if r.OwnTicketsOnly {
+		guarded = append(guarded, policy.FieldOwnTicketsOnly)
+	}
+	if r.TestUser {
+		guarded = append(guarded, policy.FieldTestUser)
+	}
+	if err := policy.CheckUserFields(ic.Actor, ic.Settings, guarded...); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrForbidden, err)
+	}
+	r.Capabilities = policy.UniqueCapabilities(r.Capabilities)
 	errs := valid.Errors{}
-	if ic.Actor.SignedIn() {
-		if err := policy.CheckCapabilities(ic.Actor, r.Kind, nil, r.Capabilities); err != nil {
-			errs.Add("capabilities", sentence(err))
-		}
+	if err := policy.CheckCapabilities(ic.Actor, r.Kind, nil, r.Capabilities); err != nil {
+		errs.Add("capabilities", sentence(err))
 	}
 	if err := people.CheckAssignments(ctx, ic.DB, r.Kind, r.TeamIDs, r.CompanyIDs); err != nil {
 		var ve valid.Errors

@@ -12,11 +12,51 @@ const (
 	Public Rule = "public"
 	// SignedIn routes need any signed-in user: the session, /api/v1/me.
 	SignedIn Rule = "signed_in"
+	// OwnAccount routes touch the principal's own secrets: password,
+	// email, tokens, sessions. They are decided for the signed-in user
+	// (the principal), never for a previewed actor, and a preview refuses
+	// them (SPEC §9).
+	OwnAccount Rule = "own_account"
 	// EditBranding covers Settings → Branding (super admins and admins).
 	EditBranding Rule = "settings.branding"
 	// EditStrategyToggles turns the why and direction pages on or off.
 	EditStrategyToggles Rule = "settings.strategy_toggles"
+	// EditSettings is the door of PATCH /api/v1/settings: the actor owns at
+	// least one of the tenant's settings fields. Each field is then checked
+	// by its own rule (CheckSettingsFields).
+	EditSettings Rule = "settings.edit"
 )
+
+// SettingsField is a field of the tenant's settings (GET /api/v1/settings).
+type SettingsField string
+
+// The tenant's settings fields.
+const (
+	SettingWhyEnabled       SettingsField = "why_enabled"
+	SettingDirectionEnabled SettingsField = "direction_enabled"
+	SettingBranding         SettingsField = "branding"
+)
+
+// settingsFieldRules says which rule owns each settings field: each field
+// changes only for the capability that owns it (SPEC §12).
+var settingsFieldRules = map[SettingsField]Rule{
+	SettingWhyEnabled:       EditStrategyToggles,
+	SettingDirectionEnabled: EditStrategyToggles,
+	SettingBranding:         EditBranding,
+}
+
+// CheckSettingsFields returns *ErrFieldForbidden for the first of fields a
+// may not change, or nil. One refused field refuses the whole change, so
+// nothing is half-applied.
+func CheckSettingsFields(a Actor, s Settings, fields ...SettingsField) error {
+	for _, f := range fields {
+		r, ok := settingsFieldRules[f]
+		if !ok || !Allows(a, s, r) {
+			return &ErrFieldForbidden{Field: string(f)}
+		}
+	}
+	return nil
+}
 
 // ViewPage is the rule for a page route: the page must be in the actor's navigation.
 func ViewPage(p Page) Rule { return Rule("page:" + string(p)) }
@@ -31,8 +71,10 @@ func (r Rule) PageOf() (Page, bool) {
 var actionRules = map[Rule]func(Actor) bool{
 	Public:              func(Actor) bool { return true },
 	SignedIn:            Actor.SignedIn,
+	OwnAccount:          Actor.SignedIn,
 	EditBranding:        func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
 	EditStrategyToggles: func(a Actor) bool { return a.HasAny(SuperAdmin, StrategyAdmin) },
+	EditSettings:        func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, StrategyAdmin) },
 }
 
 // Known reports whether r is a rule this package can decide.

@@ -15,7 +15,13 @@ const (
 	// ManagePageAccess: hide pages from a user.
 	ManagePageAccess Rule = "users.page_access"
 	// ManageModules: an external user's modules (show and label) and own-tickets-only.
+	// SPEC §4.3 has people admins enter modules when they invite, and an
+	// external user's modules are their page access, so the same people
+	// who manage page access manage modules, when inviting and editing.
 	ManageModules Rule = "users.modules"
+	// ManageTestUser: flag a user as the test user whose preview is
+	// interactive (SPEC §9). Only those who may preview set it.
+	ManageTestUser Rule = "users.test_user"
 	// ManageTeams: org-design teams and their members.
 	ManageTeams Rule = "teams.manage"
 	// ManageCompanies: companies, company groups and who is assigned to them.
@@ -31,7 +37,8 @@ func init() {
 		InviteUsers:      func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, PeopleAdmin) },
 		ManageUsers:      func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, PeopleAdmin) },
 		ManagePageAccess: func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, PeopleAdmin) },
-		ManageModules:    func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
+		ManageModules:    func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, PeopleAdmin) },
+		ManageTestUser:   func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
 		ManageTeams:      func(a Actor) bool { return a.HasAny(SuperAdmin, PeopleAdmin) },
 		ManageCompanies:  func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
 		ViewAudit:        func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
@@ -53,18 +60,89 @@ func (t Target) IsAdmin() bool {
 	return t.Kind == Member && (slices.Contains(t.Capabilities, SuperAdmin) || slices.Contains(t.Capabilities, Admin))
 }
 
-// CanManageUser reports whether a may change or deactivate target: those
-// with ManageUsers may, except that only super admins act on admins and
-// super admins. Nobody manages themselves through this path (their own
-// profile is a separate page), so an admin cannot lock themselves out.
+// isSuperAdmin reports whether the target holds super admin.
+func (t Target) isSuperAdmin() bool {
+	return t.Kind == Member && slices.Contains(t.Capabilities, SuperAdmin)
+}
+
+// CanManageUser reports whether a may change target: those with
+// ManageUsers may, except that only super admins act on super admins and
+// only super admins and admins act on admins (SPEC §4.2: admins add and
+// remove admins, not super admins). Nobody manages themselves through this
+// path (their own profile is a separate page), so an admin cannot lock
+// themselves out.
 func CanManageUser(a Actor, s Settings, t Target) bool {
 	if !Allows(a, s, ManageUsers) || a.UserID == t.UserID {
 		return false
 	}
-	if t.IsAdmin() {
+	switch {
+	case t.isSuperAdmin():
 		return a.Has(SuperAdmin)
+	case t.IsAdmin():
+		return a.HasAny(SuperAdmin, Admin)
 	}
 	return true
+}
+
+// CanDeactivateUser reports whether a may deactivate or reactivate target:
+// whoever may manage them, except that only super admins deactivate an
+// admin or a super admin (SPEC §4.3).
+func CanDeactivateUser(a Actor, s Settings, t Target) bool {
+	if !CanManageUser(a, s, t) {
+		return false
+	}
+	return !t.IsAdmin() || a.Has(SuperAdmin)
+}
+
+// UserField is a part of a user that only some administrators may set,
+// whether on the invitation or later on the user's page.
+type UserField string
+
+// The guarded user fields; the JSON names of PATCH /api/v1/users/{id}.
+const (
+	FieldHiddenPages    UserField = "hidden_pages"
+	FieldModules        UserField = "modules"
+	FieldOwnTicketsOnly UserField = "own_tickets_only"
+	FieldTestUser       UserField = "test_user"
+)
+
+// userFieldRules says which rule owns each guarded user field.
+var userFieldRules = map[UserField]Rule{
+	FieldHiddenPages:    ManagePageAccess,
+	FieldModules:        ManageModules,
+	FieldOwnTicketsOnly: ManageModules,
+	FieldTestUser:       ManageTestUser,
+}
+
+// CanSetUserField reports whether a may set field f of a user, when
+// inviting or when editing: one rule for both.
+func CanSetUserField(a Actor, s Settings, f UserField) bool {
+	r, ok := userFieldRules[f]
+	return ok && Allows(a, s, r)
+}
+
+// ErrFieldForbidden names the first field an actor may not set.
+type ErrFieldForbidden struct{ Field string }
+
+func (e *ErrFieldForbidden) Error() string { return "you may not change " + e.Field }
+
+// CheckUserFields returns *ErrFieldForbidden for the first of fields a may
+// not set, or nil.
+func CheckUserFields(a Actor, s Settings, fields ...UserField) error {
+	for _, f := range fields {
+		if !CanSetUserField(a, s, f) {
+			return &ErrFieldForbidden{Field: string(f)}
+		}
+	}
+	return nil
+}
+
+// SeesContactDetails reports whether a may see the email, title, phone and
+// status of a user whose status is deactivated or not. A deactivated
+// user's profile hides them (SPEC §4.3) from everyone but those who manage
+// users, who need them to reactivate the right person.
+func SeesContactDetails(a Actor, s Settings, targetDeactivated bool) bool {
+	return !targetDeactivated || Allows(a, s, ManageUsers)
 }
 
 // Errors of capability changes, worded for the person making them.

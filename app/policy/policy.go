@@ -86,7 +86,9 @@ func (c Capability) Label() string {
 func MayHoldCapabilities(k Kind) bool { return k == Member }
 
 // Actor is who is acting: the signed-in user, or the user being previewed.
-// Build it with the fields the store loaded; the zero Actor is anonymous.
+// Build it with the fields the store loaded; the zero Actor is anonymous and
+// may do nothing but public things. The platform operator at the command
+// line is the explicit Operator actor, never the zero value.
 type Actor struct {
 	UserID       int64
 	TenantID     int64
@@ -96,7 +98,20 @@ type Actor struct {
 	HiddenPages []Page
 	// Modules are an external user's module settings, by page.
 	Modules map[Page]Module
+	// operator marks the Operator actor; only Operator sets it.
+	operator bool
 }
+
+// Operator is the platform operator of tenant tenantID at the command line
+// (atrium user create): above the tenant's capabilities, as the person who
+// runs the server is, but a named actor that code must ask for on purpose.
+// It is never a user, so it has no pages and no sessions.
+func Operator(tenantID int64) Actor {
+	return Actor{TenantID: tenantID, Kind: Member, Capabilities: slices.Clone(Capabilities), operator: true}
+}
+
+// IsOperator reports whether a is the command-line operator.
+func (a Actor) IsOperator() bool { return a.operator }
 
 // Module is an external user's setting for one module page.
 type Module struct {
@@ -111,7 +126,9 @@ type Settings struct {
 }
 
 // SignedIn reports whether the actor is a user at all.
-func (a Actor) SignedIn() bool { return a.UserID != 0 && a.TenantID != 0 && a.Kind.Valid() }
+func (a Actor) SignedIn() bool {
+	return (a.UserID != 0 || a.operator) && a.TenantID != 0 && a.Kind.Valid()
+}
 
 // Has reports whether the actor holds capability c. Non-members never do,
 // whatever was stored.
@@ -127,4 +144,21 @@ func (a Actor) HasAny(cs ...Capability) bool {
 		}
 	}
 	return false
+}
+
+// UniqueCapabilities returns cs in the order of Capabilities with each
+// capability once: a list that names one twice means it once.
+func UniqueCapabilities(cs []Capability) []Capability {
+	out := []Capability{}
+	for _, c := range Capabilities {
+		if slices.Contains(cs, c) {
+			out = append(out, c)
+		}
+	}
+	for _, c := range cs {
+		if !c.Valid() && !slices.Contains(out, c) {
+			out = append(out, c) // kept so that CheckCapabilities names it
+		}
+	}
+	return out
 }

@@ -56,9 +56,9 @@ func rules() []policy.Rule {
 	for _, info := range policy.Pages {
 		out = append(out, policy.ViewPage(info.Key))
 	}
-	return append(out, policy.Public, policy.SignedIn, policy.EditBranding, policy.EditStrategyToggles,
-		policy.InviteUsers, policy.ManageUsers, policy.ManagePageAccess, policy.ManageModules,
-		policy.ManageTeams, policy.ManageCompanies, policy.ViewAudit, policy.ManageEmail)
+	return append(out, policy.Public, policy.SignedIn, policy.OwnAccount, policy.EditBranding, policy.EditStrategyToggles,
+		policy.EditSettings, policy.InviteUsers, policy.ManageUsers, policy.ManagePageAccess, policy.ManageModules,
+		policy.ManageTestUser, policy.ManageTeams, policy.ManageCompanies, policy.ViewAudit, policy.ManageEmail)
 }
 
 // TestTable renders every profile × rule decision and compares it with
@@ -86,13 +86,24 @@ func TestTable(t *testing.T) {
 	}
 	for _, p := range profiles() {
 		for _, tg := range targets {
-			fmt.Fprintf(&b, "%-34s manage %-20s %v\n", p.name, tg.name, policy.CanManageUser(p.actor, settings, tg.t))
+			fmt.Fprintf(&b, "%-34s manage %-20s %-5v deactivate %v\n", p.name, tg.name,
+				policy.CanManageUser(p.actor, settings, tg.t), policy.CanDeactivateUser(p.actor, settings, tg.t))
 		}
 		for _, c := range policy.Capabilities {
 			grant := policy.CheckCapabilities(p.actor, policy.Member, nil, []policy.Capability{c}) == nil
 			remove := policy.CheckCapabilities(p.actor, policy.Member, []policy.Capability{c}, nil) == nil
 			fmt.Fprintf(&b, "%-34s grant %-16s %-5v remove %v\n", p.name, c, grant, remove)
 		}
+	}
+	b.WriteString("\n# profile × guarded field → may set it (inviting or editing a user; changing a tenant setting)\n")
+	for _, p := range profiles() {
+		for _, f := range []policy.UserField{policy.FieldHiddenPages, policy.FieldModules, policy.FieldOwnTicketsOnly, policy.FieldTestUser} {
+			fmt.Fprintf(&b, "%-34s user.%-24s %v\n", p.name, f, policy.CanSetUserField(p.actor, settings, f))
+		}
+		for _, f := range []policy.SettingsField{policy.SettingWhyEnabled, policy.SettingDirectionEnabled, policy.SettingBranding} {
+			fmt.Fprintf(&b, "%-34s settings.%-20s %v\n", p.name, f, policy.CheckSettingsFields(p.actor, settings, f) == nil)
+		}
+		fmt.Fprintf(&b, "%-34s sees a deactivated user's contact details %v\n", p.name, policy.SeesContactDetails(p.actor, settings, true))
 	}
 	got := b.String()
 	const path = "testdata/table.golden"
@@ -212,5 +223,61 @@ func TestUnknownRuleRefused(t *testing.T) {
 	}
 	if policy.Rule("page:nope").Known() {
 		t.Error("an unknown page rule is known")
+	}
+}
+
+// TestOperatorIsExplicit: the zero Actor may do nothing but public things;
+// the command-line operator is a named actor.
+func TestOperatorIsExplicit(t *testing.T) {
+	var zero policy.Actor
+	for _, r := range rules() {
+		if r != policy.Public && policy.Allows(zero, policy.Settings{}, r) {
+			t.Errorf("the zero actor is allowed %s", r)
+		}
+	}
+	if policy.CheckCapabilities(zero, policy.Member, nil, []policy.Capability{policy.Admin}) == nil {
+		t.Error("the zero actor may grant admin")
+	}
+	op := policy.Operator(7)
+	if !op.IsOperator() || zero.IsOperator() {
+		t.Error("IsOperator is wrong")
+	}
+	if !policy.Allows(op, policy.Settings{}, policy.InviteUsers) {
+		t.Error("the operator may not invite")
+	}
+	if err := policy.CheckCapabilities(op, policy.Member, nil, []policy.Capability{policy.SuperAdmin}); err != nil {
+		t.Errorf("the operator may not make a super admin: %v", err)
+	}
+	if policy.CheckCapabilities(op, policy.Guest, nil, []policy.Capability{policy.Admin}) == nil {
+		t.Error("the operator gave a guest a capability")
+	}
+}
+
+func TestUniqueCapabilities(t *testing.T) {
+	got := policy.UniqueCapabilities([]policy.Capability{policy.Admin, policy.SuperAdmin, policy.Admin, "root", "root"})
+	want := []policy.Capability{policy.SuperAdmin, policy.Admin, "root"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("UniqueCapabilities = %v, want %v", got, want)
+	}
+}
+
+// TestAdminsRemoveAdmins: SPEC §4.2 lets admins add and remove admins but
+// not super admins; SPEC §4.3 lets only super admins deactivate admins.
+func TestAdminsRemoveAdmins(t *testing.T) {
+	admin := policy.Actor{UserID: 1, TenantID: 1, Kind: policy.Member, Capabilities: []policy.Capability{policy.Admin}}
+	other := policy.Target{UserID: 2, Kind: policy.Member, Capabilities: []policy.Capability{policy.Admin}}
+	super := policy.Target{UserID: 3, Kind: policy.Member, Capabilities: []policy.Capability{policy.SuperAdmin}}
+	set := policy.Settings{}
+	if !policy.CanManageUser(admin, set, other) {
+		t.Error("an admin may not manage another admin")
+	}
+	if err := policy.CheckCapabilities(admin, policy.Member, other.Capabilities, nil); err != nil {
+		t.Errorf("an admin may not remove admin: %v", err)
+	}
+	if policy.CanDeactivateUser(admin, set, other) {
+		t.Error("an admin may deactivate an admin")
+	}
+	if policy.CanManageUser(admin, set, super) {
+		t.Error("an admin may manage a super admin")
 	}
 }

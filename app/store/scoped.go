@@ -134,3 +134,19 @@ func stampTenant(model any, id int64) error {
 	}
 	return nil
 }
+
+// LockTenant takes the write lock on the tenant's own row until the
+// transaction ends, so that rules spanning many rows of the tenant (the
+// last active super admin) hold under concurrent changes: two
+// transactions that both lock wait for each other. On SQLite the writer
+// already runs one transaction at a time and this costs one no-op update;
+// on PostgreSQL it is a row lock. Call it inside Tx, before reading.
+func (s *Scoped) LockTenant(ctx context.Context) error {
+	if _, inTx := s.w.(bun.Tx); !inTx {
+		return errors.New("store: LockTenant outside a transaction")
+	}
+	if _, err := s.w.NewRaw("UPDATE tenants SET updated_at = updated_at WHERE id = ?", s.tenantID).Exec(ctx); err != nil {
+		return fmt.Errorf("store: lock tenant %d: %w", s.tenantID, err)
+	}
+	return nil
+}

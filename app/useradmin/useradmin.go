@@ -43,7 +43,19 @@ type Patch struct {
 // Apply makes the change p to user id as actor a, or changes nothing.
 func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Settings, id int64, p Patch, who audit.Who) (*people.User, error) {
 	var out *people.User
+	if p.Capabilities != nil {
+		caps := policy.UniqueCapabilities(*p.Capabilities)
+		p.Capabilities = &caps
+	}
 	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		// Changes that can remove a super admin serialise on the tenant's
+		// row, so that the last-super-admin check below cannot be raced by
+		// a concurrent demotion of another super admin.
+		if p.Status != nil || p.Capabilities != nil || p.Kind != nil {
+			if err := tx.LockTenant(ctx); err != nil {
+				return err
+			}
+		}
 		u, err := people.UserByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -53,7 +65,11 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 			return err
 		}
 		caps := u.CapabilityList()
-		if !policy.CanManageUser(a, s, policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: caps}) {
+		target := policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: caps}
+		if !policy.CanManageUser(a, s, target) {
+			return ErrForbidden
+		}
+		if p.Status != nil && *p.Status != u.Status && !policy.CanDeactivateUser(a, s, target) {
 			return ErrForbidden
 		}
 		errs := valid.Errors{}
@@ -61,8 +77,10 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 		record := func(action audit.Action, summary string) {
 			records = append(records, func() error { return audit.Record(ctx, tx, who, action, "user", u.ID, summary) })
 		}
-		need := func(r policy.Rule) bool {
-			if policy.Allows(a, s, r) {
+		// A guarded field may be sent unchanged (a form posts all of its
+		// fields); changing it needs the field's rule.
+		need := func(f policy.UserField, changed bool) bool {
+			if !changed || policy.CanSetUserField(a, s, f) {
 				return true
 			}
 			err = ErrForbidden
@@ -89,7 +107,7 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 			}
 		}
 		if p.HiddenPages != nil {
-			if !need(policy.ManagePageAccess) {
+			if !need(policy.FieldHiddenPages, !slices.Equal(sortedPages(*p.HiddenPages), sortedPages(u.HiddenPages))) {
 				return err
 			}
 			for _, pg := range *p.HiddenPages {
@@ -102,10 +120,16 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 			}
 		}
 		var modules []people.ModuleSetting
-		if p.Modules != nil || p.OwnTicketsOnly != nil {
-			if !need(policy.ManageModules) {
-				return err
-			}
+		if p.TestUser != nil && !need(policy.FieldTestUser, *p.TestUser != u.TestUser) {
+			return err
+		}
+		if p.OwnTicketsOnly != nil && !need(policy.FieldOwnTicketsOnly, *p.OwnTicketsOnly != u.OwnTicketsOnly) {
+			return err
+		}
+		if p.Modules != nil && !need(policy.FieldModules, true) {
+			return err
+		}
+		if (p.Modules != nil && len(*p.Modules) > 0) || (p.OwnTicketsOnly != nil && *p.OwnTicketsOnly) {
 			if !kind.External() {
 				errs.Add("modules", "Only external users have modules and ticket visibility settings.")
 			}

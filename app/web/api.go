@@ -91,19 +91,20 @@ func (s *Server) apiPatchSettings(c *fiber.Ctx) error {
 		return err
 	}
 	var p tenant.Patch
-	need := map[policy.Rule]bool{}
-	if req.WhyEnabled != nil || req.DirectionEnabled != nil {
-		need[policy.EditStrategyToggles] = true
-		p.WhyEnabled, p.DirectionEnabled = req.WhyEnabled, req.DirectionEnabled
+	var fields []policy.SettingsField
+	if req.WhyEnabled != nil {
+		fields = append(fields, policy.SettingWhyEnabled)
 	}
+	if req.DirectionEnabled != nil {
+		fields = append(fields, policy.SettingDirectionEnabled)
+	}
+	p.WhyEnabled, p.DirectionEnabled = req.WhyEnabled, req.DirectionEnabled
 	if b := req.Branding; b != nil {
-		need[policy.EditBranding] = true
+		fields = append(fields, policy.SettingBranding)
 		p.AppName, p.PrimaryColor, p.AccentColor = b.AppName, b.PrimaryColor, b.AccentColor
 	}
-	for rule := range need {
-		if !policy.Allows(st.actor, settingsOf(st.tenant), rule) {
-			return errForbidden
-		}
+	if err := policy.CheckSettingsFields(st.actor, settingsOf(st.tenant), fields...); err != nil {
+		return errForbidden
 	}
 	t, err := s.Tenants.Update(c.UserContext(), st.tenant.ID, p)
 	if err != nil {

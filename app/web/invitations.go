@@ -11,6 +11,7 @@ import (
 	"github.com/atrium-portal/atrium/app/auth"
 	"github.com/atrium-portal/atrium/app/invitations"
 	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/resets"
 	"github.com/atrium-portal/atrium/app/tenant"
 	"github.com/atrium-portal/atrium/app/valid"
@@ -26,7 +27,7 @@ var (
 // tenant's primary host, whatever Host the request came on.
 func (s *Server) inviteContext(c *fiber.Ctx) invitations.Context {
 	st := state(c)
-	ic := invitations.Context{DB: st.db, Tenant: st.tenant, Base: s.Links.Base(st.tenant), Who: s.who(c)}
+	ic := invitations.Context{DB: st.db, Tenant: st.tenant, Base: s.Links.Base(st.tenant), Who: s.who(c), Settings: settingsOf(st.tenant)}
 	if v, err := tenant.AssetVersions(c.UserContext(), st.db); err == nil {
 		ic.LogoETag = v[tenant.Logo]
 	}
@@ -50,6 +51,13 @@ func invitationError(err error) error {
 		return errConflict
 	case errors.Is(err, invitations.ErrNotFound):
 		return errNotFound
+	case errors.Is(err, invitations.ErrForbidden):
+		var fe *policy.ErrFieldForbidden
+		if errors.As(err, &fe) {
+			return &httpError{Status: 403, Code: "forbidden", Message: "You can't set " + strings.ReplaceAll(fe.Field, "_", " ") + " on an invitation.",
+				Fields: map[string]string{fe.Field: "You can't set this."}}
+		}
+		return errForbidden
 	case errors.Is(err, invitations.ErrGone), errors.Is(err, resets.ErrGone):
 		return errGone
 	}
@@ -145,7 +153,7 @@ func (s *Server) startSession(c *fiber.Ctx, u *people.User) (*auth.Session, erro
 		return nil, err
 	}
 	s.setSessionCookie(c, token)
-	st.session, st.user, st.actor = sess, u, u.Actor()
+	st.signIn(sess, u)
 	return sess, nil
 }
 

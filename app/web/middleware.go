@@ -141,7 +141,7 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st.session, st.user, st.actor = sess, u, u.Actor()
+	st.signIn(sess, u)
 	return c.Next()
 }
 
@@ -197,7 +197,11 @@ func isJSON(c *fiber.Ctx) bool {
 // not signed in is sent to the sign-in page (401 for the API and htmx)
 // before anything else is checked; a signed-in user outside the rule gets
 // the branded 403.
-func (s *Server) authorize(rule policy.Rule) fiber.Handler {
+//
+// A route in a section (page != "") also needs the section's page: a page
+// hidden from the actor closes every route under it. OwnAccount routes are
+// decided for the principal, whose own secrets they touch.
+func (s *Server) authorize(page policy.Page, rule policy.Rule) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		st := state(c)
 		if rule != policy.Public && st.user == nil {
@@ -208,7 +212,15 @@ func (s *Server) authorize(rule policy.Rule) fiber.Handler {
 				return err
 			}
 		}
-		if !policy.Allows(st.actor, settingsOf(st.tenant), rule) {
+		set := settingsOf(st.tenant)
+		who := st.actor
+		if rule == policy.OwnAccount {
+			who = st.principal
+		}
+		if page != "" && !policy.CanSeePage(who, set, page) {
+			return errForbidden
+		}
+		if !policy.Allows(who, set, rule) {
 			return errForbidden
 		}
 		return c.Next()

@@ -42,6 +42,7 @@ type Server struct {
 	Deps
 	app     *fiber.App
 	rules   map[string]policy.Rule // "METHOD path" → the rule the route declared
+	pages   map[string]policy.Page // "METHOD path" → the page of the route's section
 	static  map[string]staticFile
 	staticV string
 }
@@ -58,7 +59,7 @@ const htmxConfig = `{"allowEval":false,"allowScriptTags":false,"includeIndicator
 
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {
-	s := &Server{Deps: d, rules: map[string]policy.Rule{}}
+	s := &Server{Deps: d, rules: map[string]policy.Rule{}, pages: map[string]policy.Page{}}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}
@@ -93,14 +94,42 @@ func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWith
 // Rules returns every declared route and its rule, sorted, for tests and docs.
 func (s *Server) Rules() map[string]policy.Rule { return s.rules }
 
-// route registers one route with the rule it requires. It is the only way
-// routes are added: a route cannot exist without a rule.
+// Sections returns the page of every route that belongs to a section.
+func (s *Server) Sections() map[string]policy.Page { return s.pages }
+
+// route registers one route with the rule it requires. It and section's
+// route are the only ways routes are added: a route cannot exist without a
+// rule.
 func (s *Server) route(method, path string, rule policy.Rule, h fiber.Handler) {
+	s.add("", method, path, rule, h)
+}
+
+func (s *Server) add(page policy.Page, method, path string, rule policy.Rule, h fiber.Handler) {
 	if !rule.Known() {
 		panic("web: route " + method + " " + path + " declares unknown rule " + string(rule))
 	}
+	if _, ok := policy.Info(page); page != "" && !ok {
+		panic("web: route " + method + " " + path + " is in unknown section " + string(page))
+	}
 	s.rules[method+" "+path] = rule
-	s.app.Add(method, path, s.authorize(rule), h)
+	if page != "" {
+		s.pages[method+" "+path] = page
+	}
+	s.app.Add(method, path, s.authorize(page, rule), h)
+}
+
+// section is a group of routes that all obey one page's rule as well as
+// their own (Gitea's guards on route groups).
+type section struct {
+	s    *Server
+	page policy.Page
+}
+
+func (s *Server) section(p policy.Page) section { return section{s, p} }
+
+// route registers a route of the section with the rule it requires.
+func (g section) route(method, path string, rule policy.Rule, h fiber.Handler) {
+	g.s.add(g.page, method, path, rule, h)
 }
 
 func (s *Server) loadStatic() error {

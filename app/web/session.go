@@ -77,7 +77,7 @@ func (s *Server) login(c *fiber.Ctx, email, password string) (*people.User, *aut
 		}
 	}
 	s.setSessionCookie(c, token)
-	st.session, st.user, st.actor = sess, u, u.Actor()
+	st.signIn(sess, u)
 	if err := audit.Record(c.UserContext(), st.db, s.who(c), audit.Login, "user", u.ID, "signed in"); err != nil {
 		return nil, nil, err
 	}

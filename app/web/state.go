@@ -16,12 +16,28 @@ import (
 )
 
 // reqState is what the middleware learned about a request.
+//
+// The principal is the user the session belongs to; the actor is the user
+// the request acts as, and user is the actor's record. They are the same
+// user until a preview (SPEC §9) makes the actor the previewed user while
+// the principal stays the admin. Domain code gets the actor; only routes
+// marked policy.OwnAccount act on the principal.
 type reqState struct {
-	tenant  *tenant.Tenant
-	db      *store.Scoped // bound to tenant
-	session *auth.Session
-	user    *people.User
-	actor   policy.Actor
+	tenant    *tenant.Tenant
+	db        *store.Scoped // bound to tenant
+	session   *auth.Session
+	user      *people.User
+	actor     policy.Actor
+	principal policy.Actor
+	// principalUser is the signed-in user's record.
+	principalUser *people.User
+}
+
+// signIn records the session's user as both principal and actor.
+func (st *reqState) signIn(sess *auth.Session, u *people.User) {
+	st.session = sess
+	st.user, st.actor = u, u.Actor()
+	st.principalUser, st.principal = u, st.actor
 }
 
 const stateKey = "atrium.state"
@@ -43,11 +59,16 @@ func randomString() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// who is the acting user and address of a request, for the audit log.
+// who is the acting user, the principal behind them when they differ (a
+// preview) and the address of a request, for the audit log.
 func (s *Server) who(c *fiber.Ctx) audit.Who {
+	st := state(c)
 	w := audit.Who{Address: c.IP()}
-	if u := state(c).user; u != nil {
-		w.ActorID = u.ID
+	if st.user != nil {
+		w.ActorID = st.user.ID
+	}
+	if p := st.principalUser; p != nil && st.user != nil && p.ID != st.user.ID {
+		w.ImpersonatorID = p.ID
 	}
 	return w
 }

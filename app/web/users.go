@@ -12,14 +12,15 @@ import (
 )
 
 // userDetailJSON is a user as the users API shows them: the same fields
-// PATCH takes. A deactivated user's contact details are absent for
-// everyone but those who manage users.
+// PATCH takes, built from the user's filtered view (people.ViewFor), so a
+// deactivated user's email and status are absent for everyone but those
+// who manage users.
 type userDetailJSON struct {
 	ID             int64                  `json:"id"`
 	Email          string                 `json:"email,omitempty"`
 	Name           string                 `json:"name"`
 	Kind           policy.Kind            `json:"kind"`
-	Status         people.Status          `json:"status"`
+	Status         people.Status          `json:"status,omitempty"`
 	Capabilities   []policy.Capability    `json:"capabilities"`
 	HiddenPages    []policy.Page          `json:"hidden_pages"`
 	Modules        []people.ModuleSetting `json:"modules"`
@@ -30,8 +31,9 @@ type userDetailJSON struct {
 	ManagerID      *int64                 `json:"manager_id"`
 }
 
-func (s *Server) toUserDetail(c *fiber.Ctx, l *people.Listed) userDetailJSON {
+func (s *Server) toUserDetail(c *fiber.Ctx, full *people.Listed) userDetailJSON {
 	st := state(c)
+	l := people.ViewFor(st.actor, settingsOf(st.tenant), *full)
 	out := userDetailJSON{
 		ID: l.ID, Email: l.Email, Name: l.Name, Kind: l.Kind, Status: l.Status, Capabilities: l.CapabilityList(),
 		HiddenPages: l.HiddenPages, Modules: []people.ModuleSetting{}, OwnTicketsOnly: l.OwnTicketsOnly,
@@ -42,9 +44,6 @@ func (s *Server) toUserDetail(c *fiber.Ctx, l *people.Listed) userDetailJSON {
 	}
 	for _, m := range l.Modules {
 		out.Modules = append(out.Modules, people.ModuleSetting{Key: m.Page, Show: m.Show, Label: m.Label})
-	}
-	if l.Status == people.Deactivated && !policy.Allows(st.actor, settingsOf(st.tenant), policy.ManageUsers) {
-		out.Email = ""
 	}
 	return out
 }

@@ -45,7 +45,11 @@ func TestPatchUserRules(t *testing.T) {
 		{"admin cannot touch a super admin", alan, id("ada@acme.test"), map[string]any{"status": "deactivated"}, 403, ""},
 		{"people admin hides a page", grace, id("ken@acme.test"), map[string]any{"hidden_pages": []string{"heatmap"}}, 200, ""},
 		{"people admin cannot change capabilities", grace, id("hedy@acme.test"), map[string]any{"capabilities": []string{}}, 400, "capabilities"},
-		{"people admin cannot set modules", grace, id("erin@globex.test"), map[string]any{"modules": []map[string]any{}}, 403, ""},
+		{"people admin sets modules, as when inviting", grace, id("erin@globex.test"), map[string]any{"modules": []map[string]any{{"key": "tickets", "show": true, "label": "Support"}}}, 200, ""},
+		{"people admin cannot flag a test user", grace, id("erin@globex.test"), map[string]any{"test_user": true}, 403, ""},
+		{"people admin may send the test-user flag unchanged", grace, id("erin@globex.test"), map[string]any{"test_user": false}, 200, ""},
+		{"admin flags a test user", alan, id("victor@globex.test"), map[string]any{"test_user": true}, 200, ""},
+		{"duplicate capabilities mean one", ada, id("barbara@acme.test"), map[string]any{"capabilities": []string{"billing_admin", "billing_admin"}}, 200, ""},
 		{"no capability for a guest", ada, id("gina@guest.test"), map[string]any{"capabilities": []string{"admin"}}, 400, "capabilities"},
 		{"no capability for a client", ada, id("carol@globex.test"), map[string]any{"capabilities": []string{"headlines_admin"}}, 400, "capabilities"},
 		{"nobody manages themselves here", ada, id("ada@acme.test"), map[string]any{"status": "deactivated"}, 403, ""},
@@ -125,7 +129,7 @@ func TestLastSuperAdmin(t *testing.T) {
 	acme, _ := e.tenants.BySlug(ctx, "acme")
 	db := e.db.Tenant(acme.ID)
 	ada := userID(t, e, "acme", "ada@acme.test")
-	operator := policy.Actor{UserID: 1 << 40, TenantID: acme.ID, Kind: policy.Member, Capabilities: []policy.Capability{policy.SuperAdmin}}
+	operator := policy.Operator(acme.ID)
 	for _, p := range []useradmin.Patch{
 		{Status: ptr(people.Deactivated)},
 		{Capabilities: &[]policy.Capability{policy.Admin}},
@@ -216,5 +220,64 @@ func TestProfileHidesDeactivatedDetails(t *testing.T) {
 	erin := e.client("acme.localhost").mustLogin("erin@globex.test", "demo-pass-1")
 	if r := erin.get(dora); r.status != 404 {
 		t.Errorf("external user opens a member's profile: %d", r.status)
+	}
+}
+
+// TestLastSuperAdminConcurrent: two super admins demote each other at the
+// same moment; one demotion wins and one super admin stays. The tenant row
+// lock (store.LockTenant) keeps this true where writers run in parallel.
+func TestLastSuperAdminConcurrent(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	acme, _ := e.tenants.BySlug(ctx, "acme")
+	db := e.db.Tenant(acme.ID)
+	ada, alan := userID(t, e, "acme", "ada@acme.test"), userID(t, e, "acme", "alan@acme.test")
+	op := policy.Operator(acme.ID)
+	if _, err := useradmin.Apply(ctx, db, op, policy.Settings{}, alan, useradmin.Patch{Capabilities: &[]policy.Capability{policy.SuperAdmin}}, audit.Who{}); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 2)
+	for _, id := range []int64{ada, alan} {
+		go func() {
+			_, err := useradmin.Apply(ctx, db, op, policy.Settings{}, id, useradmin.Patch{Capabilities: &[]policy.Capability{}}, audit.Who{})
+			errs <- err
+		}()
+	}
+	failed := 0
+	for range 2 {
+		if err := <-errs; err != nil {
+			if !strings.Contains(err.Error(), "last active super admin") {
+				t.Fatal(err)
+			}
+			failed++
+		}
+	}
+	var n int
+	if err := e.db.R.QueryRowContext(ctx, "SELECT count(*) FROM user_capabilities WHERE tenant_id = ? AND capability = 'super_admin'", acme.ID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if failed != 1 || n != 1 {
+		t.Errorf("%d demotions refused, %d super admins left; want 1 and 1", failed, n)
+	}
+}
+
+// TestAdminsRemoveAdmins: an admin removes another admin's capability
+// (SPEC §4.2) but only a super admin deactivates an admin (SPEC §4.3).
+func TestAdminsRemoveAdmins(t *testing.T) {
+	e := newEnv(t, nil)
+	ada := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1")
+	alan := e.client("acme.localhost").mustLogin("alan@acme.test", "demo-pass-1")
+	ken := "/api/v1/users/" + strconv.FormatInt(userID(t, e, "acme", "ken@acme.test"), 10)
+	if r := ada.api("PATCH", ken, map[string]any{"capabilities": []string{"admin"}}); r.status != 200 {
+		t.Fatalf("grant admin: %d %s", r.status, r.body)
+	}
+	if r := alan.api("PATCH", ken, map[string]any{"status": "deactivated"}); r.status != 403 {
+		t.Errorf("an admin deactivated an admin: %d %s", r.status, r.body)
+	}
+	if r := alan.api("PATCH", ken, map[string]any{"capabilities": []string{}}); r.status != 200 {
+		t.Errorf("an admin could not remove admin: %d %s", r.status, r.body)
+	}
+	if r := alan.api("PATCH", ken, map[string]any{"status": "deactivated"}); r.status != 200 {
+		t.Errorf("an admin could not deactivate a member: %d %s", r.status, r.body)
 	}
 }

@@ -125,7 +125,11 @@ func formModules(c *fiber.Ctx) []people.ModuleSetting {
 func (s *Server) userForm(c *fiber.Ctx, kind policy.Kind, caps []policy.Capability, teamIDs, companyIDs []int64,
 	modules []people.ModuleSetting, hidden []policy.Page) (ui.UserForm, error) {
 	st := state(c)
-	f := ui.UserForm{Kind: ui.Field{Name: "kind", Value: string(kind)}}
+	set := settingsOf(st.tenant)
+	f := ui.UserForm{Kind: ui.Field{Name: "kind", Value: string(kind)},
+		CanModules:    policy.CanSetUserField(st.actor, set, policy.FieldModules),
+		CanTestUser:   policy.CanSetUserField(st.actor, set, policy.FieldTestUser),
+		CanPageAccess: policy.CanSetUserField(st.actor, set, policy.FieldHiddenPages)}
 	for _, k := range policy.Kinds {
 		f.Kinds = append(f.Kinds, ui.Option{Value: string(k), Label: k.Label(), Selected: k == kind})
 	}
@@ -216,8 +220,11 @@ func (s *Server) inviteFormSubmit(c *fiber.Ctx) error {
 			s.wakeMail()
 			return redirect(c, "/settings/users?done=invited")
 		}
+		var fe *policy.ErrFieldForbidden
 		if errors.Is(err, invitations.ErrConflict) {
 			errs.Add("email", "A user with this address already exists.")
+		} else if errors.As(err, &fe) {
+			errs.Add(fe.Field, "You can't set this.")
 		} else if !errors.As(err, &errs) {
 			return err
 		}
@@ -319,14 +326,17 @@ func (s *Server) userEditSubmit(c *fiber.Ctx) error {
 	}
 	modules := formModules(c)
 	own, test := c.FormValue("own_tickets_only") == "1", c.FormValue("test_user") == "1"
-	p := useradmin.Patch{Kind: &kind, Name: &name, TeamIDs: &teamIDs, CompanyIDs: &companyIDs, TestUser: &test}
+	p := useradmin.Patch{Kind: &kind, Name: &name, TeamIDs: &teamIDs, CompanyIDs: &companyIDs}
 	if !slices.Equal(caps, l.CapabilityList()) {
 		p.Capabilities = &caps
 	}
-	if policy.Allows(st.actor, set, policy.ManagePageAccess) {
+	if policy.CanSetUserField(st.actor, set, policy.FieldTestUser) {
+		p.TestUser = &test
+	}
+	if policy.CanSetUserField(st.actor, set, policy.FieldHiddenPages) {
 		p.HiddenPages = &hidden
 	}
-	if kind.External() && policy.Allows(st.actor, set, policy.ManageModules) {
+	if kind.External() && policy.CanSetUserField(st.actor, set, policy.FieldModules) {
 		if modules == nil {
 			modules = []people.ModuleSetting{}
 		}
@@ -428,10 +438,10 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := ui.Profile{Person: personOf(&l.User), Email: l.Email, Title: l.Title, Phone: l.Phone, Status: string(l.Status)}
-	if l.Status == people.Deactivated {
-		p.Hidden, p.Email, p.Title, p.Phone, p.Status = true, "", "", "", ""
-	}
+	v := people.ViewFor(st.actor, settingsOf(st.tenant), *l)
+	// The avatar keeps its deactivated mark, as everywhere the user's work
+	// is attributed; the contact details and status text follow the view.
+	p := ui.Profile{Person: personOf(&l.User), Email: v.Email, Title: v.Title, Phone: v.Phone, Status: string(v.Status), Hidden: v.ContactHidden}
 	teams, err := people.TeamsFor(c.UserContext(), st.db, st.actor)
 	if err != nil {
 		return err
