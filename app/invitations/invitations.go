@@ -43,7 +43,7 @@ type Context struct {
 	LogoETag string
 	// Actor is the inviting user, or policy.Operator on the command line;
 	// the zero Actor may invite nobody.
-	Actor     policy.Actor
+	Actor policy.Actor
 	// Settings are the tenant's toggles, for the policy.
 	Settings  policy.Settings
 	ActorName string
