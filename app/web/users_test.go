@@ -24,70 +24,105 @@ func userID(t *testing.T, e *env, slug, email string) int64 {
 	return id
 }
 
+// TestPatchUserRules: each row runs on its own copy of the demo, so no row
+// depends on another; then checks what the change did, as the user sees it.
 func TestPatchUserRules(t *testing.T) {
-	e := newEnv(t, nil)
-	login := func(email string) *client { return e.client("acme.localhost").mustLogin(email, "demo-pass-1") }
-	ada, alan, grace, ken := login("ada@acme.test"), login("alan@acme.test"), login("grace@acme.test"), login("ken@acme.test")
-	id := func(email string) string {
-		return "/api/v1/users/" + strconv.FormatInt(userID(t, e, "acme", email), 10)
+	type then func(t *testing.T, e *env)
+	me := func(email string, has, hasNot []string) then {
+		return func(t *testing.T, e *env) {
+			body := e.client("acme.localhost").mustLogin(email, "demo-pass-1").api("GET", "/api/v1/me", nil).body
+			for _, s := range has {
+				if !strings.Contains(body, s) {
+					t.Errorf("%s's /me lacks %s: %s", email, s, body)
+				}
+			}
+			for _, s := range hasNot {
+				if strings.Contains(body, s) {
+					t.Errorf("%s's /me holds %s: %s", email, s, body)
+				}
+			}
+		}
+	}
+	audited := func(want string) then {
+		return func(t *testing.T, e *env) {
+			logs := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1").api("GET", "/api/v1/audit?action=user.", nil).body
+			if !strings.Contains(logs, want) {
+				t.Errorf("audit lacks %q", want)
+			}
+		}
 	}
 	tests := []struct {
 		name   string
-		c      *client
-		path   string
+		who    string
+		target string // email, or a path
 		body   map[string]any
 		status int
 		field  string
+		then   []then
 	}{
-		{"member cannot manage users", ken, id("gina@guest.test"), map[string]any{"status": "deactivated"}, 403, ""},
-		{"admin grants billing admin to a member", alan, id("ken@acme.test"), map[string]any{"capabilities": []string{"billing_admin"}}, 200, ""},
-		{"admin cannot grant super admin", alan, id("ken@acme.test"), map[string]any{"capabilities": []string{"super_admin"}}, 400, "capabilities"},
-		{"admin cannot touch a super admin", alan, id("ada@acme.test"), map[string]any{"status": "deactivated"}, 403, ""},
-		{"people admin hides a page", grace, id("ken@acme.test"), map[string]any{"hidden_pages": []string{"heatmap"}}, 200, ""},
-		{"people admin cannot change capabilities", grace, id("hedy@acme.test"), map[string]any{"capabilities": []string{}}, 400, "capabilities"},
-		{"people admin sets modules, as when inviting", grace, id("erin@globex.test"), map[string]any{"modules": []map[string]any{{"key": "tickets", "show": true, "label": "Support"}}}, 200, ""},
-		{"people admin cannot flag a test user", grace, id("erin@globex.test"), map[string]any{"test_user": true}, 403, ""},
-		{"people admin may send the test-user flag unchanged", grace, id("erin@globex.test"), map[string]any{"test_user": false}, 200, ""},
-		{"admin flags a test user", alan, id("victor@globex.test"), map[string]any{"test_user": true}, 200, ""},
-		{"duplicate capabilities mean one", ada, id("barbara@acme.test"), map[string]any{"capabilities": []string{"billing_admin", "billing_admin"}}, 200, ""},
-		{"no capability for a guest", ada, id("gina@guest.test"), map[string]any{"capabilities": []string{"admin"}}, 400, "capabilities"},
-		{"no capability for a client", ada, id("carol@globex.test"), map[string]any{"capabilities": []string{"headlines_admin"}}, 400, "capabilities"},
-		{"nobody manages themselves here", ada, id("ada@acme.test"), map[string]any{"status": "deactivated"}, 403, ""},
-		{"unknown page", grace, id("ken@acme.test"), map[string]any{"hidden_pages": []string{"nope"}}, 400, "hidden_pages"},
-		{"modules only for external users", ada, id("ken@acme.test"), map[string]any{"own_tickets_only": true}, 400, "modules"},
-		{"a member with capabilities cannot become a guest", ada, id("hedy@acme.test"), map[string]any{"kind": "guest"}, 400, "capabilities"},
-		{"super admin relabels a module", ada, id("erin@globex.test"), map[string]any{"modules": []map[string]any{{"key": "tickets", "show": true, "label": "Help desk"}}}, 200, ""},
-		{"unknown user", ada, "/api/v1/users/999999", map[string]any{"name": "x"}, 404, ""},
-		{"another tenant's user", ada, "/api/v1/users/" + strconv.FormatInt(userID(t, e, "northwind", "nina@northwind.test"), 10), map[string]any{"name": "x"}, 404, ""},
+		{"member cannot manage users", "ken@acme.test", "gina@guest.test", map[string]any{"status": "deactivated"}, 403, "", nil},
+		{"admin grants billing admin to a member", "alan@acme.test", "ken@acme.test", map[string]any{"capabilities": []string{"billing_admin"}}, 200, "",
+			[]then{me("ken@acme.test", []string{`"billing_admin"`, `"key":"billing"`}, nil), audited("capabilities of ken@acme.test: none → billing_admin")}},
+		{"admin cannot grant super admin", "alan@acme.test", "ken@acme.test", map[string]any{"capabilities": []string{"super_admin"}}, 400, "capabilities", nil},
+		{"admin cannot touch a super admin", "alan@acme.test", "ada@acme.test", map[string]any{"status": "deactivated"}, 403, "", nil},
+		{"people admin hides a page", "grace@acme.test", "ken@acme.test", map[string]any{"hidden_pages": []string{"heatmap"}}, 200, "",
+			[]then{me("ken@acme.test", nil, []string{`"key":"heatmap"`}), audited("user.page_access")}},
+		{"people admin cannot change capabilities", "grace@acme.test", "hedy@acme.test", map[string]any{"capabilities": []string{}}, 400, "capabilities", nil},
+		{"people admin sets modules, as when inviting", "grace@acme.test", "erin@globex.test", map[string]any{"modules": []map[string]any{{"key": "tickets", "show": true, "label": "Help desk"}}}, 200, "",
+			[]then{me("erin@globex.test", []string{`"label":"Help desk"`}, []string{`"key":"reports"`}), audited("user.modules")}},
+		{"people admin cannot flag a test user", "grace@acme.test", "erin@globex.test", map[string]any{"test_user": true}, 403, "", nil},
+		{"people admin may send the test-user flag unchanged", "grace@acme.test", "erin@globex.test", map[string]any{"test_user": false}, 200, "", nil},
+		{"admin flags a test user", "alan@acme.test", "victor@globex.test", map[string]any{"test_user": true}, 200, "", nil},
+		{"duplicate capabilities mean one", "ada@acme.test", "barbara@acme.test", map[string]any{"capabilities": []string{"billing_admin", "billing_admin"}}, 200, "",
+			[]then{me("barbara@acme.test", []string{`"capabilities":["billing_admin"]`}, nil)}},
+		{"no capability for a guest", "ada@acme.test", "gina@guest.test", map[string]any{"capabilities": []string{"admin"}}, 400, "capabilities", nil},
+		{"no capability for a client", "ada@acme.test", "carol@globex.test", map[string]any{"capabilities": []string{"headlines_admin"}}, 400, "capabilities", nil},
+		{"nobody manages themselves here", "ada@acme.test", "ada@acme.test", map[string]any{"status": "deactivated"}, 403, "", nil},
+		{"unknown page", "grace@acme.test", "ken@acme.test", map[string]any{"hidden_pages": []string{"nope"}}, 400, "hidden_pages", nil},
+		{"modules only for external users", "ada@acme.test", "ken@acme.test", map[string]any{"own_tickets_only": true}, 400, "modules", nil},
+		{"a member with capabilities cannot become a guest", "ada@acme.test", "hedy@acme.test", map[string]any{"kind": "guest"}, 400, "capabilities", nil},
+		{"super admin relabels a module", "ada@acme.test", "erin@globex.test", map[string]any{"modules": []map[string]any{{"key": "tickets", "show": true, "label": "Help desk"}}}, 200, "",
+			[]then{me("erin@globex.test", []string{`"label":"Help desk"`}, nil)}},
+		{"unknown user", "ada@acme.test", "/api/v1/users/999999", map[string]any{"name": "x"}, 404, "", nil},
+		{"another tenant's user", "ada@acme.test", "northwind:nina@northwind.test", map[string]any{"name": "x"}, 404, "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := tt.c.api("PATCH", tt.path, tt.body)
+			e := newEnv(t, nil)
+			path := tt.target
+			switch {
+			case strings.HasPrefix(path, "/"):
+			case strings.HasPrefix(path, "northwind:"):
+				path = "/api/v1/users/" + strconv.FormatInt(userID(t, e, "northwind", strings.TrimPrefix(path, "northwind:")), 10)
+			default:
+				path = "/api/v1/users/" + strconv.FormatInt(userID(t, e, "acme", path), 10)
+			}
+			r := e.client("acme.localhost").mustLogin(tt.who, "demo-pass-1").api("PATCH", path, tt.body)
 			if r.status != tt.status {
 				t.Fatalf("%d, want %d: %s", r.status, tt.status, r.body)
 			}
 			if tt.field != "" && !strings.Contains(r.body, `"`+tt.field+`":`) {
 				t.Errorf("no message for %s: %s", tt.field, r.body)
 			}
+			for _, check := range tt.then {
+				check(t, e)
+			}
 		})
 	}
-	// The effects show in the users' own navigation and capabilities.
-	me := ken.api("GET", "/api/v1/me", nil).body
-	if !strings.Contains(me, `"billing_admin"`) || strings.Contains(me, `"key":"heatmap"`) || !strings.Contains(me, `"key":"billing"`) {
-		t.Errorf("ken after changes: %s", me)
+}
+
+// TestHiddenPageTyped: a page hidden from a user is refused when its
+// address is typed.
+func TestHiddenPageTyped(t *testing.T) {
+	e := newEnv(t, nil)
+	grace := e.client("acme.localhost").mustLogin("grace@acme.test", "demo-pass-1")
+	ken := e.client("acme.localhost").mustLogin("ken@acme.test", "demo-pass-1")
+	path := "/api/v1/users/" + strconv.FormatInt(userID(t, e, "acme", "ken@acme.test"), 10)
+	if r := grace.api("PATCH", path, map[string]any{"hidden_pages": []string{"heatmap"}}); r.status != 200 {
+		t.Fatalf("hide: %d %s", r.status, r.body)
 	}
 	if r := ken.get("/heatmap"); r.status != 403 {
 		t.Errorf("hidden page typed: %d", r.status)
-	}
-	erin := login("erin@globex.test")
-	if nav := erin.api("GET", "/api/v1/me", nil).body; !strings.Contains(nav, `"label":"Help desk"`) || strings.Contains(nav, `"key":"reports"`) {
-		t.Errorf("erin after module change: %s", nav)
-	}
-	logs := ada.api("GET", "/api/v1/audit?action=user.", nil).body
-	for _, want := range []string{"user.capabilities", "user.page_access", "user.modules", "capabilities of ken@acme.test: none → billing_admin"} {
-		if !strings.Contains(logs, want) {
-			t.Errorf("audit lacks %q", want)
-		}
 	}
 }
 
