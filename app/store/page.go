@@ -3,8 +3,8 @@ package store
 import (
 	"encoding/base64"
 	"encoding/binary"
-	"hash/crc32"
 	"errors"
+	"hash/crc32"
 	"strconv"
 	"strings"
 	"unicode/utf8"
