@@ -2,7 +2,6 @@ package people
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -152,6 +151,3 @@ func Companies(ctx context.Context, db *store.Scoped, a policy.Actor) ([]Company
 	}
 	return out, nil
 }
-
-// IsBadCursor reports whether err is a cursor the list did not hand out.
-func IsBadCursor(err error) bool { return errors.Is(err, store.ErrBadCursor) }

@@ -313,6 +313,9 @@ func TestTextLimits(t *testing.T) {
 	if n := count(t, e, "SELECT COUNT(*) FROM companies WHERE name = 'Ok'"); n != 0 {
 		t.Errorf("%d companies stored despite errors", n)
 	}
+	if r := alan.get("/settings/users?q=" + url.QueryEscape(long(201))); r.status != 400 || !strings.Contains(r.body, "Search for at most 200 characters.") || !strings.Contains(r.body, `id="user-search"`) {
+		t.Errorf("long search on the users page: %d", r.status)
+	}
 	page := alan.get("/settings/companies")
 	r := alan.form("/settings/companies", url.Values{"_csrf": {formCSRF(t, page.body)}, "name": {"Ok"}, "notes": {long(5001)}})
 	if r.status != 400 || !strings.Contains(r.body, "At most 5000 characters.") || !strings.Contains(r.body, `name="notes"`) {

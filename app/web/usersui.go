@@ -57,8 +57,12 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	status, searchError := 200, ""
 	list, next, err := people.List(c.UserContext(), st.db, st.actor, c.Query("q"), p)
-	if err != nil {
+	var ve valid.Errors
+	if errors.As(err, &ve) && ve["q"] != "" {
+		status, searchError = 400, ve["q"]
+	} else if err != nil {
 		return err
 	}
 	rows := make([]ui.UserRow, 0, len(list))
@@ -73,7 +77,7 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 	}
 	more := nextURL(c, "/settings/users", next)
 	if isHTMX(c) && c.Get("HX-Target") == "user-rows" {
-		return render(c, 200, ui.UserRows(rows, more))
+		return render(c, status, ui.UserRows(rows, more, searchError))
 	}
 	if isHTMX(c) && p.Cursor != "" {
 		return render(c, 200, ui.UserRowsBody(rows, more))
@@ -86,7 +90,7 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 		}
 	}
 	notice := map[string]string{"invited": "Invitation sent.", "saved": "Changes saved."}[c.Query("done")]
-	return render(c, 200, ui.UsersPage(s.usersFrame(c, "Users"), c.Query("q"), rows, more, invs, canInvite, notice))
+	return render(c, status, ui.UsersPage(s.usersFrame(c, "Users"), c.Query("q"), searchError, rows, more, invs, canInvite, notice))
 }
 
 // formValues reads every value of a repeated form field.
