@@ -152,3 +152,25 @@ func escapeLike(s string) string {
 	}
 	return string(out)
 }
+
+// cursorAudit tags the cursors of the audit log.
+const cursorAudit = "audit"
+
+// ListPage returns one page of entries matching f, newest first, and the
+// cursor of the next page ("" when this is the last). f.Before and f.Limit
+// are taken from p.
+func ListPage(ctx context.Context, db *store.Scoped, f Filter, p store.Page) ([]Entry, string, error) {
+	after, ok, err := store.DecodeCursor(cursorAudit, p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	f.Before, f.Limit = 0, p.Size()
+	if ok {
+		f.Before = after.ID
+	}
+	out, next, err := List(ctx, db, f)
+	if err != nil || next == 0 {
+		return out, "", err
+	}
+	return out, store.EncodeCursor(cursorAudit, store.Cursor{ID: next}), nil
+}

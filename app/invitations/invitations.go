@@ -254,8 +254,34 @@ func Revoke(ctx context.Context, ic Context, id int64) error {
 	})
 }
 
-// List returns the invitations of users still invited, newest first, with delivery state.
+// List returns every pending invitation, newest first, following the pages of ListPage.
 func List(ctx context.Context, db *store.Scoped) ([]Invitation, error) {
+	out := []Invitation{}
+	p := store.Page{Limit: store.MaxLimit}
+	for {
+		page, next, err := ListPage(ctx, db, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if next == "" {
+			return out, nil
+		}
+		p.Cursor = next
+	}
+}
+
+// cursorInvitations tags the cursors of the invitations list.
+const cursorInvitations = "invitations"
+
+// ListPage returns one page of pending invitations, newest first, with their
+// delivery state, and the cursor of the next page ("" when this is the last).
+func ListPage(ctx context.Context, db *store.Scoped, p store.Page) ([]Invitation, string, error) {
+	after, ok, err := store.DecodeCursor(cursorInvitations, p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := p.Size()
 	var rows []struct {
 		ID        int64       `bun:"id"`
 		UserID    int64       `bun:"user_id"`
@@ -268,15 +294,23 @@ func List(ctx context.Context, db *store.Scoped) ([]Invitation, error) {
 		Status    mail.Status `bun:"status"`
 		LastError string      `bun:"last_error"`
 	}
-	err := db.Select((*auth.UserToken)(nil)).
+	q := db.Select((*auth.UserToken)(nil)).
 		ColumnExpr("ut.id, ut.user_id, u.email, u.kind, ut.expires_at, ut.created_at, ut.revoked_at, ut.used_at").
 		ColumnExpr("COALESCE(ob.status, '') AS status, COALESCE(ob.last_error, '') AS last_error").
 		Join("JOIN users AS u ON u.id = ut.user_id AND u.tenant_id = ut.tenant_id").
 		Join("LEFT JOIN outbox AS ob ON ob.id = ut.message_id AND ob.tenant_id = ut.tenant_id").
 		Where("ut.purpose = ? AND u.status = ? AND ut.used_at IS NULL AND ut.revoked_at IS NULL", auth.PurposeInvite, people.Invited).
-		OrderExpr("ut.id DESC").Limit(500).Scan(ctx, &rows)
-	if err != nil {
-		return nil, fmt.Errorf("invitations: list: %w", err)
+		OrderExpr("ut.id DESC").Limit(int64(limit + 1))
+	if ok {
+		q = q.Where("ut.id < ?", after.ID)
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, "", fmt.Errorf("invitations: list: %w", err)
+	}
+	next := ""
+	if len(rows) > limit {
+		rows = rows[:limit]
+		next = store.EncodeCursor(cursorInvitations, store.Cursor{ID: rows[len(rows)-1].ID})
 	}
 	now := time.Now().UTC()
 	out := make([]Invitation, 0, len(rows))
@@ -288,7 +322,7 @@ func List(ctx context.Context, db *store.Scoped) ([]Invitation, error) {
 		out = append(out, Invitation{ID: r.ID, UserID: r.UserID, Email: r.Email, Kind: r.Kind, Status: st,
 			Delivery: r.Status, Error: r.LastError, ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt})
 	}
-	return out, nil
+	return out, next, nil
 }
 
 // Accept uses the token: the invited user sets name and password and becomes active.

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/valid"
@@ -27,40 +29,87 @@ type CompanyView struct {
 	Users  int      `json:"users"`
 }
 
-// CompaniesFor returns the companies the actor may see, by name. External
+// cursorCompanies tags the cursors of the companies list.
+const cursorCompanies = "companies"
+
+// CompaniesFor returns one page of the companies in the actor's scope, by
+// name, and the cursor of the next page ("" when this is the last). External
 // users see only their assigned companies, and not the internal notes or groups.
-func CompaniesFor(ctx context.Context, db *store.Scoped, a policy.Actor) ([]CompanyView, error) {
-	scope := policy.CompaniesVisible(a)
-	if scope == policy.CompaniesNone {
-		return []CompanyView{}, nil
+func CompaniesFor(ctx context.Context, db *store.Scoped, a policy.Actor, p store.Page) ([]CompanyView, string, error) {
+	after, ok, err := store.DecodeCursor(cursorCompanies, p.Cursor)
+	if err != nil {
+		return nil, "", err
 	}
+	limit := p.Size()
+	scope := policy.CompaniesScope(a)
 	var cs []Company
-	q := db.Select(&cs).Order("c.name").Limit(1000)
-	if scope == policy.CompaniesAssigned {
-		q = q.Where("c.id IN (SELECT company_id FROM user_companies WHERE user_id = ? AND tenant_id = ?)", a.UserID, db.TenantID())
+	q := scoped(db, &cs, scope).OrderExpr("c.name, c.id").Limit(int64(limit + 1))
+	if ok {
+		q = q.Where("(c.name > ? OR (c.name = ? AND c.id > ?))", after.Key, after.Key, after.ID)
 	}
 	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("people: companies: %w", err)
+		return nil, "", fmt.Errorf("people: companies: %w", err)
+	}
+	next := ""
+	if len(cs) > limit {
+		cs = cs[:limit]
+		last := cs[len(cs)-1]
+		next = store.EncodeCursor(cursorCompanies, store.Cursor{Key: last.Name, ID: last.ID})
+	}
+	views, err := companyViews(ctx, db, scope, cs)
+	return views, next, err
+}
+
+// CompanyFor loads one company in the actor's scope, else ErrNotFoundCompany.
+func CompanyFor(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*CompanyView, error) {
+	scope := policy.CompaniesScope(a)
+	var cs []Company
+	if err := scoped(db, &cs, scope).Where("c.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("people: load company %d: %w", id, err)
+	}
+	if len(cs) == 0 {
+		return nil, ErrNotFoundCompany
+	}
+	views, err := companyViews(ctx, db, scope, cs)
+	if err != nil {
+		return nil, err
+	}
+	return &views[0], nil
+}
+
+// companyViews adds groups and user counts to companies, for a scope of the
+// whole tenant only: they are internal.
+func companyViews(ctx context.Context, db *store.Scoped, scope policy.Scope, cs []Company) ([]CompanyView, error) {
+	out := make([]CompanyView, 0, len(cs))
+	if len(cs) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, 0, len(cs))
+	for _, c := range cs {
+		ids = append(ids, c.ID)
 	}
 	var counts []struct {
 		CompanyID int64 `bun:"company_id"`
 		N         int   `bun:"n"`
 	}
-	if err := db.Select((*UserCompany)(nil)).ColumnExpr("company_id, COUNT(*) AS n").Group("company_id").Scan(ctx, &counts); err != nil {
-		return nil, err
-	}
 	var groups []struct {
 		CompanyID int64  `bun:"company_id"`
 		Name      string `bun:"name"`
 	}
-	if err := db.Select((*CompanyGroupMember)(nil)).ColumnExpr("cgm.company_id, cg.name").
-		Join("JOIN company_groups AS cg ON cg.id = cgm.group_id AND cg.tenant_id = cgm.tenant_id").OrderExpr("cg.name").Scan(ctx, &groups); err != nil {
-		return nil, err
+	if scope.All() {
+		if err := db.Select((*UserCompany)(nil)).ColumnExpr("company_id, COUNT(*) AS n").
+			Where("company_id IN (?)", bunIn(ids)).Group("company_id").Scan(ctx, &counts); err != nil {
+			return nil, fmt.Errorf("people: users of companies: %w", err)
+		}
+		if err := db.Select((*CompanyGroupMember)(nil)).ColumnExpr("cgm.company_id, cg.name").
+			Join("JOIN company_groups AS cg ON cg.id = cgm.group_id AND cg.tenant_id = cgm.tenant_id").
+			Where("cgm.company_id IN (?)", bunIn(ids)).OrderExpr("cg.name").Scan(ctx, &groups); err != nil {
+			return nil, fmt.Errorf("people: groups of companies: %w", err)
+		}
 	}
-	out := make([]CompanyView, 0, len(cs))
 	for _, c := range cs {
 		v := CompanyView{ID: c.ID, Name: c.Name, Domain: c.Domain}
-		if scope == policy.CompaniesAll {
+		if scope.All() {
 			v.Notes = c.Notes
 			for _, g := range groups {
 				if g.CompanyID == c.ID {
@@ -85,13 +134,15 @@ type CompanyInput struct {
 	Notes  *string `json:"notes"`
 }
 
-// SaveCompany creates a company (id 0) or changes one.
-func SaveCompany(ctx context.Context, db *store.Scoped, id int64, in CompanyInput) (*Company, error) {
-	c := &Company{CreatedAt: time.Now().UTC()}
+// SaveCompany creates a company (id 0) or changes one in the actor's scope,
+// with its audit record in the same transaction, and returns the company.
+func SaveCompany(ctx context.Context, db *store.Scoped, by By, id int64, in CompanyInput) (*CompanyView, error) {
+	var out *CompanyView
 	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		c := &Company{CreatedAt: time.Now().UTC()}
 		errs := valid.Errors{}
 		if id != 0 {
-			if err := tx.Select(c).Where("id = ?", id).Scan(ctx); errors.Is(err, sql.ErrNoRows) {
+			if err := scoped(tx, c, policy.CompaniesScope(by.Actor)).Where("c.id = ?", id).Scan(ctx); errors.Is(err, sql.ErrNoRows) {
 				return ErrNotFoundCompany
 			} else if err != nil {
 				return err
@@ -101,8 +152,8 @@ func SaveCompany(ctx context.Context, db *store.Scoped, id int64, in CompanyInpu
 		}
 		if in.Name != nil {
 			n := strings.TrimSpace(*in.Name)
-			if n == "" || len(n) > 120 {
-				errs.Add("name", "Name the company in up to 120 characters.")
+			if n == "" || utf8.RuneCountInString(n) > MaxCompanyName {
+				errs.Add("name", fmt.Sprintf("Name the company in up to %d characters.", MaxCompanyName))
 			} else if taken, err := tx.Select((*Company)(nil)).Where("LOWER(name) = LOWER(?) AND id <> ?", n, id).Exists(ctx); err != nil {
 				return err
 			} else if taken {
@@ -112,14 +163,14 @@ func SaveCompany(ctx context.Context, db *store.Scoped, id int64, in CompanyInpu
 		}
 		if in.Domain != nil {
 			d := strings.ToLower(strings.TrimSpace(*in.Domain))
-			if len(d) > 253 || strings.ContainsAny(d, " /@") {
-				errs.Add("domain", "Use a domain like globex.com.")
+			if utf8.RuneCountInString(d) > MaxCompanyDomain || strings.ContainsAny(d, " /@") {
+				errs.Add("domain", fmt.Sprintf("Use a domain like globex.com, in up to %d characters.", MaxCompanyDomain))
 			}
 			c.Domain = d
 		}
 		if in.Notes != nil {
-			if len(*in.Notes) > 5000 {
-				errs.Add("notes", "At most 5,000 characters.")
+			if utf8.RuneCountInString(*in.Notes) > MaxCompanyNotes {
+				errs.Add("notes", fmt.Sprintf("At most %d characters.", MaxCompanyNotes))
 			}
 			c.Notes = *in.Notes
 		}
@@ -132,21 +183,30 @@ func SaveCompany(ctx context.Context, db *store.Scoped, id int64, in CompanyInpu
 		} else {
 			_, err = tx.Update(c).Column("name", "domain", "notes").WherePK().Exec(ctx)
 		}
+		if err != nil {
+			return err
+		}
+		if err := by.record(ctx, tx, audit.CompanyChange, "company", c.ID, "saved company "+c.Name); err != nil {
+			return err
+		}
+		out, err = CompanyFor(ctx, tx, by.Actor, c.ID)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("people: save company %d: %w", id, err)
 	}
-	return c, nil
+	return out, nil
 }
 
-// DeleteCompany removes a company that no user is assigned to.
-func DeleteCompany(ctx context.Context, db *store.Scoped, id int64) error {
-	return db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		if ok, err := tx.Select((*Company)(nil)).Where("id = ?", id).Exists(ctx); err != nil {
-			return err
-		} else if !ok {
+// DeleteCompany removes a company in the actor's scope that no user is
+// assigned to, with its audit record.
+func DeleteCompany(ctx context.Context, db *store.Scoped, by By, id int64) error {
+	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		c := new(Company)
+		if err := scoped(tx, c, policy.CompaniesScope(by.Actor)).Where("c.id = ?", id).Scan(ctx); errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFoundCompany
+		} else if err != nil {
+			return err
 		}
 		n, err := tx.Select((*UserCompany)(nil)).Where("company_id = ?", id).Count(ctx)
 		if err != nil {
@@ -158,9 +218,15 @@ func DeleteCompany(ctx context.Context, db *store.Scoped, id int64) error {
 		if _, err := tx.Update((*Team)(nil)).Set("company_id = NULL").Where("company_id = ?", id).Exec(ctx); err != nil {
 			return err
 		}
-		_, err = tx.Delete((*Company)(nil)).Where("id = ?", id).Exec(ctx)
-		return err
+		if _, err := tx.Delete((*Company)(nil)).Where("id = ?", id).Exec(ctx); err != nil {
+			return err
+		}
+		return by.record(ctx, tx, audit.CompanyChange, "company", id, "deleted company "+c.Name)
 	})
+	if err != nil {
+		return fmt.Errorf("people: delete company %d: %w", id, err)
+	}
+	return nil
 }
 
 // GroupView is a company group with its companies.
@@ -170,11 +236,68 @@ type GroupView struct {
 	Companies []CompanyRef `json:"companies"`
 }
 
-// Groups returns the company groups with their companies.
-func Groups(ctx context.Context, db *store.Scoped) ([]GroupView, error) {
+// cursorGroups tags the cursors of the company groups list.
+const cursorGroups = "company_groups"
+
+// Groups returns one page of the company groups in the actor's scope with
+// their companies, by name, and the cursor of the next page ("" when none).
+func Groups(ctx context.Context, db *store.Scoped, a policy.Actor, p store.Page) ([]GroupView, string, error) {
+	after, ok, err := store.DecodeCursor(cursorGroups, p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := p.Size()
 	var gs []CompanyGroup
-	if err := db.Select(&gs).Order("cg.name").Scan(ctx); err != nil {
+	q := scoped(db, &gs, policy.CompanyGroupsScope(a)).OrderExpr("cg.name, cg.id").Limit(int64(limit + 1))
+	if ok {
+		q = q.Where("(cg.name > ? OR (cg.name = ? AND cg.id > ?))", after.Key, after.Key, after.ID)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, "", fmt.Errorf("people: groups: %w", err)
+	}
+	next := ""
+	if len(gs) > limit {
+		gs = gs[:limit]
+		last := gs[len(gs)-1]
+		next = store.EncodeCursor(cursorGroups, store.Cursor{Key: last.Name, ID: last.ID})
+	}
+	views, err := groupViews(ctx, db, gs)
+	return views, next, err
+}
+
+// AllGroups returns every company group in the actor's scope, for Settings → Companies.
+func AllGroups(ctx context.Context, db *store.Scoped, a policy.Actor) ([]GroupView, error) {
+	var gs []CompanyGroup
+	if err := scoped(db, &gs, policy.CompanyGroupsScope(a)).OrderExpr("cg.name, cg.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("people: groups: %w", err)
+	}
+	return groupViews(ctx, db, gs)
+}
+
+// GroupFor loads one company group in the actor's scope, else ErrNotFoundCompany.
+func GroupFor(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*GroupView, error) {
+	var gs []CompanyGroup
+	if err := scoped(db, &gs, policy.CompanyGroupsScope(a)).Where("cg.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("people: load group %d: %w", id, err)
+	}
+	if len(gs) == 0 {
+		return nil, ErrNotFoundCompany
+	}
+	views, err := groupViews(ctx, db, gs)
+	if err != nil {
 		return nil, err
+	}
+	return &views[0], nil
+}
+
+func groupViews(ctx context.Context, db *store.Scoped, gs []CompanyGroup) ([]GroupView, error) {
+	out := make([]GroupView, 0, len(gs))
+	if len(gs) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, 0, len(gs))
+	for _, g := range gs {
+		ids = append(ids, g.ID)
 	}
 	var rows []struct {
 		GroupID int64  `bun:"group_id"`
@@ -182,10 +305,10 @@ func Groups(ctx context.Context, db *store.Scoped) ([]GroupView, error) {
 		Name    string `bun:"name"`
 	}
 	if err := db.Select((*CompanyGroupMember)(nil)).ColumnExpr("cgm.group_id, c.id, c.name").
-		Join("JOIN companies AS c ON c.id = cgm.company_id AND c.tenant_id = cgm.tenant_id").OrderExpr("c.name").Scan(ctx, &rows); err != nil {
-		return nil, err
+		Join("JOIN companies AS c ON c.id = cgm.company_id AND c.tenant_id = cgm.tenant_id").
+		Where("cgm.group_id IN (?)", bunIn(ids)).OrderExpr("c.name").Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("people: companies of groups: %w", err)
 	}
-	out := make([]GroupView, 0, len(gs))
 	for _, g := range gs {
 		v := GroupView{ID: g.ID, Name: g.Name, Companies: []CompanyRef{}}
 		for _, r := range rows {
@@ -198,20 +321,22 @@ func Groups(ctx context.Context, db *store.Scoped) ([]GroupView, error) {
 	return out, nil
 }
 
-// SaveGroup creates a group (id 0) or renames one, and sets its companies.
-func SaveGroup(ctx context.Context, db *store.Scoped, id int64, name string, companyIDs []int64) (*CompanyGroup, error) {
-	g := &CompanyGroup{}
+// SaveGroup creates a group (id 0) or renames one in the actor's scope and
+// sets its companies, with its audit record, and returns the group.
+func SaveGroup(ctx context.Context, db *store.Scoped, by By, id int64, name string, companyIDs []int64) (*GroupView, error) {
+	var out *GroupView
 	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		g := &CompanyGroup{}
 		if id != 0 {
-			if err := tx.Select(g).Where("id = ?", id).Scan(ctx); errors.Is(err, sql.ErrNoRows) {
+			if err := scoped(tx, g, policy.CompanyGroupsScope(by.Actor)).Where("cg.id = ?", id).Scan(ctx); errors.Is(err, sql.ErrNoRows) {
 				return ErrNotFoundCompany
 			} else if err != nil {
 				return err
 			}
 		}
 		name = strings.TrimSpace(name)
-		if name == "" || len(name) > 80 {
-			return valid.Errors{"name": "Name the group in up to 80 characters."}
+		if name == "" || utf8.RuneCountInString(name) > MaxGroupName {
+			return valid.Errors{"name": fmt.Sprintf("Name the group in up to %d characters.", MaxGroupName)}
 		}
 		if taken, err := tx.Select((*CompanyGroup)(nil)).Where("LOWER(name) = LOWER(?) AND id <> ?", name, id).Exists(ctx); err != nil {
 			return err
@@ -220,7 +345,7 @@ func SaveGroup(ctx context.Context, db *store.Scoped, id int64, name string, com
 		}
 		ids := uniq(companyIDs)
 		if len(ids) > 0 {
-			n, err := tx.Select((*Company)(nil)).Where("id IN (?)", bunIn(ids)).Count(ctx)
+			n, err := scoped(tx, (*Company)(nil), policy.CompaniesScope(by.Actor)).Where("c.id IN (?)", bunIn(ids)).Count(ctx)
 			if err != nil {
 				return err
 			}
@@ -244,10 +369,15 @@ func SaveGroup(ctx context.Context, db *store.Scoped, id int64, name string, com
 				return err
 			}
 		}
-		return nil
+		if err := by.record(ctx, tx, audit.CompanyChange, "company_group", g.ID, "saved company group "+g.Name); err != nil {
+			return err
+		}
+		var err error
+		out, err = GroupFor(ctx, tx, by.Actor, g.ID)
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("people: save group %d: %w", id, err)
 	}
-	return g, nil
+	return out, nil
 }

@@ -4,13 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/valid"
 )
-
-// MaxList caps one page of users.
-const MaxList = 200
 
 // Listed is a user with their team and company IDs, as lists show them.
 type Listed struct {
@@ -19,48 +18,72 @@ type Listed struct {
 	CompanyIDs []int64
 }
 
-// List returns the users the actor may see, narrowed by the policy's
-// people scope, matching q in name or email, ordered by ID after cursor.
-// It returns the cursor of the next page, 0 when there is none.
-func List(ctx context.Context, db *store.Scoped, a policy.Actor, q string, limit int, cursor int64) ([]Listed, int64, error) {
-	if limit <= 0 || limit > MaxList {
-		limit = 50
+// cursorUsers tags the cursors of the users list.
+const cursorUsers = "users"
+
+// likeEscaper escapes LIKE's wildcards and its escape character, so a search
+// for "50%" means those three characters.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
+// containsPattern is a LIKE pattern (with ESCAPE '\') matching s anywhere.
+func containsPattern(s string) string { return "%" + likeEscaper.Replace(s) + "%" }
+
+// CheckSearch validates a search text: at most MaxSearch characters.
+func CheckSearch(q string) error {
+	if utf8.RuneCountInString(q) > MaxSearch {
+		return valid.Errors{"q": fmt.Sprintf("Search for at most %d characters.", MaxSearch)}
 	}
+	return nil
+}
+
+// List returns one page of the users in the actor's scope matching q in
+// name or email, ordered by ID, and the cursor of the next page ("" when
+// this is the last).
+func List(ctx context.Context, db *store.Scoped, a policy.Actor, q string, p store.Page) ([]Listed, string, error) {
+	if err := CheckSearch(q); err != nil {
+		return nil, "", err
+	}
+	after, _, err := store.DecodeCursor(cursorUsers, p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := p.Size()
 	var users []User
-	sq := db.Select(&users).Relation("Capabilities").Relation("Modules").OrderExpr("u.id").Limit(int64(limit + 1))
-	if policy.PeopleVisible(a) != policy.PeopleAll {
-		sq = sq.Where("u.id = ?", a.UserID)
-	}
+	sq := scoped(db, &users, policy.UsersScope(a)).Relation("Capabilities").Relation("Modules").
+		Where("u.id > ?", after.ID).OrderExpr("u.id").Limit(int64(limit + 1))
 	if q = strings.ToLower(strings.TrimSpace(q)); q != "" {
-		like := "%" + strings.NewReplacer("%", "", "_", "").Replace(q) + "%"
-		sq = sq.Where("(LOWER(u.name) LIKE ? OR LOWER(u.email) LIKE ?)", like, like)
-	}
-	if cursor > 0 {
-		sq = sq.Where("u.id > ?", cursor)
+		like := containsPattern(q)
+		sq = sq.Where(`(LOWER(u.name) LIKE ? ESCAPE '\' OR LOWER(u.email) LIKE ? ESCAPE '\')`, like, like)
 	}
 	if err := sq.Scan(ctx); err != nil {
-		return nil, 0, fmt.Errorf("people: list: %w", err)
+		return nil, "", fmt.Errorf("people: list: %w", err)
 	}
-	var next int64
+	next := ""
 	if len(users) > limit {
 		users = users[:limit]
-		next = users[len(users)-1].ID
+		next = store.EncodeCursor(cursorUsers, store.Cursor{ID: users[len(users)-1].ID})
 	}
+	out, err := withAssignments(ctx, db, users)
+	return out, next, err
+}
+
+// withAssignments adds each user's team and company IDs, in two queries.
+func withAssignments(ctx context.Context, db *store.Scoped, users []User) ([]Listed, error) {
 	out := make([]Listed, 0, len(users))
 	if len(users) == 0 {
-		return out, 0, nil
+		return out, nil
 	}
 	ids := make([]int64, 0, len(users))
 	for _, u := range users {
 		ids = append(ids, u.ID)
 	}
 	var teams []TeamMembership
-	if err := db.Select(&teams).Where("user_id IN (?)", bunIn(ids)).Scan(ctx); err != nil {
-		return nil, 0, err
+	if err := db.Select(&teams).Where("user_id IN (?)", bunIn(ids)).Order("team_id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("people: teams of users: %w", err)
 	}
 	var comps []UserCompany
-	if err := db.Select(&comps).Where("user_id IN (?)", bunIn(ids)).Scan(ctx); err != nil {
-		return nil, 0, err
+	if err := db.Select(&comps).Where("user_id IN (?)", bunIn(ids)).Order("company_id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("people: companies of users: %w", err)
 	}
 	for _, u := range users {
 		l := Listed{User: u, TeamIDs: []int64{}, CompanyIDs: []int64{}}
@@ -76,41 +99,55 @@ func List(ctx context.Context, db *store.Scoped, a policy.Actor, q string, limit
 		}
 		out = append(out, l)
 	}
-	return out, next, nil
+	return out, nil
 }
 
-// Visible loads one user if the actor's people scope includes them, else ErrNotFound.
+// Visible loads one user in the actor's scope, else ErrNotFound.
 func Visible(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*Listed, error) {
-	if policy.PeopleVisible(a) != policy.PeopleAll && id != a.UserID {
+	var users []User
+	err := scoped(db, &users, policy.UsersScope(a)).Relation("Capabilities").Relation("Modules").
+		Where("u.id = ?", id).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("people: load user %d: %w", id, err)
+	}
+	if len(users) == 0 {
 		return nil, ErrNotFound
 	}
-	u, err := UserByID(ctx, db, id)
+	out, err := withAssignments(ctx, db, users)
 	if err != nil {
 		return nil, err
 	}
-	t, c, err := Assignments(ctx, db, id)
-	if err != nil {
-		return nil, err
-	}
-	if t == nil {
-		t = []int64{}
-	}
-	if c == nil {
-		c = []int64{}
-	}
-	return &Listed{User: *u, TeamIDs: t, CompanyIDs: c}, nil
+	return &out[0], nil
 }
 
-// Teams returns the tenant's teams by name, for forms.
-func Teams(ctx context.Context, db *store.Scoped) ([]Team, error) {
+// TeamCandidates returns the users in the actor's scope who may join a team
+// (active or invited members and clients), by name: the choices of the
+// "Add a member" field. Every one is returned.
+func TeamCandidates(ctx context.Context, db *store.Scoped, a policy.Actor) ([]User, error) {
+	var out []User
+	err := scoped(db, &out, policy.UsersScope(a)).
+		Where("u.kind IN (?, ?)", policy.Member, policy.Client).
+		Where("u.status <> ?", Deactivated).OrderExpr("u.name, u.email, u.id").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("people: team candidates: %w", err)
+	}
+	return out, nil
+}
+
+// Teams returns every team in the actor's scope by name, for the choices of forms.
+func Teams(ctx context.Context, db *store.Scoped, a policy.Actor) ([]Team, error) {
 	var out []Team
-	err := db.Select(&out).Order("name").Limit(1000).Scan(ctx)
-	return out, err
+	if err := scoped(db, &out, policy.TeamsScope(a)).OrderExpr("tm.name, tm.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("people: teams: %w", err)
+	}
+	return out, nil
 }
 
-// Companies returns the tenant's companies by name, for forms.
-func Companies(ctx context.Context, db *store.Scoped) ([]Company, error) {
+// Companies returns every company in the actor's scope by name, for the choices of forms.
+func Companies(ctx context.Context, db *store.Scoped, a policy.Actor) ([]Company, error) {
 	var out []Company
-	err := db.Select(&out).Order("name").Limit(1000).Scan(ctx)
-	return out, err
+	if err := scoped(db, &out, policy.CompaniesScope(a)).OrderExpr("c.name, c.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("people: companies: %w", err)
+	}
+	return out, nil
 }

@@ -11,6 +11,19 @@ import (
 	"github.com/atrium-portal/atrium/app/store"
 )
 
+// The longest text each field takes, in characters, checked before storage
+// (SPEC §4). Forms carry the same numbers as maxlength.
+const (
+	MaxUserName      = 120
+	MaxEmail         = 254 // RFC 5321, in bytes
+	MaxSearch        = 200
+	MaxTeamName      = 80
+	MaxCompanyName   = 120
+	MaxCompanyDomain = 253
+	MaxCompanyNotes  = 5000
+	MaxGroupName     = 80
+)
+
 // Status is where a user is in their lifecycle.
 type Status string
 

@@ -8,7 +8,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/valid"
@@ -50,36 +52,50 @@ type CompanyRef struct {
 // ErrNotFoundTeam means no such team in this tenant (or not one the actor may see).
 var ErrNotFoundTeam = errors.New("people: team not found")
 
-// TeamsFor returns the teams the actor may see, by name, with members, in
-// three queries whatever the number of teams: members see every team,
-// clients the teams they belong to, everyone else none.
-func TeamsFor(ctx context.Context, db *store.Scoped, a policy.Actor) ([]TeamView, error) {
+// cursorTeams tags the cursors of the teams list.
+const cursorTeams = "teams"
+
+// TeamsFor returns one page of the teams in the actor's scope, by name, with
+// members, in three queries whatever the page size, and the cursor of the
+// next page ("" when this is the last).
+func TeamsFor(ctx context.Context, db *store.Scoped, a policy.Actor, p store.Page) ([]TeamView, string, error) {
+	after, ok, err := store.DecodeCursor(cursorTeams, p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := p.Size()
 	var teams []Team
-	q := db.Select(&teams).Order("tm.name").Limit(1000)
-	switch policy.TeamsVisible(a) {
-	case policy.TeamsNone:
-		return []TeamView{}, nil
-	case policy.TeamsOwn:
-		q = q.Where("tm.id IN (SELECT team_id FROM team_members WHERE user_id = ? AND tenant_id = ?)", a.UserID, db.TenantID())
+	q := scoped(db, &teams, policy.TeamsScope(a)).OrderExpr("tm.name, tm.id").Limit(int64(limit + 1))
+	if ok {
+		q = q.Where("(tm.name > ? OR (tm.name = ? AND tm.id > ?))", after.Key, after.Key, after.ID)
 	}
 	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("people: teams: %w", err)
+		return nil, "", fmt.Errorf("people: teams: %w", err)
 	}
-	return teamViews(ctx, db, teams)
+	next := ""
+	if len(teams) > limit {
+		teams = teams[:limit]
+		last := teams[len(teams)-1]
+		next = store.EncodeCursor(cursorTeams, store.Cursor{Key: last.Name, ID: last.ID})
+	}
+	views, err := teamViews(ctx, db, teams)
+	return views, next, err
 }
 
-// TeamFor loads one team the actor may see.
+// TeamFor loads one team in the actor's scope, else ErrNotFoundTeam.
 func TeamFor(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*TeamView, error) {
-	all, err := TeamsFor(ctx, db, a)
+	var teams []Team
+	if err := scoped(db, &teams, policy.TeamsScope(a)).Where("tm.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("people: load team %d: %w", id, err)
+	}
+	if len(teams) == 0 {
+		return nil, ErrNotFoundTeam
+	}
+	views, err := teamViews(ctx, db, teams)
 	if err != nil {
 		return nil, err
 	}
-	for i := range all {
-		if all[i].ID == id {
-			return &all[i], nil
-		}
-	}
-	return nil, ErrNotFoundTeam
+	return &views[0], nil
 }
 
 func teamViews(ctx context.Context, db *store.Scoped, teams []Team) ([]TeamView, error) {
@@ -88,8 +104,12 @@ func teamViews(ctx context.Context, db *store.Scoped, teams []Team) ([]TeamView,
 		return out, nil
 	}
 	ids := make([]int64, 0, len(teams))
+	var companyIDs []int64
 	for _, t := range teams {
 		ids = append(ids, t.ID)
+		if t.CompanyID != nil {
+			companyIDs = append(companyIDs, *t.CompanyID)
+		}
 	}
 	var rows []struct {
 		TeamID int64       `bun:"team_id"`
@@ -108,9 +128,13 @@ func teamViews(ctx context.Context, db *store.Scoped, teams []Team) ([]TeamView,
 	if err != nil {
 		return nil, fmt.Errorf("people: team members: %w", err)
 	}
-	companies, err := Companies(ctx, db)
-	if err != nil {
-		return nil, err
+	// A team's company is named on the team whatever the viewer's company scope:
+	// the team is in their scope, and its company's name is part of it.
+	var companies []Company
+	if len(companyIDs) > 0 {
+		if err := db.Select(&companies).Column("id", "name").Where("c.id IN (?)", bunIn(uniq(companyIDs))).Scan(ctx); err != nil {
+			return nil, fmt.Errorf("people: companies of teams: %w", err)
+		}
 	}
 	for _, t := range teams {
 		v := TeamView{ID: t.ID, Name: t.Name, Kind: t.Kind, Members: []TeamMemberView{}}
@@ -141,13 +165,15 @@ type TeamInput struct {
 	CompanyID *int64    `json:"company_id"` // 0 clears it
 }
 
-// SaveTeam creates a team (id 0) or changes one.
-func SaveTeam(ctx context.Context, db *store.Scoped, id int64, in TeamInput) (*Team, error) {
-	t := &Team{Kind: TeamFunction, CreatedAt: time.Now().UTC()}
-	errs := valid.Errors{}
+// SaveTeam creates a team (id 0) or changes one in the actor's scope, with
+// its audit record in the same transaction, and returns the team as lists show it.
+func SaveTeam(ctx context.Context, db *store.Scoped, by By, id int64, in TeamInput) (*TeamView, error) {
+	var out *TeamView
 	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		t := &Team{Kind: TeamFunction, CreatedAt: time.Now().UTC()}
+		errs := valid.Errors{}
 		if id != 0 {
-			if err := tx.Select(t).Where("id = ?", id).Scan(ctx); errors.Is(err, sql.ErrNoRows) {
+			if err := scoped(tx, t, policy.TeamsScope(by.Actor)).Where("tm.id = ?", id).Scan(ctx); errors.Is(err, sql.ErrNoRows) {
 				return ErrNotFoundTeam
 			} else if err != nil {
 				return err
@@ -157,8 +183,8 @@ func SaveTeam(ctx context.Context, db *store.Scoped, id int64, in TeamInput) (*T
 		}
 		if in.Name != nil {
 			n := strings.TrimSpace(*in.Name)
-			if n == "" || len(n) > 80 {
-				errs.Add("name", "Name the team in up to 80 characters.")
+			if n == "" || utf8.RuneCountInString(n) > MaxTeamName {
+				errs.Add("name", fmt.Sprintf("Name the team in up to %d characters.", MaxTeamName))
 			} else if taken, err := tx.Select((*Team)(nil)).Where("LOWER(name) = LOWER(?) AND id <> ?", n, id).Exists(ctx); err != nil {
 				return err
 			} else if taken {
@@ -175,7 +201,7 @@ func SaveTeam(ctx context.Context, db *store.Scoped, id int64, in TeamInput) (*T
 		if in.CompanyID != nil {
 			if *in.CompanyID == 0 {
 				t.CompanyID = nil
-			} else if ok, err := tx.Select((*Company)(nil)).Where("id = ?", *in.CompanyID).Exists(ctx); err != nil {
+			} else if ok, err := scoped(tx, (*Company)(nil), policy.CompaniesScope(by.Actor)).Where("c.id = ?", *in.CompanyID).Exists(ctx); err != nil {
 				return err
 			} else if !ok {
 				errs.Add("company_id", "Choose a company from the list.")
@@ -192,42 +218,61 @@ func SaveTeam(ctx context.Context, db *store.Scoped, id int64, in TeamInput) (*T
 		} else {
 			_, err = tx.Update(t).Column("name", "kind", "company_id").WherePK().Exec(ctx)
 		}
+		if err != nil {
+			return err
+		}
+		if err := by.record(ctx, tx, audit.TeamChange, "team", t.ID, "saved team "+t.Name); err != nil {
+			return err
+		}
+		out, err = TeamFor(ctx, tx, by.Actor, t.ID)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("people: save team %d: %w", id, err)
 	}
-	return t, nil
+	return out, nil
 }
 
-// DeleteTeam removes a team and its memberships.
-func DeleteTeam(ctx context.Context, db *store.Scoped, id int64) error {
-	res, err := db.Delete((*Team)(nil)).Where("id = ?", id).Exec(ctx)
+// DeleteTeam removes a team in the actor's scope and its memberships, with its audit record.
+func DeleteTeam(ctx context.Context, db *store.Scoped, by By, id int64) error {
+	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		t := new(Team)
+		if err := scoped(tx, t, policy.TeamsScope(by.Actor)).Where("tm.id = ?", id).Scan(ctx); errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFoundTeam
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.Delete((*TeamMembership)(nil)).Where("team_id = ?", id).Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.Delete((*Team)(nil)).Where("id = ?", id).Exec(ctx); err != nil {
+			return err
+		}
+		return by.record(ctx, tx, audit.TeamChange, "team", id, "deleted team "+t.Name)
+	})
 	if err != nil {
 		return fmt.Errorf("people: delete team %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFoundTeam
 	}
 	return nil
 }
 
-// SetTeamMember adds a user to a team or changes their role. Only members
-// and clients belong to teams.
-func SetTeamMember(ctx context.Context, db *store.Scoped, teamID, userID int64, role TeamRole) error {
+// SetTeamMember adds a user to a team or changes their role, with its audit
+// record, and returns the team. Only members and clients belong to teams.
+func SetTeamMember(ctx context.Context, db *store.Scoped, by By, teamID, userID int64, role TeamRole) (*TeamView, error) {
 	if role == "" {
 		role = TeamMember
 	}
 	if role != TeamMember && role != TeamLeader {
-		return valid.Errors{"role": "Choose leader or member."}
+		return nil, valid.Errors{"role": "Choose leader or member."}
 	}
-	return db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		if ok, err := tx.Select((*Team)(nil)).Where("id = ?", teamID).Exists(ctx); err != nil {
+	var out *TeamView
+	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		if ok, err := scoped(tx, (*Team)(nil), policy.TeamsScope(by.Actor)).Where("tm.id = ?", teamID).Exists(ctx); err != nil {
 			return err
 		} else if !ok {
 			return ErrNotFoundTeam
 		}
-		u, err := UserByID(ctx, tx, userID)
+		u, err := Visible(ctx, tx, by.Actor, userID)
 		if errors.Is(err, ErrNotFound) {
 			return valid.Errors{"user_id": "Choose a user from the list."}
 		}
@@ -239,18 +284,52 @@ func SetTeamMember(ctx context.Context, db *store.Scoped, teamID, userID int64, 
 		}
 		_, err = tx.Insert(&TeamMembership{TeamID: teamID, UserID: userID, Role: role}).
 			On("CONFLICT (team_id, user_id) DO UPDATE").Set("role = EXCLUDED.role").Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if err := by.record(ctx, tx, audit.TeamChange, "team", teamID, fmt.Sprintf("added user %d to the team as %s", userID, role)); err != nil {
+			return err
+		}
+		out, err = TeamFor(ctx, tx, by.Actor, teamID)
 		return err
 	})
+	if err != nil {
+		return nil, fmt.Errorf("people: add member %d to team %d: %w", userID, teamID, err)
+	}
+	return out, nil
 }
 
-// RemoveTeamMember takes a user out of a team.
-func RemoveTeamMember(ctx context.Context, db *store.Scoped, teamID, userID int64) error {
-	res, err := db.Delete((*TeamMembership)(nil)).Where("team_id = ? AND user_id = ?", teamID, userID).Exec(ctx)
+// RemoveTeamMember takes a user out of a team in the actor's scope, with its audit record.
+func RemoveTeamMember(ctx context.Context, db *store.Scoped, by By, teamID, userID int64) error {
+	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		if ok, err := scoped(tx, (*Team)(nil), policy.TeamsScope(by.Actor)).Where("tm.id = ?", teamID).Exists(ctx); err != nil {
+			return err
+		} else if !ok {
+			return ErrNotFoundTeam
+		}
+		res, err := tx.Delete((*TeamMembership)(nil)).Where("team_id = ? AND user_id = ?", teamID, userID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFoundTeam
+		}
+		return by.record(ctx, tx, audit.TeamChange, "team", teamID, fmt.Sprintf("removed user %d from the team", userID))
+	})
 	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFoundTeam
+		return fmt.Errorf("people: remove member %d from team %d: %w", userID, teamID, err)
 	}
 	return nil
+}
+
+// TeamsOf returns the teams in the actor's scope that userID belongs to, by name.
+func TeamsOf(ctx context.Context, db *store.Scoped, a policy.Actor, userID int64) ([]Team, error) {
+	var out []Team
+	err := scoped(db, &out, policy.TeamsScope(a)).
+		Where("tm.id IN (SELECT team_id FROM team_members WHERE user_id = ? AND tenant_id = ?)", userID, db.TenantID()).
+		OrderExpr("tm.name, tm.id").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("people: teams of user %d: %w", userID, err)
+	}
+	return out, nil
 }

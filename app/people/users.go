@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -60,7 +61,7 @@ type NewUser struct {
 func (n *NewUser) Validate() error {
 	errs := valid.Errors{}
 	n.Email = NormalizeEmail(n.Email)
-	if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email || len(n.Email) > 254 {
+	if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email || len(n.Email) > MaxEmail {
 		errs.Add("email", "Enter an address like name@example.com.")
 	}
 	if !n.Kind.Valid() {
@@ -74,8 +75,8 @@ func (n *NewUser) Validate() error {
 	if len(n.Capabilities) > 0 && n.Kind.Valid() && !policy.MayHoldCapabilities(n.Kind) {
 		errs.Add("capabilities", "Only members can hold admin capabilities.")
 	}
-	if len(n.Name) > 120 {
-		errs.Add("name", "At most 120 characters.")
+	if utf8.RuneCountInString(strings.TrimSpace(n.Name)) > MaxUserName {
+		errs.Add("name", fmt.Sprintf("At most %d characters.", MaxUserName))
 	}
 	if n.Status == "" {
 		n.Status = Invited
@@ -139,7 +140,9 @@ func SetPassword(ctx context.Context, db *store.Scoped, userID int64, hash strin
 	q := db.Update((*User)(nil)).Set("password_hash = ?", hash).Set("updated_at = ?", time.Now().UTC()).
 		Set("status = CASE WHEN status = ? THEN ? ELSE status END", Invited, Active).
 		Where("id = ?", userID)
-	if name = strings.TrimSpace(name); name != "" {
+	if name = strings.TrimSpace(name); utf8.RuneCountInString(name) > MaxUserName {
+		return valid.Errors{"name": fmt.Sprintf("At most %d characters.", MaxUserName)}
+	} else if name != "" {
 		q = q.Set("name = ?", name)
 	}
 	res, err := q.Exec(ctx)

@@ -24,13 +24,6 @@ func auditFilter(c *fiber.Ctx) (audit.Filter, ui.AuditFilter, error) {
 	if len(uf.Query) > 200 || len(uf.Action) > 64 {
 		return f, uf, errBadRequest("The filter is too long.")
 	}
-	if v := c.Query("cursor"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return f, uf, &httpError{Status: 400, Code: "invalid", Message: "Bad cursor.", Fields: map[string]string{"cursor": "Use the next_cursor of the previous page."}}
-		}
-		f.Before = n
-	}
 	for _, d := range []struct {
 		field, v string
 		dst      *time.Time
@@ -96,7 +89,11 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	entries, next, err := audit.List(c.UserContext(), state(c).db, f)
+	p, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	entries, next, err := audit.ListPage(c.UserContext(), state(c).db, f, p)
 	if err != nil {
 		return err
 	}
@@ -119,21 +116,13 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 			q.Set(k, v)
 		}
 	}
-	nextURL := ""
-	if next != 0 {
-		nq := url.Values{}
-		for k, v := range q {
-			nq[k] = v
-		}
-		nq.Set("cursor", strconv.FormatInt(next, 10))
-		nextURL = "/audit?" + nq.Encode()
-	}
-	if isHTMX(c) && f.Before > 0 {
-		return render(c, 200, ui.AuditBody(rows, nextURL))
+	more := nextURL(c, "/audit", next)
+	if isHTMX(c) && p.Cursor != "" {
+		return render(c, 200, ui.AuditBody(rows, more))
 	}
 	fr := s.frame(c, policy.Label(state(c).actor, policy.PageAudit), policy.PageAudit)
 	fr.NoHistory = true
-	return render(c, 200, ui.AuditPage(fr, uf, rows, nextURL, "/audit.csv?"+q.Encode()))
+	return render(c, 200, ui.AuditPage(fr, uf, rows, more, "/audit.csv?"+q.Encode()))
 }
 
 type auditJSON struct {
@@ -162,7 +151,11 @@ func (s *Server) apiAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	entries, next, err := audit.List(c.UserContext(), state(c).db, f)
+	p, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	entries, next, err := audit.ListPage(c.UserContext(), state(c).db, f, p)
 	if err != nil {
 		return err
 	}
@@ -174,11 +167,7 @@ func (s *Server) apiAudit(c *fiber.Ctx) error {
 	for _, e := range entries {
 		items = append(items, auditJSON{Entry: e, Actor: refOf(users, e.ActorID), Impersonator: refOf(users, e.ImpersonatorID)})
 	}
-	var cursor any
-	if next != 0 {
-		cursor = strconv.FormatInt(next, 10)
-	}
-	return c.JSON(fiber.Map{"items": items, "next_cursor": cursor})
+	return listJSON(c, items, next)
 }
 
 // auditCSV is GET /audit.csv: the filtered log as a spreadsheet.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/valid"
 	"github.com/atrium-portal/atrium/ui"
 )
@@ -55,6 +56,9 @@ func asHTTPError(err error) (*httpError, bool) {
 	var he *httpError
 	if errors.As(err, &he) {
 		return he, true
+	}
+	if errors.Is(err, store.ErrBadCursor) {
+		return errBadCursor, true
 	}
 	var ve valid.Errors
 	if errors.As(err, &ve) {

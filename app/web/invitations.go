@@ -78,13 +78,17 @@ func (s *Server) apiInvite(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(inv)
 }
 
-// apiInvitations is GET /api/v1/invitations.
+// apiInvitations is GET /api/v1/invitations: one page of pending invitations.
 func (s *Server) apiInvitations(c *fiber.Ctx) error {
-	list, err := invitations.List(c.UserContext(), state(c).db)
+	p, err := pageOf(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": list, "next_cursor": nil})
+	list, next, err := invitations.ListPage(c.UserContext(), state(c).db, p)
+	if err != nil {
+		return err
+	}
+	return listJSON(c, list, next)
 }
 
 func paramID(c *fiber.Ctx) (int64, error) {

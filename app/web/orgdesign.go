@@ -7,9 +7,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/valid"
 	"github.com/atrium-portal/atrium/ui"
 )
@@ -29,19 +29,25 @@ func optionalID(c *fiber.Ctx) (int64, error) {
 	return paramID(c)
 }
 
-func (s *Server) record(c *fiber.Ctx, action audit.Action, objectType string, id int64, summary string) error {
-	return audit.Record(c.UserContext(), state(c).db, s.who(c), action, objectType, id, summary)
+// by is who performs an org-design operation: the request's actor, and who
+// its audit record names.
+func (s *Server) by(c *fiber.Ctx) people.By {
+	return people.By{Actor: state(c).actor, Who: s.who(c)}
 }
 
 // --- JSON API -------------------------------------------------------------
 
-// apiTeams is GET /api/v1/teams: the teams the caller may see.
+// apiTeams is GET /api/v1/teams: one page of the teams the caller may see.
 func (s *Server) apiTeams(c *fiber.Ctx) error {
-	teams, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor)
+	p, err := pageOf(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": teams, "next_cursor": nil})
+	teams, next, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor, p)
+	if err != nil {
+		return err
+	}
+	return listJSON(c, teams, next)
 }
 
 // apiTeam is GET /api/v1/teams/ID.
@@ -57,7 +63,7 @@ func (s *Server) apiTeam(c *fiber.Ctx) error {
 	return c.JSON(t)
 }
 
-// apiSaveTeam is POST /api/v1/teams and PATCH /api/v1/teams/ID.
+// apiSaveTeam is POST /api/v1/teams (201 with the team) and PATCH /api/v1/teams/ID.
 func (s *Server) apiSaveTeam(c *fiber.Ctx) error {
 	id, err := optionalID(c)
 	if err != nil {
@@ -67,16 +73,9 @@ func (s *Server) apiSaveTeam(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	t, err := people.SaveTeam(c.UserContext(), state(c).db, id, in)
+	v, err := people.SaveTeam(c.UserContext(), state(c).db, s.by(c), id, in)
 	if err != nil {
 		return orgError(err)
-	}
-	if err := s.record(c, audit.TeamChange, "team", t.ID, "saved team "+t.Name); err != nil {
-		return err
-	}
-	v, err := people.TeamFor(c.UserContext(), state(c).db, state(c).actor, t.ID)
-	if err != nil {
-		return err
 	}
 	if id == 0 {
 		c.Status(fiber.StatusCreated)
@@ -90,11 +89,8 @@ func (s *Server) apiDeleteTeam(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := people.DeleteTeam(c.UserContext(), state(c).db, id); err != nil {
+	if err := people.DeleteTeam(c.UserContext(), state(c).db, s.by(c), id); err != nil {
 		return orgError(err)
-	}
-	if err := s.record(c, audit.TeamChange, "team", id, "deleted a team"); err != nil {
-		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -112,15 +108,9 @@ func (s *Server) apiAddTeamMember(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	if err := people.SetTeamMember(c.UserContext(), state(c).db, id, in.UserID, in.Role); err != nil {
-		return orgError(err)
-	}
-	if err := s.record(c, audit.TeamChange, "team", id, "added user "+strconv.FormatInt(in.UserID, 10)+" to the team"); err != nil {
-		return err
-	}
-	v, err := people.TeamFor(c.UserContext(), state(c).db, state(c).actor, id)
+	v, err := people.SetTeamMember(c.UserContext(), state(c).db, s.by(c), id, in.UserID, in.Role)
 	if err != nil {
-		return err
+		return orgError(err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(v)
 }
@@ -135,35 +125,24 @@ func (s *Server) apiRemoveTeamMember(c *fiber.Ctx) error {
 	if err != nil {
 		return errNotFound
 	}
-	if err := people.RemoveTeamMember(c.UserContext(), state(c).db, id, uid); err != nil {
+	if err := people.RemoveTeamMember(c.UserContext(), state(c).db, s.by(c), id, uid); err != nil {
 		return orgError(err)
-	}
-	if err := s.record(c, audit.TeamChange, "team", id, "removed user "+strconv.FormatInt(uid, 10)+" from the team"); err != nil {
-		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// apiCompanies is GET /api/v1/companies: members see all, external users their own.
+// apiCompanies is GET /api/v1/companies: one page of the companies the
+// caller may see (members all, external users their own).
 func (s *Server) apiCompanies(c *fiber.Ctx) error {
-	cs, err := people.CompaniesFor(c.UserContext(), state(c).db, state(c).actor)
+	p, err := pageOf(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": cs, "next_cursor": nil})
-}
-
-func (s *Server) companyFor(c *fiber.Ctx, id int64) (*people.CompanyView, error) {
-	cs, err := people.CompaniesFor(c.UserContext(), state(c).db, state(c).actor)
+	cs, next, err := people.CompaniesFor(c.UserContext(), state(c).db, state(c).actor, p)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for i := range cs {
-		if cs[i].ID == id {
-			return &cs[i], nil
-		}
-	}
-	return nil, errNotFound
+	return listJSON(c, cs, next)
 }
 
 // apiCompany is GET /api/v1/companies/ID.
@@ -172,14 +151,14 @@ func (s *Server) apiCompany(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.companyFor(c, id)
+	v, err := people.CompanyFor(c.UserContext(), state(c).db, state(c).actor, id)
 	if err != nil {
-		return err
+		return orgError(err)
 	}
 	return c.JSON(v)
 }
 
-// apiSaveCompany is POST /api/v1/companies and PATCH /api/v1/companies/ID.
+// apiSaveCompany is POST /api/v1/companies (201 with the company) and PATCH /api/v1/companies/ID.
 func (s *Server) apiSaveCompany(c *fiber.Ctx) error {
 	id, err := optionalID(c)
 	if err != nil {
@@ -189,16 +168,9 @@ func (s *Server) apiSaveCompany(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	co, err := people.SaveCompany(c.UserContext(), state(c).db, id, in)
+	v, err := people.SaveCompany(c.UserContext(), state(c).db, s.by(c), id, in)
 	if err != nil {
 		return orgError(err)
-	}
-	if err := s.record(c, audit.CompanyChange, "company", co.ID, "saved company "+co.Name); err != nil {
-		return err
-	}
-	v, err := s.companyFor(c, co.ID)
-	if err != nil {
-		return err
 	}
 	if id == 0 {
 		c.Status(fiber.StatusCreated)
@@ -212,7 +184,7 @@ func (s *Server) apiDeleteCompany(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = people.DeleteCompany(c.UserContext(), state(c).db, id)
+	err = people.DeleteCompany(c.UserContext(), state(c).db, s.by(c), id)
 	var ve valid.Errors
 	if errors.As(err, &ve) {
 		return &httpError{Status: 409, Code: "conflict", Message: ve["company"]}
@@ -220,23 +192,24 @@ func (s *Server) apiDeleteCompany(c *fiber.Ctx) error {
 	if err != nil {
 		return orgError(err)
 	}
-	if err := s.record(c, audit.CompanyChange, "company", id, "deleted a company"); err != nil {
-		return err
-	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// apiGroups is GET /api/v1/company_groups.
+// apiGroups is GET /api/v1/company_groups: one page of the groups.
 func (s *Server) apiGroups(c *fiber.Ctx) error {
-	gs, err := people.Groups(c.UserContext(), state(c).db)
+	p, err := pageOf(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": gs, "next_cursor": nil})
+	gs, next, err := people.Groups(c.UserContext(), state(c).db, state(c).actor, p)
+	if err != nil {
+		return err
+	}
+	return listJSON(c, gs, next)
 }
 
-// apiSaveGroup is POST /api/v1/company_groups and PATCH /api/v1/company_groups/ID
-// with {"name", "company_ids"}: the group's whole membership.
+// apiSaveGroup is POST /api/v1/company_groups (201 with the group) and PATCH
+// /api/v1/company_groups/ID with {"name", "company_ids"}: the group's whole membership.
 func (s *Server) apiSaveGroup(c *fiber.Ctx) error {
 	id, err := optionalID(c)
 	if err != nil {
@@ -249,17 +222,14 @@ func (s *Server) apiSaveGroup(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	g, err := people.SaveGroup(c.UserContext(), state(c).db, id, in.Name, in.CompanyIDs)
+	g, err := people.SaveGroup(c.UserContext(), state(c).db, s.by(c), id, in.Name, in.CompanyIDs)
 	if err != nil {
 		return orgError(err)
-	}
-	if err := s.record(c, audit.CompanyChange, "company_group", g.ID, "saved company group "+g.Name); err != nil {
-		return err
 	}
 	if id == 0 {
 		c.Status(fiber.StatusCreated)
 	}
-	return c.JSON(fiber.Map{"id": g.ID, "name": g.Name})
+	return c.JSON(g)
 }
 
 // --- pages ----------------------------------------------------------------
@@ -283,16 +253,25 @@ func (s *Server) teamCards(c *fiber.Ctx, teams []people.TeamView, editable bool)
 	return out
 }
 
-// teamsPage is /teams: members see every team, clients theirs.
+// teamsPage is /teams: members see every team, clients theirs, a page at a
+// time; "Load more" from htmx gets the next rows only.
 func (s *Server) teamsPage(c *fiber.Ctx) error {
 	st := state(c)
-	teams, err := people.TeamsFor(c.UserContext(), st.db, st.actor)
+	p, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	teams, next, err := people.TeamsFor(c.UserContext(), st.db, st.actor, p)
 	if err != nil {
 		return err
 	}
 	editable := policy.Allows(st.actor, settingsOf(st.tenant), policy.ManageTeams)
+	cards, more := s.teamCards(c, teams, editable), nextURL(c, "/teams", next)
+	if isHTMX(c) && p.Cursor != "" {
+		return render(c, 200, ui.TeamRows(cards, more))
+	}
 	return render(c, 200, ui.TeamsPage(s.frame(c, policy.Label(st.actor, policy.PageTeams), policy.PageTeams),
-		policy.Descriptions[policy.PageTeams], s.teamCards(c, teams, editable)))
+		policy.Descriptions[policy.PageTeams], cards, more))
 }
 
 func (s *Server) teamForm(c *fiber.Ctx, action, submit, name, kind, company string) (ui.TeamForm, error) {
@@ -301,7 +280,7 @@ func (s *Server) teamForm(c *fiber.Ctx, action, submit, name, kind, company stri
 	for _, k := range people.TeamKinds {
 		f.Kinds = append(f.Kinds, ui.Option{Value: string(k), Label: strings.ToUpper(string(k)[:1]) + string(k)[1:]})
 	}
-	cs, err := people.Companies(c.UserContext(), state(c).db)
+	cs, err := people.Companies(c.UserContext(), state(c).db, state(c).actor)
 	if err != nil {
 		return f, err
 	}
@@ -318,17 +297,34 @@ func (s *Server) settingsFrame(c *fiber.Ctx, title string, crumbs ...ui.Crumb) u
 	return f
 }
 
-// settingsTeamsPage is GET /settings/teams.
-func (s *Server) settingsTeamsPage(c *fiber.Ctx) error {
-	teams, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor)
+// renderSettingsTeams is Settings → Teams: a page of teams and the form of a
+// new team; "Load more" from htmx gets the next rows only.
+func (s *Server) renderSettingsTeams(c *fiber.Ctx, status int, form ui.TeamForm) error {
+	p, err := pageOf(c)
 	if err != nil {
 		return err
 	}
+	if c.Method() != fiber.MethodGet {
+		p = store.Page{}
+	}
+	teams, next, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor, p)
+	if err != nil {
+		return err
+	}
+	cards, more := s.teamCards(c, teams, true), nextURL(c, "/settings/teams", next)
+	if isHTMX(c) && p.Cursor != "" {
+		return render(c, status, ui.TeamRows(cards, more))
+	}
+	return render(c, status, ui.SettingsTeamsPage(s.settingsFrame(c, "Teams"), cards, more, form))
+}
+
+// settingsTeamsPage is GET /settings/teams.
+func (s *Server) settingsTeamsPage(c *fiber.Ctx) error {
 	form, err := s.teamForm(c, "/settings/teams", "Create team", "", string(people.TeamFunction), "0")
 	if err != nil {
 		return err
 	}
-	return render(c, 200, ui.SettingsTeamsPage(s.settingsFrame(c, "Teams"), s.teamCards(c, teams, true), form))
+	return s.renderSettingsTeams(c, 200, form)
 }
 
 // teamFormSubmit is POST /settings/teams (new) and /settings/teams/ID (edit).
@@ -346,15 +342,12 @@ func (s *Server) teamFormSubmit(c *fiber.Ctx) error {
 	cid, cerr := strconv.ParseInt(company, 10, 64)
 	k := people.TeamKind(kind)
 	in := people.TeamInput{Name: &name, Kind: &k, CompanyID: &cid}
-	var t *people.Team
+	var t *people.TeamView
 	err := valid.Errors{"company_id": "Choose a company from the list."}.Err()
 	if cerr == nil {
-		t, err = people.SaveTeam(c.UserContext(), state(c).db, id, in)
+		t, err = people.SaveTeam(c.UserContext(), state(c).db, s.by(c), id, in)
 	}
 	if err == nil {
-		if err := s.record(c, audit.TeamChange, "team", t.ID, "saved team "+t.Name); err != nil {
-			return err
-		}
 		return redirect(c, "/settings/teams/"+strconv.FormatInt(t.ID, 10))
 	}
 	var ve valid.Errors
@@ -377,11 +370,7 @@ func (s *Server) teamFormSubmit(c *fiber.Ctx) error {
 	if id != 0 {
 		return s.renderTeamEdit(c, 400, id, &form, "")
 	}
-	teams, terr := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor)
-	if terr != nil {
-		return terr
-	}
-	return render(c, 400, ui.SettingsTeamsPage(s.settingsFrame(c, "Teams"), s.teamCards(c, teams, true), form))
+	return s.renderSettingsTeams(c, 400, form)
 }
 
 func (s *Server) renderTeamEdit(c *fiber.Ctx, status int, id int64, form *ui.TeamForm, memberError string) error {
@@ -401,15 +390,13 @@ func (s *Server) renderTeamEdit(c *fiber.Ctx, status int, id int64, form *ui.Tea
 		}
 		form = &f
 	}
-	users, _, err := people.List(c.UserContext(), st.db, st.actor, "", people.MaxList, 0)
+	users, err := people.TeamCandidates(c.UserContext(), st.db, st.actor)
 	if err != nil {
 		return err
 	}
 	candidates := []ui.Option{{Value: "", Label: "Choose a person"}}
 	for _, u := range users {
-		if (u.Kind == policy.Member || u.Kind == policy.Client) && u.Status != people.Deactivated {
-			candidates = append(candidates, ui.Option{Value: strconv.FormatInt(u.ID, 10), Label: u.DisplayName() + " (" + u.Kind.Label() + ")"})
-		}
+		candidates = append(candidates, ui.Option{Value: strconv.FormatInt(u.ID, 10), Label: u.DisplayName() + " (" + u.Kind.Label() + ")"})
 	}
 	card := s.teamCards(c, []people.TeamView{*t}, true)[0]
 	return render(c, status, ui.TeamEditPage(s.settingsFrame(c, t.Name, ui.Crumb{Label: "Teams", Path: "/settings/teams"}), card, *form, candidates, memberError))
@@ -435,16 +422,13 @@ func (s *Server) teamMemberAdd(c *fiber.Ctx) error {
 	if c.FormValue("role") == "leader" {
 		role = people.TeamLeader
 	}
-	err = people.SetTeamMember(c.UserContext(), state(c).db, id, uid, role)
+	_, err = people.SetTeamMember(c.UserContext(), state(c).db, s.by(c), id, uid, role)
 	var ve valid.Errors
 	if errors.As(err, &ve) {
 		return s.renderTeamEdit(c, 400, id, nil, ve["user_id"]+ve["role"])
 	}
 	if err != nil {
 		return orgError(err)
-	}
-	if err := s.record(c, audit.TeamChange, "team", id, "added user "+strconv.FormatInt(uid, 10)+" to the team"); err != nil {
-		return err
 	}
 	return redirect(c, "/settings/teams/"+strconv.FormatInt(id, 10))
 }
@@ -459,11 +443,8 @@ func (s *Server) teamMemberRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return errNotFound
 	}
-	if err := people.RemoveTeamMember(c.UserContext(), state(c).db, id, uid); err != nil {
+	if err := people.RemoveTeamMember(c.UserContext(), state(c).db, s.by(c), id, uid); err != nil {
 		return orgError(err)
-	}
-	if err := s.record(c, audit.TeamChange, "team", id, "removed user "+strconv.FormatInt(uid, 10)+" from the team"); err != nil {
-		return err
 	}
 	return redirect(c, "/settings/teams/"+strconv.FormatInt(id, 10))
 }
@@ -474,11 +455,8 @@ func (s *Server) teamDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := people.DeleteTeam(c.UserContext(), state(c).db, id); err != nil {
+	if err := people.DeleteTeam(c.UserContext(), state(c).db, s.by(c), id); err != nil {
 		return orgError(err)
-	}
-	if err := s.record(c, audit.TeamChange, "team", id, "deleted a team"); err != nil {
-		return err
 	}
 	return redirect(c, "/settings/teams")
 }
@@ -490,11 +468,14 @@ func companyForm(action, submit string, name, domain, notes string) ui.CompanyFo
 
 func (s *Server) renderCompanies(c *fiber.Ctx, status int, form ui.CompanyForm, newGroup *ui.GroupRow, notice string) error {
 	st := state(c)
-	cs, err := people.CompaniesFor(c.UserContext(), st.db, st.actor)
+	p, err := pageOf(c)
 	if err != nil {
 		return err
 	}
-	gs, err := people.Groups(c.UserContext(), st.db)
+	if c.Method() != fiber.MethodGet {
+		p = store.Page{}
+	}
+	cs, next, err := people.CompaniesFor(c.UserContext(), st.db, st.actor, p)
 	if err != nil {
 		return err
 	}
@@ -502,9 +483,21 @@ func (s *Server) renderCompanies(c *fiber.Ctx, status int, form ui.CompanyForm, 
 	for _, co := range cs {
 		rows = append(rows, ui.CompanyRow{ID: co.ID, Name: co.Name, Domain: co.Domain, Groups: strings.Join(co.Groups, ", "), Users: co.Users})
 	}
+	more := nextURL(c, "/settings/companies", next)
+	if isHTMX(c) && p.Cursor != "" {
+		return render(c, status, ui.CompanyRows(rows, more))
+	}
+	gs, err := people.AllGroups(c.UserContext(), st.db, st.actor)
+	if err != nil {
+		return err
+	}
+	all, err := people.Companies(c.UserContext(), st.db, st.actor)
+	if err != nil {
+		return err
+	}
 	opts := func(selected []people.CompanyRef) []ui.Option {
 		var out []ui.Option
-		for _, co := range cs {
+		for _, co := range all {
 			o := ui.Option{Value: strconv.FormatInt(co.ID, 10), Label: co.Name}
 			for _, s := range selected {
 				o.Selected = o.Selected || s.ID == co.ID
@@ -521,7 +514,7 @@ func (s *Server) renderCompanies(c *fiber.Ctx, status int, form ui.CompanyForm, 
 	if newGroup != nil {
 		ng.Name = newGroup.Name
 	}
-	return render(c, status, ui.SettingsCompaniesPage(s.settingsFrame(c, "Companies"), rows, form, groups, ng, notice))
+	return render(c, status, ui.SettingsCompaniesPage(s.settingsFrame(c, "Companies"), rows, more, form, groups, ng, notice))
 }
 
 // settingsCompaniesPage is GET /settings/companies.
@@ -541,11 +534,8 @@ func (s *Server) companyFormSubmit(c *fiber.Ctx) error {
 		action, submit = action+"/"+strconv.FormatInt(id, 10), "Save company"
 	}
 	name, domain, notes := c.FormValue("name"), c.FormValue("domain"), c.FormValue("notes")
-	co, err := people.SaveCompany(c.UserContext(), state(c).db, id, people.CompanyInput{Name: &name, Domain: &domain, Notes: &notes})
+	_, err := people.SaveCompany(c.UserContext(), state(c).db, s.by(c), id, people.CompanyInput{Name: &name, Domain: &domain, Notes: &notes})
 	if err == nil {
-		if err := s.record(c, audit.CompanyChange, "company", co.ID, "saved company "+co.Name); err != nil {
-			return err
-		}
 		return redirect(c, "/settings/companies")
 	}
 	var ve valid.Errors
@@ -570,9 +560,9 @@ func (s *Server) companyEditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	co, err := s.companyFor(c, id)
+	co, err := people.CompanyFor(c.UserContext(), state(c).db, state(c).actor, id)
 	if err != nil {
-		return err
+		return orgError(err)
 	}
 	form := companyForm("/settings/companies/"+strconv.FormatInt(id, 10), "Save company", co.Name, co.Domain, co.Notes)
 	return render(c, 200, ui.CompanyEditPage(s.settingsFrame(c, co.Name, ui.Crumb{Label: "Companies", Path: "/settings/companies"}), id, form, ""))
@@ -584,21 +574,18 @@ func (s *Server) companyDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = people.DeleteCompany(c.UserContext(), state(c).db, id)
+	err = people.DeleteCompany(c.UserContext(), state(c).db, s.by(c), id)
 	var ve valid.Errors
 	if errors.As(err, &ve) {
-		co, cerr := s.companyFor(c, id)
+		co, cerr := people.CompanyFor(c.UserContext(), state(c).db, state(c).actor, id)
 		if cerr != nil {
-			return cerr
+			return orgError(cerr)
 		}
 		form := companyForm("/settings/companies/"+strconv.FormatInt(id, 10), "Save company", co.Name, co.Domain, co.Notes)
 		return render(c, 409, ui.CompanyEditPage(s.settingsFrame(c, co.Name, ui.Crumb{Label: "Companies", Path: "/settings/companies"}), id, form, ve["company"]))
 	}
 	if err != nil {
 		return orgError(err)
-	}
-	if err := s.record(c, audit.CompanyChange, "company", id, "deleted a company"); err != nil {
-		return err
 	}
 	return redirect(c, "/settings/companies")
 }
@@ -613,7 +600,7 @@ func (s *Server) groupFormSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	g, err := people.SaveGroup(c.UserContext(), state(c).db, id, c.FormValue("name"), ids)
+	_, err = people.SaveGroup(c.UserContext(), state(c).db, s.by(c), id, c.FormValue("name"), ids)
 	var ve valid.Errors
 	if errors.As(err, &ve) {
 		msg := ve["name"] + ve["company_ids"]
@@ -622,9 +609,6 @@ func (s *Server) groupFormSubmit(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return orgError(err)
-	}
-	if err := s.record(c, audit.CompanyChange, "company_group", g.ID, "saved company group "+g.Name); err != nil {
-		return err
 	}
 	return redirect(c, "/settings/companies#groups")
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -51,11 +50,11 @@ func (s *Server) toUserDetail(c *fiber.Ctx, full *people.Listed) userDetailJSON 
 // apiUsers is GET /api/v1/users: the users the caller may see.
 func (s *Server) apiUsers(c *fiber.Ctx) error {
 	st := state(c)
-	cursor, err := strconv.ParseInt(c.Query("cursor", "0"), 10, 64)
-	if err != nil || cursor < 0 {
-		return &httpError{Status: 400, Code: "invalid", Message: "Bad cursor.", Fields: map[string]string{"cursor": "Use the next_cursor of the previous page."}}
+	p, err := pageOf(c)
+	if err != nil {
+		return err
 	}
-	list, next, err := people.List(c.UserContext(), st.db, st.actor, c.Query("q"), c.QueryInt("limit", 50), cursor)
+	list, next, err := people.List(c.UserContext(), st.db, st.actor, c.Query("q"), p)
 	if err != nil {
 		return err
 	}
@@ -63,11 +62,7 @@ func (s *Server) apiUsers(c *fiber.Ctx) error {
 	for i := range list {
 		items = append(items, s.toUserDetail(c, &list[i]))
 	}
-	var nc any
-	if next != 0 {
-		nc = strconv.FormatInt(next, 10)
-	}
-	return c.JSON(fiber.Map{"items": items, "next_cursor": nc})
+	return listJSON(c, items, next)
 }
 
 // apiUser is GET /api/v1/users/ID; a user outside the caller's scope is 404.

@@ -48,12 +48,21 @@ func (s *Server) invitationRows(c *fiber.Ctx) ([]ui.InvitationRow, error) {
 	return rows, nil
 }
 
-// usersPage is GET /settings/users; an htmx search gets the table only.
+// usersPage is GET /settings/users, a page at a time; an htmx search gets
+// the table only, and "Load more" from htmx the next rows only.
 func (s *Server) usersPage(c *fiber.Ctx) error {
 	st := state(c)
 	set := settingsOf(st.tenant)
-	list, _, err := people.List(c.UserContext(), st.db, st.actor, c.Query("q"), people.MaxList, 0)
+	p, err := pageOf(c)
 	if err != nil {
+		return err
+	}
+	status, searchError := 200, ""
+	list, next, err := people.List(c.UserContext(), st.db, st.actor, c.Query("q"), p)
+	var ve valid.Errors
+	if errors.As(err, &ve) && ve["q"] != "" {
+		status, searchError = 400, ve["q"]
+	} else if err != nil {
 		return err
 	}
 	rows := make([]ui.UserRow, 0, len(list))
@@ -66,8 +75,12 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 		rows = append(rows, ui.UserRow{ID: u.ID, Person: personOf(u), Caps: caps, TestUser: u.TestUser, Status: string(u.Status),
 			CanManage: policy.CanManageUser(st.actor, set, policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: u.CapabilityList()})})
 	}
+	more := nextURL(c, "/settings/users", next)
 	if isHTMX(c) && c.Get("HX-Target") == "user-rows" {
-		return render(c, 200, ui.UserRows(rows))
+		return render(c, status, ui.UserRows(rows, more, searchError))
+	}
+	if isHTMX(c) && p.Cursor != "" {
+		return render(c, 200, ui.UserRowsBody(rows, more))
 	}
 	canInvite := policy.Allows(st.actor, set, policy.InviteUsers)
 	var invs []ui.InvitationRow
@@ -77,7 +90,7 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 		}
 	}
 	notice := map[string]string{"invited": "Invitation sent.", "saved": "Changes saved."}[c.Query("done")]
-	return render(c, 200, ui.UsersPage(s.usersFrame(c, "Users"), c.Query("q"), rows, invs, canInvite, notice))
+	return render(c, status, ui.UsersPage(s.usersFrame(c, "Users"), c.Query("q"), searchError, rows, more, invs, canInvite, notice))
 }
 
 // formValues reads every value of a repeated form field.
@@ -136,7 +149,7 @@ func (s *Server) userForm(c *fiber.Ctx, kind policy.Kind, caps []policy.Capabili
 	for _, cp := range policy.Capabilities {
 		f.Caps = append(f.Caps, ui.Option{Value: string(cp), Label: cp.Label(), Selected: slices.Contains(caps, cp)})
 	}
-	teams, err := people.Teams(c.UserContext(), st.db)
+	teams, err := people.Teams(c.UserContext(), st.db, st.actor)
 	if err != nil {
 		return f, err
 	}
@@ -147,7 +160,7 @@ func (s *Server) userForm(c *fiber.Ctx, kind policy.Kind, caps []policy.Capabili
 		}
 		f.Teams = append(f.Teams, ui.Option{Value: strconv.FormatInt(t.ID, 10), Label: t.Name, Selected: slices.Contains(teamIDs, t.ID), Note: note})
 	}
-	companies, err := people.Companies(c.UserContext(), st.db)
+	companies, err := people.Companies(c.UserContext(), st.db, st.actor)
 	if err != nil {
 		return f, err
 	}
@@ -442,16 +455,12 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 	// The avatar keeps its deactivated mark, as everywhere the user's work
 	// is attributed; the contact details and status text follow the view.
 	p := ui.Profile{Person: personOf(&l.User), Email: v.Email, Title: v.Title, Phone: v.Phone, Status: string(v.Status), Hidden: v.ContactHidden}
-	teams, err := people.TeamsFor(c.UserContext(), st.db, st.actor)
+	teams, err := people.TeamsOf(c.UserContext(), st.db, st.actor, l.ID)
 	if err != nil {
 		return err
 	}
 	for _, t := range teams {
-		for _, m := range t.Members {
-			if m.ID == l.ID {
-				p.Teams = append(p.Teams, t.Name)
-			}
-		}
+		p.Teams = append(p.Teams, t.Name)
 	}
 	return render(c, 200, ui.ProfilePage(s.frame(c, l.DisplayName(), ""), p))
 }

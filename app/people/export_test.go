@@ -1,0 +1,4 @@
+package people
+
+// Scoped exposes the one function that applies a policy scope, for tests.
+var Scoped = scoped
