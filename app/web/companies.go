@@ -1,0 +1,267 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/valid"
+	"github.com/atrium-portal/atrium/ui"
+)
+
+// apiCompanies is GET /api/v1/companies: one page of the companies the
+// caller may see (members all, external users their own).
+func (s *Server) apiCompanies(c *fiber.Ctx) error {
+	p, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	cs, next, err := people.CompaniesFor(c.UserContext(), state(c).db, state(c).actor, p)
+	if err != nil {
+		return err
+	}
+	return listJSON(c, cs, next)
+}
+
+// apiCompany is GET /api/v1/companies/ID.
+func (s *Server) apiCompany(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	v, err := people.CompanyFor(c.UserContext(), state(c).db, state(c).actor, id)
+	if err != nil {
+		return orgError(err)
+	}
+	return c.JSON(v)
+}
+
+// apiSaveCompany is POST /api/v1/companies (201 with the company) and PATCH /api/v1/companies/ID.
+func (s *Server) apiSaveCompany(c *fiber.Ctx) error {
+	id, err := optionalID(c)
+	if err != nil {
+		return err
+	}
+	var in people.CompanyInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := people.SaveCompany(c.UserContext(), state(c).db, s.by(c), id, in)
+	if err != nil {
+		return orgError(err)
+	}
+	if id == 0 {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(v)
+}
+
+// apiDeleteCompany is DELETE /api/v1/companies/ID; refused (409) while users are assigned.
+func (s *Server) apiDeleteCompany(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	err = people.DeleteCompany(c.UserContext(), state(c).db, s.by(c), id)
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		return &httpError{Status: 409, Code: "conflict", Message: ve["company"]}
+	}
+	if err != nil {
+		return orgError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// apiGroups is GET /api/v1/company_groups: one page of the groups.
+func (s *Server) apiGroups(c *fiber.Ctx) error {
+	p, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	gs, next, err := people.Groups(c.UserContext(), state(c).db, state(c).actor, p)
+	if err != nil {
+		return err
+	}
+	return listJSON(c, gs, next)
+}
+
+// apiSaveGroup is POST /api/v1/company_groups (201 with the group) and PATCH
+// /api/v1/company_groups/ID with {"name", "company_ids"}: the group's whole membership.
+func (s *Server) apiSaveGroup(c *fiber.Ctx) error {
+	id, err := optionalID(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Name       string  `json:"name"`
+		CompanyIDs []int64 `json:"company_ids"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	g, err := people.SaveGroup(c.UserContext(), state(c).db, s.by(c), id, in.Name, in.CompanyIDs)
+	if err != nil {
+		return orgError(err)
+	}
+	if id == 0 {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(g)
+}
+
+func companyForm(action, submit string, name, domain, notes string) ui.CompanyForm {
+	return ui.CompanyForm{Action: action, Submit: submit, Name: ui.Field{Name: "name", Value: name},
+		Domain: ui.Field{Name: "domain", Value: domain}, Notes: ui.Field{Name: "notes", Value: notes}}
+}
+
+func (s *Server) renderCompanies(c *fiber.Ctx, status int, form ui.CompanyForm, newGroup *ui.GroupRow, notice string) error {
+	st := state(c)
+	p, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	if c.Method() != fiber.MethodGet {
+		p = store.Page{}
+	}
+	cs, next, err := people.CompaniesFor(c.UserContext(), st.db, st.actor, p)
+	if err != nil {
+		return err
+	}
+	rows := make([]ui.CompanyRow, 0, len(cs))
+	for _, co := range cs {
+		rows = append(rows, ui.CompanyRow{ID: co.ID, Name: co.Name, Domain: co.Domain, Groups: strings.Join(co.Groups, ", "), Users: co.Users})
+	}
+	more := nextURL(c, "/settings/companies", next)
+	if isHTMX(c) && p.Cursor != "" {
+		return render(c, status, ui.CompanyRows(rows, more))
+	}
+	gs, err := people.AllGroups(c.UserContext(), st.db, st.actor)
+	if err != nil {
+		return err
+	}
+	all, err := people.Companies(c.UserContext(), st.db, st.actor)
+	if err != nil {
+		return err
+	}
+	opts := func(selected []people.CompanyRef) []ui.Option {
+		var out []ui.Option
+		for _, co := range all {
+			o := ui.Option{Value: strconv.FormatInt(co.ID, 10), Label: co.Name}
+			for _, s := range selected {
+				o.Selected = o.Selected || s.ID == co.ID
+			}
+			out = append(out, o)
+		}
+		return out
+	}
+	var groups []ui.GroupRow
+	for _, g := range gs {
+		groups = append(groups, ui.GroupRow{ID: g.ID, Name: ui.Field{Name: "name", Value: g.Name}, Companies: opts(g.Companies)})
+	}
+	ng := ui.GroupRow{Name: ui.Field{Name: "name"}, Companies: opts(nil)}
+	if newGroup != nil {
+		ng.Name = newGroup.Name
+	}
+	return render(c, status, ui.SettingsCompaniesPage(s.settingsFrame(c, "Companies"), rows, more, form, groups, ng, notice))
+}
+
+// settingsCompaniesPage is GET /settings/companies.
+func (s *Server) settingsCompaniesPage(c *fiber.Ctx) error {
+	return s.renderCompanies(c, 200, companyForm("/settings/companies", "Add company", "", "", ""), nil, "")
+}
+
+// companyFormSubmit is POST /settings/companies (new) and /settings/companies/ID (edit).
+func (s *Server) companyFormSubmit(c *fiber.Ctx) error {
+	var id int64
+	action, submit := "/settings/companies", "Add company"
+	if c.Params("id") != "" {
+		var err error
+		if id, err = paramID(c); err != nil {
+			return err
+		}
+		action, submit = action+"/"+strconv.FormatInt(id, 10), "Save company"
+	}
+	name, domain, notes := c.FormValue("name"), c.FormValue("domain"), c.FormValue("notes")
+	_, err := people.SaveCompany(c.UserContext(), state(c).db, s.by(c), id, people.CompanyInput{Name: &name, Domain: &domain, Notes: &notes})
+	if err == nil {
+		return redirect(c, "/settings/companies")
+	}
+	var ve valid.Errors
+	if !errors.As(err, &ve) {
+		return orgError(err)
+	}
+	form := companyForm(action, submit, name, domain, notes)
+	form.Name.Error, form.Domain.Error, form.Notes.Error = ve["name"], ve["domain"], ve["notes"]
+	form.FormError = "Nothing was saved. Fix the fields marked below."
+	if isHTMX(c) {
+		return render(c, 400, ui.CompanyFormView(form, state(c).session.CSRFToken))
+	}
+	if id != 0 {
+		return render(c, 400, ui.CompanyEditPage(s.settingsFrame(c, name, ui.Crumb{Label: "Companies", Path: "/settings/companies"}), id, form, ""))
+	}
+	return s.renderCompanies(c, 400, form, nil, "")
+}
+
+// companyEditPage is GET /settings/companies/ID.
+func (s *Server) companyEditPage(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	co, err := people.CompanyFor(c.UserContext(), state(c).db, state(c).actor, id)
+	if err != nil {
+		return orgError(err)
+	}
+	form := companyForm("/settings/companies/"+strconv.FormatInt(id, 10), "Save company", co.Name, co.Domain, co.Notes)
+	return render(c, 200, ui.CompanyEditPage(s.settingsFrame(c, co.Name, ui.Crumb{Label: "Companies", Path: "/settings/companies"}), id, form, ""))
+}
+
+// companyDelete is POST /settings/companies/ID/delete.
+func (s *Server) companyDelete(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	err = people.DeleteCompany(c.UserContext(), state(c).db, s.by(c), id)
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		co, cerr := people.CompanyFor(c.UserContext(), state(c).db, state(c).actor, id)
+		if cerr != nil {
+			return orgError(cerr)
+		}
+		form := companyForm("/settings/companies/"+strconv.FormatInt(id, 10), "Save company", co.Name, co.Domain, co.Notes)
+		return render(c, 409, ui.CompanyEditPage(s.settingsFrame(c, co.Name, ui.Crumb{Label: "Companies", Path: "/settings/companies"}), id, form, ve["company"]))
+	}
+	if err != nil {
+		return orgError(err)
+	}
+	return redirect(c, "/settings/companies")
+}
+
+// groupFormSubmit is POST /settings/companies/groups (new) and …/groups/ID.
+func (s *Server) groupFormSubmit(c *fiber.Ctx) error {
+	id, err := optionalID(c)
+	if err != nil {
+		return err
+	}
+	ids, err := formIDs(c, "company_ids")
+	if err != nil {
+		return err
+	}
+	_, err = people.SaveGroup(c.UserContext(), state(c).db, s.by(c), id, c.FormValue("name"), ids)
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		msg := ve["name"] + ve["company_ids"]
+		return s.renderCompanies(c, 400, companyForm("/settings/companies", "Add company", "", "", ""),
+			&ui.GroupRow{Name: ui.Field{Name: "name", Value: c.FormValue("name"), Error: msg}}, "The group was not saved: "+msg)
+	}
+	if err != nil {
+		return orgError(err)
+	}
+	return redirect(c, "/settings/companies#groups")
+}

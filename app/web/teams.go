@@ -1,0 +1,334 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/valid"
+	"github.com/atrium-portal/atrium/ui"
+)
+
+// --- JSON API -------------------------------------------------------------
+
+// apiTeams is GET /api/v1/teams: one page of the teams the caller may see.
+func (s *Server) apiTeams(c *fiber.Ctx) error {
+	p, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	teams, next, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor, p)
+	if err != nil {
+		return err
+	}
+	return listJSON(c, teams, next)
+}
+
+// apiTeam is GET /api/v1/teams/ID.
+func (s *Server) apiTeam(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	t, err := people.TeamFor(c.UserContext(), state(c).db, state(c).actor, id)
+	if err != nil {
+		return orgError(err)
+	}
+	return c.JSON(t)
+}
+
+// apiSaveTeam is POST /api/v1/teams (201 with the team) and PATCH /api/v1/teams/ID.
+func (s *Server) apiSaveTeam(c *fiber.Ctx) error {
+	id, err := optionalID(c)
+	if err != nil {
+		return err
+	}
+	var in people.TeamInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := people.SaveTeam(c.UserContext(), state(c).db, s.by(c), id, in)
+	if err != nil {
+		return orgError(err)
+	}
+	if id == 0 {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(v)
+}
+
+// apiDeleteTeam is DELETE /api/v1/teams/ID.
+func (s *Server) apiDeleteTeam(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	if err := people.DeleteTeam(c.UserContext(), state(c).db, s.by(c), id); err != nil {
+		return orgError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// apiAddTeamMember is POST /api/v1/teams/ID/members {"user_id","role"}.
+func (s *Server) apiAddTeamMember(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		UserID int64           `json:"user_id"`
+		Role   people.TeamRole `json:"role"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := people.SetTeamMember(c.UserContext(), state(c).db, s.by(c), id, in.UserID, in.Role)
+	if err != nil {
+		return orgError(err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(v)
+}
+
+// apiRemoveTeamMember is DELETE /api/v1/teams/ID/members/USER_ID.
+func (s *Server) apiRemoveTeamMember(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	uid, err := strconv.ParseInt(c.Params("user_id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	if err := people.RemoveTeamMember(c.UserContext(), state(c).db, s.by(c), id, uid); err != nil {
+		return orgError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// --- pages ----------------------------------------------------------------
+
+func (s *Server) teamCards(c *fiber.Ctx, teams []people.TeamView, editable bool) []ui.TeamCard {
+	out := make([]ui.TeamCard, 0, len(teams))
+	for _, t := range teams {
+		card := ui.TeamCard{ID: t.ID, Name: t.Name, Kind: string(t.Kind), ClientVisible: t.ClientVisible}
+		if t.Company != nil {
+			card.Company = t.Company.Name
+		}
+		if editable {
+			card.EditURL = "/settings/teams/" + strconv.FormatInt(t.ID, 10)
+		}
+		for _, m := range t.Members {
+			card.Members = append(card.Members, ui.TeamMemberRow{UserID: m.ID, Leader: m.Role == people.TeamLeader,
+				Person: ui.Person{Name: m.Name, Email: m.Email, KindLabel: m.Kind.Label(), Client: m.Kind == policy.Client, Deactivated: m.Status == people.Deactivated}})
+		}
+		out = append(out, card)
+	}
+	return out
+}
+
+// teamsPage is /teams: members see every team, clients theirs, a page at a
+// time; "Load more" from htmx gets the next rows only.
+func (s *Server) teamsPage(c *fiber.Ctx) error {
+	st := state(c)
+	p, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	teams, next, err := people.TeamsFor(c.UserContext(), st.db, st.actor, p)
+	if err != nil {
+		return err
+	}
+	editable := policy.Allows(st.actor, settingsOf(st.tenant), policy.ManageTeams)
+	cards, more := s.teamCards(c, teams, editable), nextURL(c, "/teams", next)
+	if isHTMX(c) && p.Cursor != "" {
+		return render(c, 200, ui.TeamRows(cards, more))
+	}
+	return render(c, 200, ui.TeamsPage(s.frame(c, policy.Label(st.actor, policy.PageTeams), policy.PageTeams),
+		policy.Descriptions[policy.PageTeams], cards, more))
+}
+
+func (s *Server) teamForm(c *fiber.Ctx, action, submit, name, kind, company string) (ui.TeamForm, error) {
+	f := ui.TeamForm{Action: action, Submit: submit, Name: ui.Field{Name: "name", Value: name},
+		Kind: ui.Field{Name: "kind", Value: kind}, Company: ui.Field{Name: "company_id", Value: company}}
+	for _, k := range people.TeamKinds {
+		f.Kinds = append(f.Kinds, ui.Option{Value: string(k), Label: strings.ToUpper(string(k)[:1]) + string(k)[1:]})
+	}
+	cs, err := people.Companies(c.UserContext(), state(c).db, state(c).actor)
+	if err != nil {
+		return f, err
+	}
+	f.Companies = append(f.Companies, ui.Option{Value: "0", Label: "None"})
+	for _, co := range cs {
+		f.Companies = append(f.Companies, ui.Option{Value: strconv.FormatInt(co.ID, 10), Label: co.Name})
+	}
+	return f, nil
+}
+
+// renderSettingsTeams is Settings → Teams: a page of teams and the form of a
+// new team; "Load more" from htmx gets the next rows only.
+func (s *Server) renderSettingsTeams(c *fiber.Ctx, status int, form ui.TeamForm) error {
+	p, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	if c.Method() != fiber.MethodGet {
+		p = store.Page{}
+	}
+	teams, next, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor, p)
+	if err != nil {
+		return err
+	}
+	cards, more := s.teamCards(c, teams, true), nextURL(c, "/settings/teams", next)
+	if isHTMX(c) && p.Cursor != "" {
+		return render(c, status, ui.TeamRows(cards, more))
+	}
+	return render(c, status, ui.SettingsTeamsPage(s.settingsFrame(c, "Teams"), cards, more, form))
+}
+
+// settingsTeamsPage is GET /settings/teams.
+func (s *Server) settingsTeamsPage(c *fiber.Ctx) error {
+	form, err := s.teamForm(c, "/settings/teams", "Create team", "", string(people.TeamFunction), "0")
+	if err != nil {
+		return err
+	}
+	return s.renderSettingsTeams(c, 200, form)
+}
+
+// teamFormSubmit is POST /settings/teams (new) and /settings/teams/ID (edit).
+func (s *Server) teamFormSubmit(c *fiber.Ctx) error {
+	var id int64
+	action := "/settings/teams"
+	if c.Params("id") != "" {
+		var err error
+		if id, err = paramID(c); err != nil {
+			return err
+		}
+		action += "/" + strconv.FormatInt(id, 10)
+	}
+	name, kind, company := c.FormValue("name"), c.FormValue("kind"), c.FormValue("company_id")
+	cid, cerr := strconv.ParseInt(company, 10, 64)
+	k := people.TeamKind(kind)
+	in := people.TeamInput{Name: &name, Kind: &k, CompanyID: &cid}
+	var t *people.TeamView
+	err := valid.Errors{"company_id": "Choose a company from the list."}.Err()
+	if cerr == nil {
+		t, err = people.SaveTeam(c.UserContext(), state(c).db, s.by(c), id, in)
+	}
+	if err == nil {
+		return redirect(c, "/settings/teams/"+strconv.FormatInt(t.ID, 10))
+	}
+	var ve valid.Errors
+	if !errors.As(err, &ve) {
+		return orgError(err)
+	}
+	submit := "Create team"
+	if id != 0 {
+		submit = "Save team"
+	}
+	form, ferr := s.teamForm(c, action, submit, name, kind, company)
+	if ferr != nil {
+		return ferr
+	}
+	form.Name.Error, form.Kind.Error, form.Company.Error = ve["name"], ve["kind"], ve["company_id"]
+	form.FormError = "Nothing was saved. Fix the fields marked below."
+	if isHTMX(c) {
+		return render(c, 400, ui.TeamFormView(form, state(c).session.CSRFToken))
+	}
+	if id != 0 {
+		return s.renderTeamEdit(c, 400, id, &form, "")
+	}
+	return s.renderSettingsTeams(c, 400, form)
+}
+
+func (s *Server) renderTeamEdit(c *fiber.Ctx, status int, id int64, form *ui.TeamForm, memberError string) error {
+	st := state(c)
+	t, err := people.TeamFor(c.UserContext(), st.db, st.actor, id)
+	if err != nil {
+		return orgError(err)
+	}
+	if form == nil {
+		company := "0"
+		if t.Company != nil {
+			company = strconv.FormatInt(t.Company.ID, 10)
+		}
+		f, err := s.teamForm(c, "/settings/teams/"+strconv.FormatInt(id, 10), "Save team", t.Name, string(t.Kind), company)
+		if err != nil {
+			return err
+		}
+		form = &f
+	}
+	users, err := people.TeamCandidates(c.UserContext(), st.db, st.actor)
+	if err != nil {
+		return err
+	}
+	candidates := []ui.Option{{Value: "", Label: "Choose a person"}}
+	for _, u := range users {
+		candidates = append(candidates, ui.Option{Value: strconv.FormatInt(u.ID, 10), Label: u.DisplayName() + " (" + u.Kind.Label() + ")"})
+	}
+	card := s.teamCards(c, []people.TeamView{*t}, true)[0]
+	return render(c, status, ui.TeamEditPage(s.settingsFrame(c, t.Name, ui.Crumb{Label: "Teams", Path: "/settings/teams"}), card, *form, candidates, memberError))
+}
+
+// teamEditPage is GET /settings/teams/ID.
+func (s *Server) teamEditPage(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	return s.renderTeamEdit(c, 200, id, nil, "")
+}
+
+// teamMemberAdd is POST /settings/teams/ID/members.
+func (s *Server) teamMemberAdd(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	uid, _ := strconv.ParseInt(c.FormValue("user_id"), 10, 64)
+	role := people.TeamMember
+	if c.FormValue("role") == "leader" {
+		role = people.TeamLeader
+	}
+	_, err = people.SetTeamMember(c.UserContext(), state(c).db, s.by(c), id, uid, role)
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		return s.renderTeamEdit(c, 400, id, nil, ve["user_id"]+ve["role"])
+	}
+	if err != nil {
+		return orgError(err)
+	}
+	return redirect(c, "/settings/teams/"+strconv.FormatInt(id, 10))
+}
+
+// teamMemberRemove is POST /settings/teams/ID/members/USER_ID/remove.
+func (s *Server) teamMemberRemove(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	uid, err := strconv.ParseInt(c.Params("user_id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	if err := people.RemoveTeamMember(c.UserContext(), state(c).db, s.by(c), id, uid); err != nil {
+		return orgError(err)
+	}
+	return redirect(c, "/settings/teams/"+strconv.FormatInt(id, 10))
+}
+
+// teamDelete is POST /settings/teams/ID/delete.
+func (s *Server) teamDelete(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	if err := people.DeleteTeam(c.UserContext(), state(c).db, s.by(c), id); err != nil {
+		return orgError(err)
+	}
+	return redirect(c, "/settings/teams")
+}
