@@ -7,6 +7,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -123,7 +124,7 @@ func List(ctx context.Context, db *store.Scoped, f Filter) ([]Entry, int64, erro
 		q = q.Where("al.at < ?", f.Until.UTC())
 	}
 	if f.Query != "" {
-		q = q.Where("LOWER(al.summary) LIKE ?", "%"+escapeLike(f.Query)+"%")
+		q = q.Where("LOWER(al.summary) LIKE ? ESCAPE '\\'", "%"+escapeLike(f.Query)+"%")
 	}
 	if f.Before > 0 {
 		q = q.Where("al.id < ?", f.Before)
@@ -139,18 +140,21 @@ func List(ctx context.Context, db *store.Scoped, f Filter) ([]Entry, int64, erro
 	return out, next, nil
 }
 
+// escapeLike lower-cases s as SQL's LOWER does (ASCII only) and escapes
+// LIKE's wildcards, so that a search for "super_admin" or "100%" finds
+// exactly that text.
 func escapeLike(s string) string {
-	out := make([]rune, 0, len(s))
+	var b strings.Builder
 	for _, r := range s {
 		if r >= 'A' && r <= 'Z' {
 			r += 'a' - 'A'
 		}
-		if r == '%' || r == '_' {
-			continue
+		if r == '%' || r == '_' || r == '\\' {
+			b.WriteByte('\\')
 		}
-		out = append(out, r)
+		b.WriteRune(r)
 	}
-	return string(out)
+	return b.String()
 }
 
 // cursorAudit tags the cursors of the audit log.

@@ -45,15 +45,15 @@ func Build(t *tenant.Tenant, base, logoETag string, kind Kind, to string, l Lett
 
 // InvitationLetter invites someone to the tenant's portal.
 func InvitationLetter(t *tenant.Tenant, inviter, link string) Letter {
-	by := "You have"
+	invited := "You have been invited to " + t.AppName + "."
 	if inviter != "" {
-		by = inviter + " has"
+		invited = inviter + " has invited you to " + t.AppName + "."
 	}
 	return Letter{
 		Subject: "You are invited to " + t.AppName,
 		Body: ui.EmailBody{
 			Heading:     "Join " + t.AppName,
-			Paragraphs:  []string{by + " invited you to " + t.AppName + ". Choose your name and a password to get started."},
+			Paragraphs:  []string{invited + " Choose your name and a password to get started."},
 			ButtonLabel: "Accept the invitation",
 			ButtonURL:   link,
 			Footnote:    "The link works once and expires in 7 days. If you did not expect this invitation, ignore this email.",
