@@ -169,21 +169,22 @@ func listed(t *testing.T, s *store.Scoped, actor policy.Actor) string {
 	t.Helper()
 	ctx := context.Background()
 	var b strings.Builder
-	users, _, err := people.List(ctx, s, actor, "", people.MaxList, 0)
+	all := store.Page{Limit: store.MaxLimit}
+	users, _, err := people.List(ctx, s, actor, "", all)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range users {
 		fmt.Fprintf(&b, "user %d %s %s teams %v companies %v\n", u.ID, u.Email, u.Name, u.TeamIDs, u.CompanyIDs)
 	}
-	teams, err := people.TeamsFor(ctx, s, actor)
+	teams, _, err := people.TeamsFor(ctx, s, actor, all)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tm := range teams {
 		fmt.Fprintf(&b, "team %d %s %+v\n", tm.ID, tm.Name, tm.Members)
 	}
-	companies, err := people.CompaniesFor(ctx, s, actor)
+	companies, _, err := people.CompaniesFor(ctx, s, actor, all)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,19 +328,19 @@ func TestUserLookupsStayInTheirTenant(t *testing.T) {
 	if err := people.CheckAssignments(ctx, e.s, policy.ExternalViewer, nil, []int64{ourCompany.ID}); err != nil {
 		t.Errorf("CheckAssignments with acme's company: %v", err)
 	}
-	if err := people.SetTeamMember(ctx, e.s, ourTeam.ID, theirs.ID, people.TeamMember); fieldErr(err, "user_id") != "Choose a user from the list." {
+	if err := setTeamMember(ctx, e.s, ourTeam.ID, theirs.ID, people.TeamMember); fieldErr(err, "user_id") != "Choose a user from the list." {
 		t.Errorf("SetTeamMember of globex's user into acme's team: %v", err)
 	}
-	if err := people.SetTeamMember(ctx, e.s, theirTeam.ID, ours.ID, people.TeamMember); !errors.Is(err, people.ErrNotFoundTeam) {
+	if err := setTeamMember(ctx, e.s, theirTeam.ID, ours.ID, people.TeamMember); !errors.Is(err, people.ErrNotFoundTeam) {
 		t.Errorf("SetTeamMember into globex's team: %v, want ErrNotFoundTeam", err)
 	}
-	if err := people.RemoveTeamMember(ctx, e.s, theirTeam.ID, theirs.ID); !errors.Is(err, people.ErrNotFoundTeam) {
+	if err := people.RemoveTeamMember(ctx, e.s, opBy(e.s), theirTeam.ID, theirs.ID); !errors.Is(err, people.ErrNotFoundTeam) {
 		t.Errorf("RemoveTeamMember from globex's team: %v, want ErrNotFoundTeam", err)
 	}
-	if err := people.DeleteTeam(ctx, e.s, theirTeam.ID); !errors.Is(err, people.ErrNotFoundTeam) {
+	if err := people.DeleteTeam(ctx, e.s, opBy(e.s), theirTeam.ID); !errors.Is(err, people.ErrNotFoundTeam) {
 		t.Errorf("DeleteTeam of globex's team: %v, want ErrNotFoundTeam", err)
 	}
-	if err := people.DeleteCompany(ctx, e.s, theirCompany.ID); !errors.Is(err, people.ErrNotFoundCompany) {
+	if err := people.DeleteCompany(ctx, e.s, opBy(e.s), theirCompany.ID); !errors.Is(err, people.ErrNotFoundCompany) {
 		t.Errorf("DeleteCompany of globex's company: %v, want ErrNotFoundCompany", err)
 	}
 
@@ -547,7 +548,7 @@ func TestSetAssignmentsKeepsLeaders(t *testing.T) {
 	u := member(t, e.s, "lead@acme.test")
 	ops, sales, hr := team(t, e.s, "Ops"), team(t, e.s, "Sales"), team(t, e.s, "HR")
 	assign(t, e.s, u.ID, []int64{ops.ID, sales.ID}, nil)
-	if err := people.SetTeamMember(ctx, e.s, ops.ID, u.ID, people.TeamLeader); err != nil {
+	if err := setTeamMember(ctx, e.s, ops.ID, u.ID, people.TeamLeader); err != nil {
 		t.Fatal(err)
 	}
 	assign(t, e.s, u.ID, []int64{hr.ID, ops.ID, hr.ID}, nil)
@@ -573,4 +574,14 @@ func TestSetAssignmentsKeepsLeaders(t *testing.T) {
 	if tm, _, err := people.Assignments(ctx, e.s, u.ID); err != nil || len(tm) != 0 {
 		t.Errorf("after an empty list: teams %v (err %v)", tm, err)
 	}
+}
+
+// opBy is the command-line operator of db's tenant, for fixtures made
+// through the org-design operations.
+func opBy(db *store.Scoped) people.By { return people.By{Actor: policy.Operator(db.TenantID())} }
+
+// setTeamMember adds a member through the org-design operation as the operator.
+func setTeamMember(ctx context.Context, db *store.Scoped, teamID, userID int64, role people.TeamRole) error {
+	_, err := people.SetTeamMember(ctx, db, opBy(db), teamID, userID, role)
+	return err
 }
