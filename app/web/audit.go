@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/url"
 	"strconv"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/audit"
+	"github.com/atrium-portal/atrium/app/csvout"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/ui"
@@ -181,7 +181,8 @@ func (s *Server) apiAudit(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": items, "next_cursor": cursor})
 }
 
-// auditCSV is GET /audit.csv: the filtered log as a spreadsheet.
+// auditCSV is GET /audit.csv: the filtered log as a spreadsheet. Every
+// cell is escaped: names, addresses and summaries come from users.
 func (s *Server) auditCSV(c *fiber.Ctx) error {
 	f, _, err := auditFilter(c)
 	if err != nil {
@@ -190,7 +191,7 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="audit-`+time.Now().UTC().Format("2006-01-02")+`.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	w := csv.NewWriter(c.Response().BodyWriter())
+	w := csvout.NewWriter(c.Response().BodyWriter())
 	_ = w.Write([]string{"time", "actor", "impersonator", "action", "object_type", "object_id", "address", "summary"})
 	f.Limit = audit.MaxLimit
 	for written := 0; written < maxExportRows; {
@@ -208,7 +209,7 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 				obj = strconv.FormatInt(*e.ObjectID, 10)
 			}
 			_ = w.Write([]string{e.At.UTC().Format(time.RFC3339), nameOf(users, e.ActorID), nameOf(users, e.ImpersonatorID),
-				string(e.Action), e.ObjectType, obj, e.Address, csvSafe(e.Summary)})
+				string(e.Action), e.ObjectType, obj, e.Address, e.Summary})
 		}
 		written += len(entries)
 		if next == 0 {
@@ -218,12 +219,4 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 	}
 	w.Flush()
 	return w.Error()
-}
-
-// csvSafe keeps a spreadsheet from reading a cell as a formula.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
-		return "'" + s
-	}
-	return s
 }
