@@ -134,3 +134,10 @@ func stampTenant(model any, id int64) error {
 	}
 	return nil
 }
+
+// InTx returns a handle bound to tenant id that reads and writes inside tx.
+// Platform code whose own transaction also writes the tenant's rows (a
+// settings change and its audit record) uses it.
+func (db *DB) InTx(tx bun.Tx, id int64) *Scoped {
+	return &Scoped{db: db, tenantID: id, r: tx, w: tx}
+}

@@ -90,22 +90,22 @@ func (s *Server) apiPatchSettings(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	var p tenant.Patch
+	var edit tenant.Edit
 	need := map[policy.Rule]bool{}
 	if req.WhyEnabled != nil || req.DirectionEnabled != nil {
 		need[policy.EditStrategyToggles] = true
-		p.WhyEnabled, p.DirectionEnabled = req.WhyEnabled, req.DirectionEnabled
+		edit.Toggles = &tenant.Toggles{WhyEnabled: req.WhyEnabled, DirectionEnabled: req.DirectionEnabled}
 	}
 	if b := req.Branding; b != nil {
 		need[policy.EditBranding] = true
-		p.AppName, p.PrimaryColor, p.AccentColor = b.AppName, b.PrimaryColor, b.AccentColor
+		edit.Branding = &tenant.BrandingEdit{AppName: b.AppName, PrimaryColor: b.PrimaryColor, AccentColor: b.AccentColor}
 	}
 	for rule := range need {
 		if !policy.Allows(st.actor, settingsOf(st.tenant), rule) {
 			return errForbidden
 		}
 	}
-	t, err := s.Tenants.Update(c.UserContext(), st.tenant.ID, p)
+	t, err := s.Tenants.Apply(c.UserContext(), st.tenant.ID, s.who(c), edit)
 	if err != nil {
 		return err
 	}
