@@ -76,6 +76,9 @@ type Invitation struct {
 // Invite creates the invited user with their teams, companies and modules,
 // a 7-day single-use token and the email carrying it, in one transaction.
 func Invite(ctx context.Context, ic Context, r Request) (*Invitation, error) {
+	if err := valid.Email("email", r.Email); err != nil {
+		return nil, err
+	}
 	r.Email = people.NormalizeEmail(r.Email)
 	if r.Kind == "" {
 		r.Kind = policy.Member

@@ -11,18 +11,37 @@ import (
 	"github.com/atrium-portal/atrium/app/csvout"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/valid"
 	"github.com/atrium-portal/atrium/ui"
 )
 
 // maxExportRows bounds one CSV export.
 const maxExportRows = 50000
 
+// The longest filter values: a search in the summaries and an action name.
+const (
+	maxAuditQuery  = 200
+	maxAuditAction = 64
+)
+
 // auditFilter reads the filters of the page, the export and the API from the query.
 func auditFilter(c *fiber.Ctx) (audit.Filter, ui.AuditFilter, error) {
 	uf := ui.AuditFilter{Action: c.Query("action"), Query: c.Query("q"), Since: c.Query("since"), Until: c.Query("until")}
 	f := audit.Filter{Action: uf.Action, Query: uf.Query, Limit: c.QueryInt("limit", 50)}
-	if len(uf.Query) > 200 || len(uf.Action) > 64 {
-		return f, uf, errBadRequest("The filter is too long.")
+	errs := valid.Errors{}
+	if msg := valid.Line(uf.Query, maxAuditQuery); msg != "" {
+		errs.Add("q", msg)
+	}
+	if msg := valid.Line(uf.Action, maxAuditAction); msg != "" {
+		errs.Add("action", msg)
+	}
+	for field, v := range map[string]string{"since": uf.Since, "until": uf.Until} {
+		if len(v) > len("2006-01-02") {
+			errs.Add(field, "Use a date like 2026-11-22.")
+		}
+	}
+	if len(errs) > 0 {
+		return f, ui.AuditFilter{}, errs
 	}
 	if v := c.Query("cursor"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)

@@ -164,6 +164,9 @@ func (s *Server) resetLimited(c *fiber.Ctx, email string) error {
 }
 
 func (s *Server) requestReset(c *fiber.Ctx, email string) error {
+	if err := valid.Email("email", email); err != nil {
+		return err
+	}
 	if err := s.resetLimited(c, email); err != nil {
 		return err
 	}
@@ -231,6 +234,12 @@ func (s *Server) forgotForm(c *fiber.Ctx) error {
 			return err
 		}
 		field.Error = he.Message
+		if msg := he.Fields["email"]; msg != "" {
+			field.Error = msg
+			if len(email) > valid.MaxEmail {
+				field.Value = ""
+			}
+		}
 		if he.RetryAfter > 0 {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(he.RetryAfter))
 		}
