@@ -175,3 +175,29 @@ func TestBackupDoesNotMigrate(t *testing.T) {
 		t.Error("a backup of a missing database succeeded")
 	}
 }
+
+// TestTenantRefusesLineBreaks: the operator's command line checks names
+// like the settings pages do: no CR/LF that could reach an email header.
+func TestTenantRefusesLineBreaks(t *testing.T) {
+	dir := t.TempDir()
+	if r := run(t, dir, "tenant", "create", "--slug", "evil", "--name", "Evil", "--app-name", "Evil\r\nBcc: victim@example.com", "--host", "evil.example"); r.err == nil || !strings.Contains(r.err.Error(), "app_name") {
+		t.Errorf("create with a line break in the app name: %v", r.err)
+	}
+	if r := run(t, dir, "tenant", "create", "--slug", "globex", "--name", "Globex", "--host", "globex.example"); r.err != nil {
+		t.Fatal(r.err)
+	}
+	for _, args := range [][]string{
+		{"--app-name", "Globex\nHub"},
+		{"--mail-from-name", "Desk\r\nBcc: victim@example.com"},
+		{"--mail-from-address", "desk@globex.example\r\nBcc: victim@example.com"},
+		{"--app-name", strings.Repeat("g", 61)},
+	} {
+		full := append([]string{"tenant", "update", "--slug", "globex"}, args...)
+		if r := run(t, dir, full...); r.err == nil {
+			t.Errorf("update %v was accepted", args)
+		}
+	}
+	if r := run(t, dir, "tenant", "list"); strings.Contains(r.out, "Bcc") || strings.Contains(r.out, "Hub") {
+		t.Errorf("a refused value was stored:\n%s", r.out)
+	}
+}

@@ -206,9 +206,9 @@ func ChooseTransport(t *tenant.Tenant, global config.SMTP, box *secret.Box, log 
 // Sender is the From of a tenant's mail: its own sender, else the global
 // one with the tenant's app name, else no-reply at its primary host.
 func Sender(t *tenant.Tenant, global config.SMTP) mail.Address {
-	name := t.MailFromName
+	name := OneLine(t.MailFromName)
 	if name == "" {
-		name = t.AppName
+		name = OneLine(t.AppName)
 	}
 	switch {
 	case t.MailFromAddress != "":
