@@ -79,6 +79,21 @@ func (s *Server) apiInvitations(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": list, "next_cursor": nil})
 }
 
+// apiInvitation is GET /api/v1/invitations/ID: the invitation and its
+// state (queued, sent, failed, accepted, revoked or expired), also once it
+// is accepted or revoked.
+func (s *Server) apiInvitation(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	inv, err := invitations.Get(c.UserContext(), state(c).db, id)
+	if err != nil {
+		return invitationError(err)
+	}
+	return c.JSON(inv)
+}
+
 func paramID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {

@@ -104,6 +104,7 @@ func (s *Server) routes() {
 	s.route("POST", "/api/v1/invitations", policy.InviteUsers, s.apiInvite)
 	s.route("GET", "/api/v1/invitations", policy.InviteUsers, s.apiInvitations)
 	s.route("POST", "/api/v1/invitations/accept", policy.Public, s.apiAcceptInvitation)
+	s.route("GET", "/api/v1/invitations/:id", policy.InviteUsers, s.apiInvitation)
 	s.route("POST", "/api/v1/invitations/:id/resend", policy.InviteUsers, s.apiResendInvitation)
 	s.route("DELETE", "/api/v1/invitations/:id", policy.InviteUsers, s.apiRevokeInvitation)
 	s.route("POST", "/api/v1/password-resets", policy.Public, s.apiRequestReset)
