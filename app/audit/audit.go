@@ -36,7 +36,9 @@ const (
 	ModuleChange     Action = "user.modules"
 	Deactivate       Action = "user.deactivate"
 	Reactivate       Action = "user.reactivate"
-	SettingsChange   Action = "settings.change"
+	SettingsChange   Action = "settings.change" // page toggles (why, direction)
+	BrandingChange   Action = "settings.branding"
+	EmailSettings    Action = "settings.email"
 	TeamChange       Action = "team.change"
 	CompanyChange    Action = "company.change"
 	EmailTest        Action = "email.test"

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"os"
 	"sort"
 	"strings"
 
@@ -226,7 +227,12 @@ func backupCmd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, cfg, nil)
+	// The snapshot is of the database as it is: a backup taken before an
+	// upgrade must not be the upgraded schema, so nothing is migrated here.
+	if _, err := os.Stat(cfg.DatabasePath()); err != nil {
+		return fmt.Errorf("backup: no database at %s: %w", cfg.DatabasePath(), err)
+	}
+	db, err := store.Open(ctx, cfg.DatabasePath(), store.Modernc)
 	if err != nil {
 		return err
 	}

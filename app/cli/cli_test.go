@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/atrium-portal/atrium/app/cli"
+	"github.com/atrium-portal/atrium/app/store"
 )
 
 type result struct {
@@ -131,5 +132,72 @@ func TestServeStopsCleanly(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "ada@acme.test") || !strings.Contains(out.String(), "http://acme.localhost:") {
 		t.Errorf("demo start-up message:\n%s", out.String())
+	}
+}
+
+// TestBackupDoesNotMigrate: the snapshot is the database as it was, and
+// the live database is left as it was too.
+func TestBackupDoesNotMigrate(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(dir, "atrium.db"), store.Modernc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.W.ExecContext(ctx, "CREATE TABLE old_schema (x INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out := filepath.Join(t.TempDir(), "snap.db")
+	if r := run(t, dir, "backup", "--out", out); r.err != nil {
+		t.Fatalf("backup: %v", r.err)
+	}
+	tables := func(path string) string {
+		t.Helper()
+		db, err := store.Open(ctx, path, store.Modernc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var names []string
+		if err := db.R.NewSelect().Table("sqlite_master").Column("name").Where("type = 'table'").Order("name").Scan(ctx, &names); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(names, ",")
+	}
+	if got := tables(out); got != "old_schema" {
+		t.Errorf("snapshot tables: %s", got)
+	}
+	if got := tables(filepath.Join(dir, "atrium.db")); got != "old_schema" {
+		t.Errorf("live tables after backup: %s", got)
+	}
+	if r := run(t, t.TempDir(), "backup", "--out", filepath.Join(t.TempDir(), "none.db")); r.err == nil {
+		t.Error("a backup of a missing database succeeded")
+	}
+}
+
+// TestTenantRefusesLineBreaks: the operator's command line checks names
+// like the settings pages do: no CR/LF that could reach an email header.
+func TestTenantRefusesLineBreaks(t *testing.T) {
+	dir := t.TempDir()
+	if r := run(t, dir, "tenant", "create", "--slug", "evil", "--name", "Evil", "--app-name", "Evil\r\nBcc: victim@example.com", "--host", "evil.example"); r.err == nil || !strings.Contains(r.err.Error(), "app_name") {
+		t.Errorf("create with a line break in the app name: %v", r.err)
+	}
+	if r := run(t, dir, "tenant", "create", "--slug", "globex", "--name", "Globex", "--host", "globex.example"); r.err != nil {
+		t.Fatal(r.err)
+	}
+	for _, args := range [][]string{
+		{"--app-name", "Globex\nHub"},
+		{"--mail-from-name", "Desk\r\nBcc: victim@example.com"},
+		{"--mail-from-address", "desk@globex.example\r\nBcc: victim@example.com"},
+		{"--app-name", strings.Repeat("g", 61)},
+	} {
+		full := append([]string{"tenant", "update", "--slug", "globex"}, args...)
+		if r := run(t, dir, full...); r.err == nil {
+			t.Errorf("update %v was accepted", args)
+		}
+	}
+	if r := run(t, dir, "tenant", "list"); strings.Contains(r.out, "Bcc") || strings.Contains(r.out, "Hub") {
+		t.Errorf("a refused value was stored:\n%s", r.out)
 	}
 }

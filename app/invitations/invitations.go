@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/auth"
 	"github.com/atrium-portal/atrium/app/mail"
@@ -63,13 +65,26 @@ type Request struct {
 	TestUser       bool                   `json:"test_user"`
 }
 
-// Invitation is an invited user's pending link and its delivery.
+// The states of an invitation: its email queued, sent or failed; then
+// accepted, revoked (or replaced by a resend) or expired.
+const (
+	StateQueued   = "queued"
+	StateSent     = "sent"
+	StateFailed   = "failed"
+	StateAccepted = "accepted"
+	StateRevoked  = "revoked"
+	StateExpired  = "expired"
+)
+
+// Invitation is an invited user's link and its delivery.
 type Invitation struct {
-	ID        int64       `json:"id"`
-	UserID    int64       `json:"user_id"`
-	Email     string      `json:"email"`
-	Kind      policy.Kind `json:"kind"`
-	Status    string      `json:"status"` // pending, accepted, revoked, expired
+	ID     int64       `json:"id"`
+	UserID int64       `json:"user_id"`
+	Email  string      `json:"email"`
+	Kind   policy.Kind `json:"kind"`
+	Status string      `json:"status"` // pending, accepted, revoked, expired
+	// State is where the invitation is: queued, sent, failed, accepted, revoked or expired.
+	State     string      `json:"state"`
 	Delivery  mail.Status `json:"delivery"`
 	Error     string      `json:"delivery_error,omitempty"`
 	ExpiresAt time.Time   `json:"expires_at"`
@@ -81,6 +96,9 @@ type Invitation struct {
 // Invite creates the invited user with their teams, companies and modules,
 // a 7-day single-use token and the email carrying it, in one transaction.
 func Invite(ctx context.Context, ic Context, r Request) (*Invitation, error) {
+	if err := valid.Email("email", r.Email); err != nil {
+		return nil, err
+	}
 	r.Email = people.NormalizeEmail(r.Email)
 	if r.Kind == "" {
 		r.Kind = policy.Member
@@ -177,9 +195,72 @@ func Invite(ctx context.Context, ic Context, r Request) (*Invitation, error) {
 	return inv, nil
 }
 
-// issue makes a fresh token for u (ending earlier ones) and queues its email.
+// record is the lasting record of one invitation: it outlives the invited
+// user, who is removed on revocation, and its ID is the invitation's ID.
+type record struct {
+	bun.BaseModel `bun:"table:invitations,alias:inv"`
+	store.TenantOwned
+
+	ID         int64       `bun:"id,pk,autoincrement"`
+	TokenID    int64       `bun:"token_id,notnull"`
+	UserID     int64       `bun:"user_id,notnull"`
+	Email      string      `bun:"email,notnull"`
+	Kind       policy.Kind `bun:"kind,notnull"`
+	MessageID  *int64      `bun:"message_id"`
+	CreatedBy  *int64      `bun:"created_by"`
+	CreatedAt  time.Time   `bun:"created_at,notnull"`
+	ExpiresAt  time.Time   `bun:"expires_at,notnull"`
+	AcceptedAt *time.Time  `bun:"accepted_at"`
+	RevokedAt  *time.Time  `bun:"revoked_at"`
+}
+
+// stateOf is the state of an invitation from its record and the delivery of its email.
+func stateOf(acceptedAt, revokedAt *time.Time, expiresAt time.Time, delivery mail.Status, now time.Time) string {
+	switch {
+	case acceptedAt != nil:
+		return StateAccepted
+	case revokedAt != nil:
+		return StateRevoked
+	case !now.Before(expiresAt):
+		return StateExpired
+	case delivery == mail.Sent:
+		return StateSent
+	case delivery == mail.Failed:
+		return StateFailed
+	}
+	return StateQueued
+}
+
+// endOpen revokes every open invitation of user and cancels their emails
+// still waiting in the outbox, in tx: a revoked or replaced link is never
+// emailed.
+func endOpen(ctx context.Context, tx *store.Scoped, userID int64, now time.Time) error {
+	var open []record
+	if err := tx.Select(&open).Where("user_id = ? AND accepted_at IS NULL AND revoked_at IS NULL", userID).Scan(ctx); err != nil {
+		return fmt.Errorf("invitations: load open of user %d: %w", userID, err)
+	}
+	for _, r := range open {
+		if r.MessageID != nil {
+			if _, err := mail.Cancel(ctx, tx, *r.MessageID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Update((*record)(nil)).Set("revoked_at = ?", now).
+			Where("id = ? AND accepted_at IS NULL AND revoked_at IS NULL", r.ID).Exec(ctx); err != nil {
+			return fmt.Errorf("invitations: revoke %d: %w", r.ID, err)
+		}
+	}
+	return nil
+}
+
+// issue makes a fresh token for u (ending earlier ones and cancelling
+// their unsent emails) and queues its email.
 func issue(ctx context.Context, ic Context, tx *store.Scoped, u *people.User) (*Invitation, error) {
-	secret, tok, err := auth.IssueToken(ctx, tx, u.ID, auth.PurposeInvite, time.Now().UTC())
+	now := time.Now().UTC()
+	if err := endOpen(ctx, tx, u.ID, now); err != nil {
+		return nil, err
+	}
+	secret, tok, err := auth.IssueToken(ctx, tx, u.ID, auth.PurposeInvite, now)
 	if err != nil {
 		return nil, err
 	}
@@ -198,28 +279,39 @@ func issue(ctx context.Context, ic Context, tx *store.Scoped, u *people.User) (*
 	if _, err := tx.Update(tok).Column("message_id", "created_by").WherePK().Exec(ctx); err != nil {
 		return nil, fmt.Errorf("invitations: link message: %w", err)
 	}
-	return &Invitation{ID: tok.ID, UserID: u.ID, Email: u.Email, Kind: u.Kind, Status: "pending", Delivery: m.Status,
+	rec := &record{TokenID: tok.ID, UserID: u.ID, Email: u.Email, Kind: u.Kind, MessageID: &m.ID, CreatedBy: tok.CreatedBy,
+		CreatedAt: tok.CreatedAt, ExpiresAt: tok.ExpiresAt}
+	if _, err := tx.Insert(rec).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("invitations: record: %w", err)
+	}
+	return &Invitation{ID: rec.ID, UserID: u.ID, Email: u.Email, Kind: u.Kind, Status: "pending", State: StateQueued, Delivery: m.Status,
 		ExpiresAt: tok.ExpiresAt, CreatedAt: tok.CreatedAt, Link: ic.Base + "/invite/" + secret}, nil
 }
 
-// pendingUser loads the invited user behind invitation id (a token ID).
-func pendingUser(ctx context.Context, tx *store.Scoped, id int64) (*people.User, *auth.UserToken, error) {
-	tok := new(auth.UserToken)
-	err := tx.Select(tok).Where("id = ? AND purpose = ?", id, auth.PurposeInvite).Scan(ctx)
+// pendingUser loads the invited user behind open invitation id.
+func pendingUser(ctx context.Context, tx *store.Scoped, id int64) (*people.User, *record, error) {
+	rec := new(record)
+	err := tx.Select(rec).Where("inv.id = ?", id).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	u, err := people.UserByID(ctx, tx, tok.UserID)
+	if rec.AcceptedAt != nil || rec.RevokedAt != nil {
+		return nil, nil, ErrGone
+	}
+	u, err := people.UserByID(ctx, tx, rec.UserID)
+	if errors.Is(err, people.ErrNotFound) {
+		return nil, nil, ErrGone
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	if u.Status != people.Invited {
+	if u.Status != people.Invited || u.Email != rec.Email {
 		return nil, nil, ErrGone
 	}
-	return u, tok, nil
+	return u, rec, nil
 }
 
 // Resend ends the invitation's link and sends a new one.
@@ -238,13 +330,17 @@ func Resend(ctx context.Context, ic Context, id int64) (*Invitation, error) {
 	return inv, err
 }
 
-// Revoke ends the invitation: the invited user, who never signed in, is
-// removed with their links, so the link stops working and the address can
-// be invited again later. The audit log keeps the record.
+// Revoke ends the invitation: its email, if not yet sent, is cancelled;
+// the invited user, who never signed in, is removed with their links, so
+// the link stops working and the address can be invited again later. The
+// invitation's record and the audit log keep what happened.
 func Revoke(ctx context.Context, ic Context, id int64) error {
 	return ic.DB.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
 		u, _, err := pendingUser(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := endOpen(ctx, tx, u.ID, time.Now().UTC()); err != nil {
 			return err
 		}
 		if _, err := tx.Delete((*people.User)(nil)).Where("id = ? AND status = ?", u.ID, people.Invited).Exec(ctx); err != nil {
@@ -289,20 +385,18 @@ func ListPage(ctx context.Context, db *store.Scoped, p store.Page) ([]Invitation
 		Kind      policy.Kind `bun:"kind"`
 		ExpiresAt time.Time   `bun:"expires_at"`
 		CreatedAt time.Time   `bun:"created_at"`
-		RevokedAt *time.Time  `bun:"revoked_at"`
-		UsedAt    *time.Time  `bun:"used_at"`
 		Status    mail.Status `bun:"status"`
 		LastError string      `bun:"last_error"`
 	}
-	q := db.Select((*auth.UserToken)(nil)).
-		ColumnExpr("ut.id, ut.user_id, u.email, u.kind, ut.expires_at, ut.created_at, ut.revoked_at, ut.used_at").
+	q := db.Select((*record)(nil)).
+		ColumnExpr("inv.id, inv.user_id, inv.email, inv.kind, inv.expires_at, inv.created_at").
 		ColumnExpr("COALESCE(ob.status, '') AS status, COALESCE(ob.last_error, '') AS last_error").
-		Join("JOIN users AS u ON u.id = ut.user_id AND u.tenant_id = ut.tenant_id").
-		Join("LEFT JOIN outbox AS ob ON ob.id = ut.message_id AND ob.tenant_id = ut.tenant_id").
-		Where("ut.purpose = ? AND u.status = ? AND ut.used_at IS NULL AND ut.revoked_at IS NULL", auth.PurposeInvite, people.Invited).
-		OrderExpr("ut.id DESC").Limit(int64(limit + 1))
+		Join("JOIN users AS u ON u.id = inv.user_id AND u.tenant_id = inv.tenant_id AND u.email = inv.email").
+		Join("LEFT JOIN outbox AS ob ON ob.id = inv.message_id AND ob.tenant_id = inv.tenant_id").
+		Where("u.status = ? AND inv.accepted_at IS NULL AND inv.revoked_at IS NULL", people.Invited).
+		OrderExpr("inv.id DESC").Limit(int64(limit + 1))
 	if ok {
-		q = q.Where("ut.id < ?", after.ID)
+		q = q.Where("inv.id < ?", after.ID)
 	}
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, "", fmt.Errorf("invitations: list: %w", err)
@@ -320,9 +414,40 @@ func ListPage(ctx context.Context, db *store.Scoped, p store.Page) ([]Invitation
 			st = "expired"
 		}
 		out = append(out, Invitation{ID: r.ID, UserID: r.UserID, Email: r.Email, Kind: r.Kind, Status: st,
+			State:    stateOf(nil, nil, r.ExpiresAt, r.Status, now),
 			Delivery: r.Status, Error: r.LastError, ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt})
 	}
 	return out, next, nil
+}
+
+// Get returns invitation id of the tenant with its state, whatever that
+// is: also once accepted, revoked or expired. Another tenant's id is ErrNotFound.
+func Get(ctx context.Context, db *store.Scoped, id int64) (*Invitation, error) {
+	r := new(record)
+	err := db.Select(r).Where("inv.id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("invitations: load %d: %w", id, err)
+	}
+	inv := &Invitation{ID: r.ID, UserID: r.UserID, Email: r.Email, Kind: r.Kind, ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt}
+	if r.MessageID != nil {
+		m, err := mail.ByID(ctx, db, *r.MessageID)
+		if err != nil {
+			return nil, err
+		}
+		inv.Delivery, inv.Error = m.Status, m.LastError
+	}
+	now := time.Now().UTC()
+	inv.State = stateOf(r.AcceptedAt, r.RevokedAt, r.ExpiresAt, inv.Delivery, now)
+	switch inv.State {
+	case StateAccepted, StateRevoked, StateExpired:
+		inv.Status = inv.State
+	default:
+		inv.Status = "pending"
+	}
+	return inv, nil
 }
 
 // Accept uses the token: the invited user sets name and password and becomes active.
@@ -356,8 +481,13 @@ func Accept(ctx context.Context, db *store.Scoped, secret, name, password string
 	}
 	var u *people.User
 	err = db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		if _, err := auth.UseToken(ctx, tx, secret, auth.PurposeInvite, now); err != nil {
+		used, err := auth.UseToken(ctx, tx, secret, auth.PurposeInvite, now)
+		if err != nil {
 			return err
+		}
+		if _, err := tx.Update((*record)(nil)).Set("accepted_at = ?", now).
+			Where("token_id = ? AND accepted_at IS NULL AND revoked_at IS NULL", used.ID).Exec(ctx); err != nil {
+			return fmt.Errorf("invitations: accept %d: %w", used.ID, err)
 		}
 		cur, err := people.UserByID(ctx, tx, tok.UserID)
 		if err != nil {

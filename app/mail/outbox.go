@@ -24,6 +24,9 @@ const (
 	Sending Status = "sending"
 	Sent    Status = "sent"
 	Failed  Status = "failed"
+	// Cancelled messages are never sent: the invitation they carry was
+	// revoked or replaced before they went out.
+	Cancelled Status = "cancelled"
 )
 
 // Kind says what a message is for.
@@ -74,4 +77,19 @@ func ByID(ctx context.Context, db *store.Scoped, id int64) (*Message, error) {
 		return nil, fmt.Errorf("mail: load %d: %w", id, err)
 	}
 	return m, nil
+}
+
+// Cancel stops message id from being sent, inside the transaction of the
+// action that makes it pointless (revoking the invitation it carries). The
+// update is conditional: a message already sent or failed stays as it is,
+// and one a worker has claimed is re-checked by that worker just before it
+// talks to the server. It reports whether the message was cancelled.
+func Cancel(ctx context.Context, tx *store.Scoped, id int64) (bool, error) {
+	res, err := tx.Update((*Message)(nil)).Set("status = ?", Cancelled).Set("claimed_until = NULL").
+		Where("id = ? AND status IN (?, ?)", id, Queued, Sending).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("mail: cancel %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -17,6 +18,8 @@ import (
 	"net/textproto"
 	"strconv"
 	"time"
+
+	"github.com/atrium-portal/atrium/app/valid"
 )
 
 // Envelope is a message ready to send.
@@ -132,6 +135,12 @@ func (s SMTPTransport) Send(ctx context.Context, e Envelope) error {
 
 // Compose renders e as a multipart/alternative MIME message (text and HTML).
 func Compose(e Envelope, now time.Time) ([]byte, error) {
+	// An address with a line break could add headers or recipients: refuse
+	// it. A name or subject is kept, on one line.
+	if valid.HasControl(e.To) || valid.HasControl(e.From.Address) || valid.HasControl(e.MessageID) {
+		return nil, errors.New("mail: compose: an address has a line break")
+	}
+	e.From.Name, e.Subject = OneLine(e.From.Name), OneLine(e.Subject)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for _, part := range []struct{ ct, content string }{{"text/plain; charset=utf-8", e.Text}, {"text/html; charset=utf-8", e.HTML}} {

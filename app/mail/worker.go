@@ -2,14 +2,11 @@ package mail
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/mail"
 	"time"
-
-	"github.com/uptrace/bun"
 
 	"github.com/atrium-portal/atrium/app/config"
 	"github.com/atrium-portal/atrium/app/secret"
@@ -92,37 +89,78 @@ func (w *Worker) RunOnce(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	sendErr := w.deliver(ctx, m)
+	if errors.Is(sendErr, errNotMine) {
+		w.Log.Info("email not sent: cancelled or taken over", "tenant_id", m.TenantID, "message", m.ID)
+		return true, nil
+	}
 	return true, w.finish(ctx, m, sendErr)
 }
 
-// claim marks the oldest due message as being sent, under a lease, in one
-// write transaction so two workers never take the same one.
+// due is the condition of a message a worker may claim: queued and due, or
+// claimed by a worker whose lease ran out.
+const due = "((status = ? AND next_attempt_at <= ?) OR (status = ? AND claimed_until < ?))"
+
+// claim takes the oldest due message. Each claim is one conditional UPDATE
+// whose WHERE repeats the due condition, so of two workers (or instances on
+// PostgreSQL) racing for one message exactly one changes the row; the other
+// sees no row affected and tries the next candidate.
 func (w *Worker) claim(ctx context.Context) (*Message, error) {
 	lease := w.Lease
 	if lease == 0 {
 		lease = 2 * time.Minute
 	}
 	now := w.now()
-	m := new(Message)
-	err := w.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		err := tx.NewSelect().Model(m).
-			Where("(ob.status = ? AND ob.next_attempt_at <= ?) OR (ob.status = ? AND ob.claimed_until < ?)", Queued, now, Sending, now).
-			OrderExpr("ob.id").Limit(1).Scan(ctx)
-		if err != nil {
-			return err
-		}
-		until := now.Add(lease)
-		m.Status, m.ClaimedUntil, m.Attempts = Sending, &until, m.Attempts+1
-		_, err = tx.NewUpdate().Model(m).Column("status", "claimed_until", "attempts").WherePK().Exec(ctx)
-		return err
-	})
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
+	var ids []int64
+	err := w.DB.R.NewSelect().Model((*Message)(nil)).Column("id").
+		Where(due, Queued, now, Sending, now).OrderExpr("id").Limit(16).Scan(ctx, &ids)
 	if err != nil {
 		return nil, fmt.Errorf("mail: claim: %w", err)
 	}
-	return m, nil
+	for _, id := range ids {
+		ok, err := w.claimID(ctx, id, now, now.Add(lease))
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		m := new(Message)
+		if err := w.DB.W.NewSelect().Model(m).Where("id = ?", id).Scan(ctx); err != nil {
+			return nil, fmt.Errorf("mail: load claimed %d: %w", id, err)
+		}
+		return m, nil
+	}
+	return nil, nil
+}
+
+// claimID claims message id if it is still due and reports whether this call did.
+func (w *Worker) claimID(ctx context.Context, id int64, now, until time.Time) (bool, error) {
+	res, err := w.DB.W.NewUpdate().Model((*Message)(nil)).
+		Set("status = ?", Sending).Set("claimed_until = ?", until).Set("attempts = attempts + 1").
+		Where("id = ?", id).Where(due, Queued, now, Sending, now).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("mail: claim %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// errNotMine means the message was cancelled, or another worker took it
+// over, between the claim and the send.
+var errNotMine = errors.New("mail: message no longer claimed by this worker")
+
+// stillMine re-reads the message just before it is sent: a revoke may have
+// cancelled it since the claim.
+func (w *Worker) stillMine(ctx context.Context, m *Message) error {
+	n, err := w.DB.W.NewSelect().Model((*Message)(nil)).
+		Where("id = ? AND status = ? AND attempts = ?", m.ID, Sending, m.Attempts).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("mail: re-check %d: %w", m.ID, err)
+	}
+	if n != 1 {
+		return errNotMine
+	}
+	return nil
 }
 
 func (w *Worker) deliver(ctx context.Context, m *Message) error {
@@ -138,15 +176,20 @@ func (w *Worker) deliver(ctx context.Context, m *Message) error {
 		From: Sender(t, w.Global), To: m.ToAddress, Subject: m.Subject, Text: m.TextBody, HTML: m.HTMLBody,
 		MessageID: fmt.Sprintf("<outbox-%d-%d@%s>", m.TenantID, m.ID, t.PrimaryHost()),
 	}
+	if err := w.stillMine(ctx, m); err != nil {
+		return err
+	}
 	sctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	return tr.Send(sctx, e)
 }
 
 // finish records the outcome: sent, queued again with backoff, or failed.
+// Only the worker still holding the claim records it (attempts counts the
+// claims), so a cancelled message stays cancelled.
 func (w *Worker) finish(ctx context.Context, m *Message, sendErr error) error {
 	now := w.now()
-	q := w.DB.W.NewUpdate().Model(m).WherePK()
+	q := w.DB.W.NewUpdate().Model(m).WherePK().Where("status = ? AND attempts = ?", Sending, m.Attempts)
 	switch {
 	case sendErr == nil:
 		m.Status, m.SentAt, m.ClaimedUntil, m.LastError = Sent, &now, nil, ""
@@ -159,8 +202,12 @@ func (w *Worker) finish(ctx context.Context, m *Message, sendErr error) error {
 		m.NextAttemptAt = now.Add(backoff(m.Attempts))
 		w.Log.Warn("email will be retried", "tenant_id", m.TenantID, "message", m.ID, "attempts", m.Attempts, "err", sendErr)
 	}
-	if _, err := q.Column("status", "sent_at", "claimed_until", "last_error", "next_attempt_at").Exec(ctx); err != nil {
+	res, err := q.Column("status", "sent_at", "claimed_until", "last_error", "next_attempt_at").Exec(ctx)
+	if err != nil {
 		return fmt.Errorf("mail: record outcome of %d: %w", m.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		w.Log.Warn("email outcome not recorded: cancelled or taken over meanwhile", "tenant_id", m.TenantID, "message", m.ID, "status", m.Status)
 	}
 	return nil
 }
@@ -206,9 +253,9 @@ func ChooseTransport(t *tenant.Tenant, global config.SMTP, box *secret.Box, log 
 // Sender is the From of a tenant's mail: its own sender, else the global
 // one with the tenant's app name, else no-reply at its primary host.
 func Sender(t *tenant.Tenant, global config.SMTP) mail.Address {
-	name := t.MailFromName
+	name := OneLine(t.MailFromName)
 	if name == "" {
-		name = t.AppName
+		name = OneLine(t.AppName)
 	}
 	switch {
 	case t.MailFromAddress != "":

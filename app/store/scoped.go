@@ -150,3 +150,10 @@ func (s *Scoped) LockTenant(ctx context.Context) error {
 	}
 	return nil
 }
+
+// InTx returns a handle bound to tenant id that reads and writes inside tx.
+// Platform code whose own transaction also writes the tenant's rows (a
+// settings change and its audit record) uses it.
+func (db *DB) InTx(tx bun.Tx, id int64) *Scoped {
+	return &Scoped{db: db, tenantID: id, r: tx, w: tx}
+}

@@ -32,10 +32,23 @@ type Patch struct {
 	MailFromAddress  *string
 }
 
+// The longest values a tenant's text fields hold; longer ones are refused
+// before anything is stored.
+const (
+	MaxName         = 120  // the tenant's name and the sender name of its mail
+	MaxAppName      = 60   // the product name users see
+	MaxHost         = 253  // a hostname, the tenant's or its SMTP server's
+	MaxHosts        = 20   // hostnames of one tenant
+	MaxSMTPPassword = 1024 // before it is sealed
+)
+
 // seal replaces a plain SMTP password in p with its sealed form.
 func (s *Store) seal(p *Patch) error {
 	if p.SMTPPassword == nil || *p.SMTPPassword == "" {
 		return nil
+	}
+	if len(*p.SMTPPassword) > MaxSMTPPassword {
+		return valid.Errors{"smtp_password": fmt.Sprintf("At most %d characters.", MaxSMTPPassword)}
 	}
 	if s.Secrets == nil {
 		return valid.Errors{"smtp_password": "No secret key is configured to protect the password."}
@@ -148,14 +161,15 @@ func apply(t *Tenant, p Patch, errs valid.Errors) []string {
 			return
 		}
 		v := strings.TrimSpace(*src)
-		switch {
-		case required && v == "":
-			errs.Add(field, "This field is required.")
-		case len(v) > max:
-			errs.Add(field, fmt.Sprintf("At most %d characters.", max))
-		default:
-			*dst = v
+		if msg := valid.Line(v, max); msg != "" {
+			errs.Add(field, msg)
+			return
 		}
+		if required && v == "" {
+			errs.Add(field, "This field is required.")
+			return
+		}
+		*dst = v
 	}
 	if p.Slug != nil {
 		v := strings.ToLower(strings.TrimSpace(*p.Slug))
@@ -164,18 +178,18 @@ func apply(t *Tenant, p Patch, errs valid.Errors) []string {
 		}
 		t.Slug = v
 	}
-	str("name", p.Name, &t.Name, 120, true)
-	str("app_name", p.AppName, &t.AppName, 60, true)
+	str("name", p.Name, &t.Name, MaxName, true)
+	str("app_name", p.AppName, &t.AppName, MaxAppName, true)
 	color := func(field string, src *string, dst *string) {
 		if src == nil {
 			return
 		}
-		v := strings.ToUpper(strings.TrimSpace(*src))
-		if !ColorRE.MatchString(v) {
+		v := strings.TrimSpace(*src)
+		if len(v) > 7 || !ColorRE.MatchString(v) {
 			errs.Add(field, "Use a colour like #0F766E.")
 			return
 		}
-		*dst = v
+		*dst = strings.ToUpper(v)
 	}
 	color("primary_color", p.PrimaryColor, &t.PrimaryColor)
 	color("accent_color", p.AccentColor, &t.AccentColor)
@@ -190,8 +204,11 @@ func apply(t *Tenant, p Patch, errs valid.Errors) []string {
 	if p.DirectionEnabled != nil {
 		t.DirectionEnabled = *p.DirectionEnabled
 	}
-	str("smtp_host", p.SMTPHost, &t.SMTPHost, 253, false)
-	str("smtp_username", p.SMTPUsername, &t.SMTPUsername, 254, false)
+	str("smtp_host", p.SMTPHost, &t.SMTPHost, MaxHost, false)
+	if p.SMTPHost != nil && strings.ContainsAny(t.SMTPHost, " /@") {
+		errs.Add("smtp_host", "Use a host name like smtp.example.com.")
+	}
+	str("smtp_username", p.SMTPUsername, &t.SMTPUsername, valid.MaxEmail, false)
 	if p.SMTPPassword != nil {
 		t.SMTPPassword = *p.SMTPPassword
 	}
@@ -210,10 +227,12 @@ func apply(t *Tenant, p Patch, errs valid.Errors) []string {
 			errs.Add("smtp_tls", "Use starttls, tls or none.")
 		}
 	}
-	str("mail_from_name", p.MailFromName, &t.MailFromName, 120, false)
+	str("mail_from_name", p.MailFromName, &t.MailFromName, MaxName, false)
 	if p.MailFromAddress != nil {
 		v := strings.TrimSpace(*p.MailFromAddress)
-		if v != "" {
+		if err := valid.Email("mail_from_address", v); err != nil {
+			errs.Add("mail_from_address", err.(valid.Errors)["mail_from_address"])
+		} else if v != "" {
 			if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
 				errs.Add("mail_from_address", "Use a plain address like portal@example.com.")
 			}
@@ -223,14 +242,22 @@ func apply(t *Tenant, p Patch, errs valid.Errors) []string {
 	if p.Hosts == nil {
 		return nil
 	}
+	if len(*p.Hosts) > MaxHosts {
+		errs.Add("hosts", fmt.Sprintf("At most %d hostnames.", MaxHosts))
+		return nil
+	}
 	var hosts []string
 	seen := map[string]bool{}
 	for _, h := range *p.Hosts {
+		if len(h) > MaxHost+8 { // room for a port and spaces
+			errs.Add("hosts", fmt.Sprintf("A hostname has at most %d characters.", MaxHost))
+			continue
+		}
 		h = NormalizeHost(h)
 		if h == "" || seen[h] {
 			continue
 		}
-		if !hostRE.MatchString(h) || len(h) > 253 {
+		if !hostRE.MatchString(h) || len(h) > MaxHost {
 			errs.Add("hosts", fmt.Sprintf("%q is not a hostname.", h))
 			continue
 		}

@@ -3,8 +3,11 @@
 package valid
 
 import (
+	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Errors maps a field name to what is wrong with it. An empty Errors is no error.
@@ -37,4 +40,49 @@ func (e Errors) Error() string {
 		parts = append(parts, k+": "+e[k])
 	}
 	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// MaxEmail is the longest email address there can be: 254 characters
+// (RFC 5321's 256-octet path less its angle brackets).
+const MaxEmail = 254
+
+// HasControl reports whether s holds a control character: a line break
+// (CR, LF), a tab or any other. A one-line value that reaches an email
+// header, a subject or a log line must not carry one.
+func HasControl(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return true
+		}
+	}
+	return false
+}
+
+// Line checks a one-line text value: at most max characters and no line
+// breaks or other control characters. It returns what is wrong, or "" when
+// nothing is. The length is checked first, so an oversized value costs
+// nothing more.
+func Line(s string, max int) string {
+	if len(s) > 4*max || utf8.RuneCountInString(s) > max {
+		return fmt.Sprintf("At most %d characters.", max)
+	}
+	if HasControl(s) {
+		return "Use one line, without line breaks."
+	}
+	return ""
+}
+
+// Email checks the length and characters of an address before anything
+// looks it up, stores, hashes or logs it: sign-in, password resets and
+// invitations all call it first. It does not require the address to exist
+// or even to be well formed; field names the field in the answer.
+func Email(field, s string) error {
+	s = strings.TrimSpace(s)
+	switch {
+	case len(s) > MaxEmail:
+		return Errors{field: fmt.Sprintf("An email address has at most %d characters.", MaxEmail)}
+	case HasControl(s):
+		return Errors{field: "Enter an address like name@example.com."}
+	}
+	return nil
 }

@@ -90,7 +90,7 @@ func (s *Server) apiPatchSettings(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	var p tenant.Patch
+	var edit tenant.Edit
 	var fields []policy.SettingsField
 	if req.WhyEnabled != nil {
 		fields = append(fields, policy.SettingWhyEnabled)
@@ -98,15 +98,17 @@ func (s *Server) apiPatchSettings(c *fiber.Ctx) error {
 	if req.DirectionEnabled != nil {
 		fields = append(fields, policy.SettingDirectionEnabled)
 	}
-	p.WhyEnabled, p.DirectionEnabled = req.WhyEnabled, req.DirectionEnabled
+	if req.WhyEnabled != nil || req.DirectionEnabled != nil {
+		edit.Toggles = &tenant.Toggles{WhyEnabled: req.WhyEnabled, DirectionEnabled: req.DirectionEnabled}
+	}
 	if b := req.Branding; b != nil {
 		fields = append(fields, policy.SettingBranding)
-		p.AppName, p.PrimaryColor, p.AccentColor = b.AppName, b.PrimaryColor, b.AccentColor
+		edit.Branding = &tenant.BrandingEdit{AppName: b.AppName, PrimaryColor: b.PrimaryColor, AccentColor: b.AccentColor}
 	}
 	if err := policy.CheckSettingsFields(st.actor, settingsOf(st.tenant), fields...); err != nil {
 		return errForbidden
 	}
-	t, err := s.Tenants.Update(c.UserContext(), st.tenant.ID, p)
+	t, err := s.Tenants.Apply(c.UserContext(), st.tenant.ID, s.who(c), edit)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/url"
 	"strconv"
 	"time"
@@ -9,20 +8,40 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/audit"
+	"github.com/atrium-portal/atrium/app/csvout"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/valid"
 	"github.com/atrium-portal/atrium/ui"
 )
 
 // maxExportRows bounds one CSV export.
 const maxExportRows = 50000
 
+// The longest filter values: a search in the summaries and an action name.
+const (
+	maxAuditQuery  = 200
+	maxAuditAction = 64
+)
+
 // auditFilter reads the filters of the page, the export and the API from the query.
 func auditFilter(c *fiber.Ctx) (audit.Filter, ui.AuditFilter, error) {
 	uf := ui.AuditFilter{Action: c.Query("action"), Query: c.Query("q"), Since: c.Query("since"), Until: c.Query("until")}
 	f := audit.Filter{Action: uf.Action, Query: uf.Query, Limit: c.QueryInt("limit", 50)}
-	if len(uf.Query) > 200 || len(uf.Action) > 64 {
-		return f, uf, errBadRequest("The filter is too long.")
+	errs := valid.Errors{}
+	if msg := valid.Line(uf.Query, maxAuditQuery); msg != "" {
+		errs.Add("q", msg)
+	}
+	if msg := valid.Line(uf.Action, maxAuditAction); msg != "" {
+		errs.Add("action", msg)
+	}
+	for field, v := range map[string]string{"since": uf.Since, "until": uf.Until} {
+		if len(v) > len("2006-01-02") {
+			errs.Add(field, "Use a date like 2026-11-22.")
+		}
+	}
+	if len(errs) > 0 {
+		return f, ui.AuditFilter{}, errs
 	}
 	for _, d := range []struct {
 		field, v string
@@ -170,7 +189,8 @@ func (s *Server) apiAudit(c *fiber.Ctx) error {
 	return listJSON(c, items, next)
 }
 
-// auditCSV is GET /audit.csv: the filtered log as a spreadsheet.
+// auditCSV is GET /audit.csv: the filtered log as a spreadsheet. Every
+// cell is escaped: names, addresses and summaries come from users.
 func (s *Server) auditCSV(c *fiber.Ctx) error {
 	f, _, err := auditFilter(c)
 	if err != nil {
@@ -179,7 +199,7 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="audit-`+time.Now().UTC().Format("2006-01-02")+`.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	w := csv.NewWriter(c.Response().BodyWriter())
+	w := csvout.NewWriter(c.Response().BodyWriter())
 	_ = w.Write([]string{"time", "actor", "impersonator", "action", "object_type", "object_id", "address", "summary"})
 	f.Limit = audit.MaxLimit
 	for written := 0; written < maxExportRows; {
@@ -197,7 +217,7 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 				obj = strconv.FormatInt(*e.ObjectID, 10)
 			}
 			_ = w.Write([]string{e.At.UTC().Format(time.RFC3339), nameOf(users, e.ActorID), nameOf(users, e.ImpersonatorID),
-				string(e.Action), e.ObjectType, obj, e.Address, csvSafe(e.Summary)})
+				string(e.Action), e.ObjectType, obj, e.Address, e.Summary})
 		}
 		written += len(entries)
 		if next == 0 {
@@ -207,12 +227,4 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 	}
 	w.Flush()
 	return w.Error()
-}
-
-// csvSafe keeps a spreadsheet from reading a cell as a formula.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
-		return "'" + s
-	}
-	return s
 }

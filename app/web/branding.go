@@ -73,6 +73,7 @@ func (s *Server) currentBranding(c *fiber.Ctx) ui.BrandingForm {
 		Logo:         ui.Field{Name: "logo"}, Favicon: ui.Field{Name: "favicon"},
 		LogoURL: b.LogoURL, FaviconURL: b.FaviconURL,
 		MaxUploadKB: s.Config.Limits.UploadBytes / 1024,
+		CSRF:        state(c).session.CSRFToken,
 	}
 }
 
@@ -109,9 +110,10 @@ func readUpload(c *fiber.Ctx, field string, limit int) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(f, int64(limit)+1))
 }
 
-// brandingForm is POST /settings/branding. Everything is checked before
-// anything is saved; on an error the form comes back with the user's
-// values and a message next to each wrong field.
+// brandingForm is POST /settings/branding. tenant.UpdateBranding checks
+// everything before anything is saved and records the change; on an error
+// the form comes back with the user's values and a message next to each
+// wrong field.
 func (s *Server) brandingForm(c *fiber.Ctx) error {
 	st := state(c)
 	ctx := c.UserContext()
@@ -119,8 +121,9 @@ func (s *Server) brandingForm(c *fiber.Ctx) error {
 	form := s.currentBranding(c)
 	form.AppName.Value, form.PrimaryColor.Value, form.AccentColor.Value = appName, primary, accent
 
+	edit := tenant.BrandingEdit{AppName: &appName, PrimaryColor: &primary, AccentColor: &accent,
+		Images: map[tenant.AssetKind][]byte{}, MaxImageBytes: s.Config.Limits.UploadBytes}
 	errs := valid.Errors{}
-	images := map[tenant.AssetKind][]byte{}
 	for _, kind := range []tenant.AssetKind{tenant.Logo, tenant.Favicon} {
 		data, err := readUpload(c, string(kind), s.Config.Limits.UploadBytes)
 		var ve valid.Errors
@@ -130,16 +133,15 @@ func (s *Server) brandingForm(c *fiber.Ctx) error {
 		case err != nil:
 			return err
 		case data != nil:
-			if _, ok := tenant.SniffImage(data); !ok {
-				errs.Add(string(kind), "Use a PNG, JPEG, GIF, WebP or ICO image.")
-			} else {
-				images[kind] = data
-			}
+			edit.Images[kind] = data
+		}
+		if c.FormValue("remove_"+string(kind)) == "1" {
+			edit.Remove = append(edit.Remove, kind)
 		}
 	}
 	patch := tenant.Patch{AppName: &appName, PrimaryColor: &primary, AccentColor: &accent}
 	if len(errs) == 0 {
-		if _, err := s.Tenants.Update(ctx, st.tenant.ID, patch); err != nil {
+		if _, err := s.Tenants.UpdateBranding(ctx, st.tenant.ID, s.who(c), edit); err != nil {
 			if !errors.As(err, &errs) {
 				return err
 			}
@@ -162,19 +164,6 @@ func (s *Server) brandingForm(c *fiber.Ctx) error {
 		}
 		return render(c, fiber.StatusBadRequest, ui.BrandingPage(s.brandingFrame(c), form))
 	}
-	for kind, data := range images {
-		if _, err := tenant.SaveAsset(ctx, st.db, kind, data, s.Config.Limits.UploadBytes); err != nil {
-			return err
-		}
-	}
-	for _, kind := range []tenant.AssetKind{tenant.Logo, tenant.Favicon} {
-		if c.FormValue("remove_"+string(kind)) == "1" && images[kind] == nil {
-			if err := tenant.DeleteAsset(ctx, st.db, kind); err != nil {
-				return err
-			}
-		}
-	}
-	s.logWith(c).Info("branding changed", "user", st.user.ID)
 	if isHTMX(c) {
 		c.Set("HX-Redirect", "/settings/branding?saved=1")
 		return c.SendStatus(fiber.StatusNoContent)

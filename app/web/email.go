@@ -28,13 +28,13 @@ func (s *Server) transportName(t *tenant.Tenant) string {
 	return "the server log (no SMTP server is configured)"
 }
 
-func (s *Server) emailForm(t *tenant.Tenant) ui.EmailForm {
+func (s *Server) emailForm(c *fiber.Ctx, t *tenant.Tenant) ui.EmailForm {
 	return ui.EmailForm{
 		Host: ui.Field{Name: "smtp_host", Value: t.SMTPHost}, Port: ui.Field{Name: "smtp_port", Value: strconv.Itoa(t.SMTPPort)},
 		Username: ui.Field{Name: "smtp_username", Value: t.SMTPUsername}, Password: ui.Field{Name: "smtp_password"},
 		TLS: ui.Field{Name: "smtp_tls", Value: t.SMTPTLS}, FromName: ui.Field{Name: "mail_from_name", Value: t.MailFromName},
 		FromAddress: ui.Field{Name: "mail_from_address", Value: t.MailFromAddress},
-		HasPassword: t.SMTPPassword != "", Transport: s.transportName(t),
+		HasPassword: t.SMTPPassword != "", Transport: s.transportName(t), CSRF: state(c).session.CSRFToken,
 	}
 }
 
@@ -46,34 +46,32 @@ func (s *Server) emailFrame(c *fiber.Ctx) ui.Frame {
 
 // emailPage is GET /settings/email.
 func (s *Server) emailPage(c *fiber.Ctx) error {
-	form := s.emailForm(state(c).tenant)
+	form := s.emailForm(c, state(c).tenant)
 	form.Saved = c.Query("saved") == "1"
 	return render(c, 200, ui.EmailSettingsPage(s.emailFrame(c), form, nil))
 }
 
-// emailSave is POST /settings/email. An empty password keeps the stored one.
+// emailSave is POST /settings/email. An empty password keeps the stored
+// one; tenant.UpdateEmail checks, saves and records the change.
 func (s *Server) emailSave(c *fiber.Ctx) error {
 	st := state(c)
 	host, user, tls := strings.TrimSpace(c.FormValue("smtp_host")), c.FormValue("smtp_username"), c.FormValue("smtp_tls")
 	fromName, fromAddr, pw := c.FormValue("mail_from_name"), c.FormValue("mail_from_address"), c.FormValue("smtp_password")
-	p := tenant.Patch{SMTPHost: &host, SMTPUsername: &user, SMTPTLS: &tls, MailFromName: &fromName, MailFromAddress: &fromAddr}
+	edit := tenant.EmailEdit{Host: &host, Username: &user, TLS: &tls, FromName: &fromName, FromAddress: &fromAddr, Password: &pw}
 	errs := valid.Errors{}
 	port, err := strconv.Atoi(strings.TrimSpace(c.FormValue("smtp_port")))
 	if err != nil {
 		errs.Add("smtp_port", "Use a port from 1 to 65535.")
 	} else {
-		p.SMTPPort = &port
-	}
-	if pw != "" {
-		p.SMTPPassword = &pw
+		edit.Port = &port
 	}
 	if len(errs) == 0 {
-		if _, err := s.Tenants.Update(c.UserContext(), st.tenant.ID, p); err != nil && !errors.As(err, &errs) {
+		if _, err := s.Tenants.UpdateEmail(c.UserContext(), st.tenant.ID, s.who(c), edit); err != nil && !errors.As(err, &errs) {
 			return err
 		}
 	}
 	if len(errs) > 0 {
-		form := s.emailForm(st.tenant)
+		form := s.emailForm(c, st.tenant)
 		form.Host.Value, form.Port.Value, form.Username.Value, form.TLS.Value = host, c.FormValue("smtp_port"), user, tls
 		form.FromName.Value, form.FromAddress.Value = fromName, fromAddr
 		form.Host.Error, form.Port.Error, form.Username.Error, form.TLS.Error = errs["smtp_host"], errs["smtp_port"], errs["smtp_username"], errs["smtp_tls"]
@@ -83,9 +81,6 @@ func (s *Server) emailSave(c *fiber.Ctx) error {
 			return render(c, 400, ui.EmailFormView(form))
 		}
 		return render(c, 400, ui.EmailSettingsPage(s.emailFrame(c), form, nil))
-	}
-	if err := audit.Record(c.UserContext(), st.db, s.who(c), audit.SettingsChange, "tenant", st.tenant.ID, "changed the email settings (host "+host+")"); err != nil {
-		return err
 	}
 	return redirect(c, "/settings/email?saved=1")
 }
@@ -112,7 +107,7 @@ func (s *Server) emailTest(c *fiber.Ctx) error {
 	if isHTMX(c) {
 		return render(c, 200, ui.TestMailStatus(t))
 	}
-	return render(c, 200, ui.EmailSettingsPage(s.emailFrame(c), s.emailForm(st.tenant), &t))
+	return render(c, 200, ui.EmailSettingsPage(s.emailFrame(c), s.emailForm(c, st.tenant), &t))
 }
 
 // emailTestStatus is GET /settings/email/test/ID: the delivery state of a test email.

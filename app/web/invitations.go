@@ -91,6 +91,21 @@ func (s *Server) apiInvitations(c *fiber.Ctx) error {
 	return listJSON(c, list, next)
 }
 
+// apiInvitation is GET /api/v1/invitations/ID: the invitation and its
+// state (queued, sent, failed, accepted, revoked or expired), also once it
+// is accepted or revoked.
+func (s *Server) apiInvitation(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	inv, err := invitations.Get(c.UserContext(), state(c).db, id)
+	if err != nil {
+		return invitationError(err)
+	}
+	return c.JSON(inv)
+}
+
 func paramID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -176,6 +191,9 @@ func (s *Server) resetLimited(c *fiber.Ctx, email string) error {
 }
 
 func (s *Server) requestReset(c *fiber.Ctx, email string) error {
+	if err := valid.Email("email", email); err != nil {
+		return err
+	}
 	if err := s.resetLimited(c, email); err != nil {
 		return err
 	}
@@ -243,6 +261,12 @@ func (s *Server) forgotForm(c *fiber.Ctx) error {
 			return err
 		}
 		field.Error = he.Message
+		if msg := he.Fields["email"]; msg != "" {
+			field.Error = msg
+			if len(email) > valid.MaxEmail {
+				field.Value = ""
+			}
+		}
 		if he.RetryAfter > 0 {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(he.RetryAfter))
 		}

@@ -109,6 +109,7 @@ func (s *Server) routes() {
 	settingsSection.route("POST", "/api/v1/invitations", policy.InviteUsers, s.apiInvite)
 	settingsSection.route("GET", "/api/v1/invitations", policy.InviteUsers, s.apiInvitations)
 	s.route("POST", "/api/v1/invitations/accept", policy.Public, s.apiAcceptInvitation)
+	settingsSection.route("GET", "/api/v1/invitations/:id", policy.InviteUsers, s.apiInvitation)
 	settingsSection.route("POST", "/api/v1/invitations/:id/resend", policy.InviteUsers, s.apiResendInvitation)
 	settingsSection.route("DELETE", "/api/v1/invitations/:id", policy.InviteUsers, s.apiRevokeInvitation)
 	s.route("POST", "/api/v1/password-resets", policy.Public, s.apiRequestReset)

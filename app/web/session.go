@@ -54,6 +54,9 @@ func toUserJSON(u *people.User) userJSON {
 
 // login is the one sign-in path behind the form and the API.
 func (s *Server) login(c *fiber.Ctx, email, password string) (*people.User, *auth.Session, error) {
+	if err := valid.Email("email", email); err != nil {
+		return nil, nil, err
+	}
 	st := state(c)
 	u, token, sess, err := s.Auth.Login(c.UserContext(), st.db, email, password, c.IP(), c.Get(fiber.HeaderUserAgent))
 	var rl *auth.RateLimitedError

@@ -1,0 +1,51 @@
+package valid_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/atrium-portal/atrium/app/valid"
+)
+
+func TestLine(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		max  int
+		okay bool
+	}{
+		{"Acme Portal", 60, true},
+		{"Ünïcödé Portal", 14, true},
+		{strings.Repeat("a", 61), 60, false},
+		{"Acme\r\nBcc: evil@example.com", 60, false},
+		{"Acme\nPortal", 60, false},
+		{"Acme\tPortal", 60, false},
+		{"Acme\u2028Portal", 60, false},
+		{strings.Repeat("é", 1<<20), 60, false},
+	} {
+		if got := valid.Line(tt.in, tt.max) == ""; got != tt.okay {
+			t.Errorf("Line(%.40q, %d) ok = %v, want %v", tt.in, tt.max, got, tt.okay)
+		}
+	}
+}
+
+func TestEmail(t *testing.T) {
+	longest := strings.Repeat("a", 64) + "@" + strings.Repeat("b", 184) + ".test"
+	if len(longest) != valid.MaxEmail {
+		t.Fatalf("longest is %d", len(longest))
+	}
+	for in, okay := range map[string]bool{
+		"ada@acme.test":                   true,
+		"":                                true,
+		longest:                           true,
+		longest + "x":                     false,
+		strings.Repeat("x", 1_800_000):    false,
+		"ada@acme.test\r\nBcc: e@evil.ex": false,
+	} {
+		err := valid.Email("email", in)
+		var ve valid.Errors
+		if (err == nil) != okay || (err != nil && (!errors.As(err, &ve) || ve["email"] == "")) {
+			t.Errorf("Email(%.40q) = %v", in, err)
+		}
+	}
+}
