@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/audit"
@@ -136,12 +137,11 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 		}
 	}
 	more := nextURL(c, "/audit", next)
-	if isHTMX(c) && p.Cursor != "" {
-		return render(c, 200, ui.AuditBody(rows, more))
-	}
-	fr := s.frame(c, policy.Label(state(c).actor, policy.PageAudit), policy.PageAudit)
-	fr.NoHistory = true
-	return render(c, 200, ui.AuditPage(fr, uf, rows, more, "/audit.csv?"+q.Encode()))
+	return view(c, 200, nextRows(p, ui.AuditBody(rows, more)), func() templ.Component {
+		fr := s.frame(c, policy.Label(state(c).actor, policy.PageAudit), policy.PageAudit)
+		fr.NoHistory = true
+		return ui.AuditPage(fr, uf, rows, more, "/audit.csv?"+q.Encode())
+	})
 }
 
 type auditJSON struct {

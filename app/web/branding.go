@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime/multipart"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/policy"
@@ -159,16 +160,10 @@ func (s *Server) brandingForm(c *fiber.Ctx) error {
 		form.AppName.Error, form.PrimaryColor.Error, form.AccentColor.Error = errs["app_name"], errs["primary_color"], errs["accent_color"]
 		form.Logo.Error, form.Favicon.Error = errs["logo"], errs["favicon"]
 		form.FormError = "Nothing was saved. Fix the fields marked below."
-		if isHTMX(c) {
-			return render(c, fiber.StatusBadRequest, ui.BrandingFormView(form))
-		}
-		return render(c, fiber.StatusBadRequest, ui.BrandingPage(s.brandingFrame(c), form))
+		return view(c, fiber.StatusBadRequest, ui.BrandingFormView(form),
+			func() templ.Component { return ui.BrandingPage(s.brandingFrame(c), form) })
 	}
-	if isHTMX(c) {
-		c.Set("HX-Redirect", "/settings/branding?saved=1")
-		return c.SendStatus(fiber.StatusNoContent)
-	}
-	return c.Redirect("/settings/branding?saved=1", fiber.StatusSeeOther)
+	return redirect(c, "/settings/branding?saved=1")
 }
 
 // favicon is GET /favicon.ico, which browsers and feed readers ask for by

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/audit"
@@ -77,10 +78,8 @@ func (s *Server) emailSave(c *fiber.Ctx) error {
 		form.Host.Error, form.Port.Error, form.Username.Error, form.TLS.Error = errs["smtp_host"], errs["smtp_port"], errs["smtp_username"], errs["smtp_tls"]
 		form.FromName.Error, form.FromAddress.Error, form.Password.Error = errs["mail_from_name"], errs["mail_from_address"], errs["smtp_password"]
 		form.FormError = "Nothing was saved. Fix the fields marked below."
-		if isHTMX(c) {
-			return render(c, 400, ui.EmailFormView(form))
-		}
-		return render(c, 400, ui.EmailSettingsPage(s.emailFrame(c), form, nil))
+		return view(c, 400, ui.EmailFormView(form),
+			func() templ.Component { return ui.EmailSettingsPage(s.emailFrame(c), form, nil) })
 	}
 	return redirect(c, "/settings/email?saved=1")
 }
@@ -104,10 +103,8 @@ func (s *Server) emailTest(c *fiber.Ctx) error {
 	}
 	s.wakeMail()
 	t := ui.TestMail{ID: m.ID, To: m.ToAddress, Status: string(m.Status)}
-	if isHTMX(c) {
-		return render(c, 200, ui.TestMailStatus(t))
-	}
-	return render(c, 200, ui.EmailSettingsPage(s.emailFrame(c), s.emailForm(c, st.tenant), &t))
+	return view(c, 200, ui.TestMailStatus(t),
+		func() templ.Component { return ui.EmailSettingsPage(s.emailFrame(c), s.emailForm(c, st.tenant), &t) })
 }
 
 // emailTestStatus is GET /settings/email/test/ID: the delivery state of a test email.

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tenant"
 	"github.com/atrium-portal/atrium/ui"
 )
@@ -19,6 +20,26 @@ func render(c *fiber.Ctx, status int, comp templ.Component) error {
 	c.Type("html", "utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return comp.Render(c.UserContext(), c.Response().BodyWriter())
+}
+
+// view is the one place that chooses between a fragment and a whole page:
+// an htmx request gets fragment (when there is one), any other request the
+// page. page is a function because a page's frame costs queries that a
+// fragment does not need.
+func view(c *fiber.Ctx, status int, fragment templ.Component, page func() templ.Component) error {
+	if fragment != nil && isHTMX(c) {
+		return render(c, status, fragment)
+	}
+	return render(c, status, page())
+}
+
+// nextRows is the fragment of a list's "Load more": the rows after p's
+// cursor, or nil on the first page, which is answered whole.
+func nextRows(p store.Page, rows templ.Component) templ.Component {
+	if p.Cursor == "" {
+		return nil
+	}
+	return rows
 }
 
 // brand is the request's tenant branding as views need it.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/people"
@@ -145,11 +146,10 @@ func (s *Server) teamsPage(c *fiber.Ctx) error {
 	}
 	editable := policy.Allows(st.actor, settingsOf(st.tenant), policy.ManageTeams)
 	cards, more := s.teamCards(c, teams, editable), nextURL(c, "/teams", next)
-	if isHTMX(c) && p.Cursor != "" {
-		return render(c, 200, ui.TeamRows(cards, more))
-	}
-	return render(c, 200, ui.TeamsPage(s.frame(c, policy.Label(st.actor, policy.PageTeams), policy.PageTeams),
-		policy.Descriptions[policy.PageTeams], cards, more))
+	return view(c, 200, nextRows(p, ui.TeamRows(cards, more)), func() templ.Component {
+		return ui.TeamsPage(s.frame(c, policy.Label(st.actor, policy.PageTeams), policy.PageTeams),
+			policy.Descriptions[policy.PageTeams], cards, more)
+	})
 }
 
 func (s *Server) teamForm(c *fiber.Ctx, action, submit, name, kind, company string) (ui.TeamForm, error) {
@@ -184,10 +184,8 @@ func (s *Server) renderSettingsTeams(c *fiber.Ctx, status int, form ui.TeamForm)
 		return err
 	}
 	cards, more := s.teamCards(c, teams, true), nextURL(c, "/settings/teams", next)
-	if isHTMX(c) && p.Cursor != "" {
-		return render(c, status, ui.TeamRows(cards, more))
-	}
-	return render(c, status, ui.SettingsTeamsPage(s.settingsFrame(c, "Teams"), cards, more, form))
+	return view(c, status, nextRows(p, ui.TeamRows(cards, more)),
+		func() templ.Component { return ui.SettingsTeamsPage(s.settingsFrame(c, "Teams"), cards, more, form) })
 }
 
 // settingsTeamsPage is GET /settings/teams.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/invitations"
@@ -250,10 +251,8 @@ func (s *Server) inviteFormSubmit(c *fiber.Ctx) error {
 	f.Email = ui.Field{Name: "email", Value: c.FormValue("email")}
 	f.OwnTicketsOnly, f.TestUser = req.OwnTicketsOnly, req.TestUser
 	spread(&f, errs)
-	if isHTMX(c) {
-		return render(c, 400, ui.UserFormView(f, state(c).session.CSRFToken))
-	}
-	return render(c, 400, ui.UserFormPage(s.usersFrame(c, "Invite people"), f, nil))
+	return view(c, 400, ui.UserFormView(f, state(c).session.CSRFToken),
+		func() templ.Component { return ui.UserFormPage(s.usersFrame(c, "Invite people"), f, nil) })
 }
 
 // managedUser loads a user the actor may manage, else 404 or 403.
