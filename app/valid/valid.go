@@ -5,6 +5,7 @@ package valid
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Errors maps a field name to what is wrong with it. An empty Errors is no error.
@@ -37,4 +38,11 @@ func (e Errors) Error() string {
 		parts = append(parts, k+": "+e[k])
 	}
 	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Text reports whether s may be stored and shown as text: valid UTF-8 with
+// no NUL byte. The web edge refuses other input with a 400; domain code
+// checks again so that such input is never a server error.
+func Text(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }

@@ -7,7 +7,7 @@ import (
 // routes is the whole route table. Every route names the rule it requires;
 // the policy package decides the rule for the actor of each request.
 func (s *Server) routes() {
-	s.app.Use(s.logRequests, s.recoverPanics, s.securityHeaders)
+	s.app.Use(s.logRequests, s.recoverPanics, s.securityHeaders, s.checkInput)
 
 	// Served for any host, before the tenant is known.
 	s.route("GET", "/healthz", policy.Public, s.healthz)
