@@ -87,4 +87,10 @@ func TestGoodTextPasses(t *testing.T) {
 	if r := c.login("ada@acme.test", "demo-pass-1"); r.status != 200 {
 		t.Errorf("plain sign-in: %d", r.status)
 	}
+	// A User-Agent is the client's, not the user's: kept, cleaned, never a 500.
+	ua := "Agent\x00/1.0 \xff" + strings.Repeat("é", 200)
+	r = c.do("POST", "/api/v1/session", strings.NewReader(`{"email":"ada@acme.test","password":"demo-pass-1"}`), "application/json", map[string]string{"User-Agent": ua})
+	if r.status != 200 {
+		t.Errorf("sign-in with NUL and bad UTF-8 in User-Agent: %d %s", r.status, r.body)
+	}
 }
