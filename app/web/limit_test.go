@@ -100,3 +100,30 @@ func TestRightCurrentPasswordResetsTheCount(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelResetRequestsAreCounted: reset requests for one account are
+// counted atomically too: of 30 parallel requests at most 10 are accepted.
+func TestParallelResetRequestsAreCounted(t *testing.T) {
+	e := newEnv(t, nil)
+	n := map[int]int{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i := 0; i < 30; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := e.client("acme.localhost").api("POST", "/api/v1/password-resets", map[string]string{"email": "ken@acme.test"})
+			mu.Lock()
+			n[r.status]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if n[202] < 1 || n[202] > 10 || n[202]+n[429] != 30 {
+		t.Errorf("answers %v: want at most 10 × 202 and the rest 429", n)
+	}
+	tokens, err := e.db.R.NewSelect().Table("user_tokens").Where("purpose = 'reset'").Count(t.Context())
+	if err != nil || tokens > 10 {
+		t.Errorf("%d reset links issued (%v), want at most 10", tokens, err)
+	}
+}
