@@ -2,10 +2,9 @@ package auth
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -24,15 +23,25 @@ type loginLimit struct {
 	LockedUntil *time.Time `bun:"locked_until"`
 }
 
-// Limiter counts failed sign-ins per client address and per account and
-// locks a key for one window once it reaches its limit.
+// Limiter counts attempts per client address and per account and locks a
+// key for one window once it goes over its limit. An attempt is counted
+// before the password is checked, in one statement per key that increments
+// and returns the count, so parallel attempts cannot all slip under the
+// limit; a successful sign-in gives its attempt back.
 type Limiter struct {
 	DB         *store.DB
 	PerAddress int
 	PerAccount int
 	Window     time.Duration
 	Now        func() time.Time
+
+	// calls counts reservations; every purgeEvery-th one purges dead rows.
+	calls atomic.Uint64
 }
+
+// purgeEvery is how many reservations pass between two purges of the rows
+// whose window and lock have both ended.
+const purgeEvery = 200
 
 // AddressKey and AccountKey name the two counters a sign-in touches.
 func AddressKey(addr string) string { return "addr:" + addr }
@@ -49,22 +58,6 @@ func (l *Limiter) now() time.Time {
 	return time.Now().UTC()
 }
 
-// Blocked returns how long until keys may try again, or 0 when none is locked.
-func (l *Limiter) Blocked(ctx context.Context, keys ...string) (time.Duration, error) {
-	var rows []loginLimit
-	if err := l.DB.R.NewSelect().Model(&rows).Where("key IN (?)", bun.In(keys)).Scan(ctx); err != nil {
-		return 0, fmt.Errorf("auth: read login limits: %w", err)
-	}
-	now := l.now()
-	var wait time.Duration
-	for _, r := range rows {
-		if r.LockedUntil != nil && r.LockedUntil.After(now) {
-			wait = max(wait, r.LockedUntil.Sub(now))
-		}
-	}
-	return wait, nil
-}
-
 func (l *Limiter) limitFor(key string) int {
 	if strings.HasPrefix(key, "addr:") {
 		return l.PerAddress
@@ -72,41 +65,77 @@ func (l *Limiter) limitFor(key string) int {
 	return l.PerAccount
 }
 
-// Fail counts one failed sign-in against each key.
-func (l *Limiter) Fail(ctx context.Context, keys ...string) error {
+// reserveSQL counts one attempt against a key and returns the new count and
+// lock. The window restarts when it has run out and no lock holds; a key
+// going over its limit is locked for one window from then. Plain SQL
+// (INSERT … ON CONFLICT … RETURNING) that SQLite and PostgreSQL both run.
+const reserveSQL = `INSERT INTO login_limits AS ll (key, failures, window_start, locked_until)
+VALUES (?0, 1, ?1, NULL)
+ON CONFLICT (key) DO UPDATE SET
+  failures = CASE WHEN ll.window_start <= ?2 AND (ll.locked_until IS NULL OR ll.locked_until <= ?1)
+    THEN 1 ELSE ll.failures + 1 END,
+  window_start = CASE WHEN ll.window_start <= ?2 AND (ll.locked_until IS NULL OR ll.locked_until <= ?1)
+    THEN ?1 ELSE ll.window_start END,
+  locked_until = CASE WHEN ll.window_start <= ?2 AND (ll.locked_until IS NULL OR ll.locked_until <= ?1) THEN NULL
+    WHEN ll.locked_until > ?1 THEN ll.locked_until
+    WHEN ll.failures + 1 > ?3 THEN ?4
+    ELSE NULL END
+RETURNING key, failures, window_start, locked_until`
+
+// Reserve counts one attempt against each key and returns how long until
+// they may try again when any key is over its limit (0 when the attempt may
+// go ahead). Call it before checking the password; the attempt stays counted
+// as a failure unless Release or Reset gives it back.
+func (l *Limiter) Reserve(ctx context.Context, keys ...string) (time.Duration, error) {
+	if l.calls.Add(1)%purgeEvery == 0 {
+		if err := l.Purge(ctx); err != nil {
+			return 0, err
+		}
+	}
 	now := l.now()
-	return l.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	var wait time.Duration
+	err := l.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		for _, key := range keys {
-			r := loginLimit{Key: key}
-			err := tx.NewSelect().Model(&r).WherePK().Scan(ctx)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				r = loginLimit{Key: key, Failures: 1, WindowStart: now}
-			case err != nil:
-				return fmt.Errorf("auth: read limit %s: %w", key, err)
-			case now.Sub(r.WindowStart) > l.Window && (r.LockedUntil == nil || !r.LockedUntil.After(now)):
-				r.Failures, r.WindowStart, r.LockedUntil = 1, now, nil
-			default:
-				r.Failures++
+			var r loginLimit
+			if err := tx.NewRaw(reserveSQL, key, now, now.Add(-l.Window), l.limitFor(key), now.Add(l.Window)).Scan(ctx, &r); err != nil {
+				return fmt.Errorf("auth: count attempt %s: %w", key, err)
 			}
-			if r.Failures >= l.limitFor(key) {
-				until := now.Add(l.Window)
-				r.LockedUntil = &until
-			}
-			if _, err := tx.NewInsert().Model(&r).On("CONFLICT (key) DO UPDATE").
-				Set("failures = EXCLUDED.failures").Set("window_start = EXCLUDED.window_start").
-				Set("locked_until = EXCLUDED.locked_until").Exec(ctx); err != nil {
-				return fmt.Errorf("auth: count failure %s: %w", key, err)
+			if r.LockedUntil != nil && r.LockedUntil.After(now) {
+				wait = max(wait, r.LockedUntil.Sub(now))
 			}
 		}
 		return nil
 	})
+	return wait, err
+}
+
+// Release gives back one reserved attempt of each key: the attempt was not
+// a failure (a successful sign-in from an address, or a server too busy to
+// check the password).
+func (l *Limiter) Release(ctx context.Context, keys ...string) error {
+	if _, err := l.DB.W.NewUpdate().Model((*loginLimit)(nil)).Set("failures = failures - 1").
+		Where("key IN (?) AND failures > 0", bun.In(keys)).Exec(ctx); err != nil {
+		return fmt.Errorf("auth: release attempt: %w", err)
+	}
+	return nil
 }
 
 // Reset clears a key after a successful sign-in.
 func (l *Limiter) Reset(ctx context.Context, key string) error {
 	if _, err := l.DB.W.NewDelete().Model((*loginLimit)(nil)).Where("key = ?", key).Exec(ctx); err != nil {
 		return fmt.Errorf("auth: reset limit: %w", err)
+	}
+	return nil
+}
+
+// Purge deletes the counters whose window and lock have both ended: they
+// would restart from one at the next attempt anyway.
+func (l *Limiter) Purge(ctx context.Context) error {
+	now := l.now()
+	if _, err := l.DB.W.NewDelete().Model((*loginLimit)(nil)).
+		Where("window_start <= ? AND (locked_until IS NULL OR locked_until <= ?)", now.Add(-l.Window), now).
+		Exec(ctx); err != nil {
+		return fmt.Errorf("auth: purge login limits: %w", err)
 	}
 	return nil
 }

@@ -87,6 +87,8 @@ func CheckNewPassword(password string) error {
 		return valid.Errors{"password": fmt.Sprintf("Use at least %d characters; 15 or more is better.", MinPasswordLength)}
 	case len(password) > 256:
 		return valid.Errors{"password": "Use at most 256 characters."}
+	case !valid.Text(password):
+		return valid.Errors{"password": "Use letters, digits, spaces and symbols only."}
 	case commonPasswords[strings.ToLower(password)]:
 		return valid.Errors{"password": "This password is too common. Try a short sentence."}
 	}

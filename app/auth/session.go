@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -69,9 +70,7 @@ func (s Sessions) Create(ctx context.Context, db *store.Scoped, userID int64, ad
 	if err != nil {
 		return "", nil, err
 	}
-	if len(userAgent) > 300 {
-		userAgent = userAgent[:300]
-	}
+	userAgent = cleanUserAgent(userAgent)
 	now := s.now()
 	sess := &Session{
 		UserID: userID, TokenHash: hashToken(token), CSRFToken: csrf,
@@ -82,6 +81,16 @@ func (s Sessions) Create(ctx context.Context, db *store.Scoped, userID int64, ad
 		return "", nil, fmt.Errorf("auth: create session: %w", err)
 	}
 	return token, sess, nil
+}
+
+// cleanUserAgent keeps the client's User-Agent as text that can be stored:
+// no NUL bytes, valid UTF-8, at most 300 bytes without a cut rune.
+func cleanUserAgent(ua string) string {
+	ua = strings.ToValidUTF8(strings.ReplaceAll(ua, "\x00", ""), "\uFFFD")
+	if len(ua) > 300 {
+		ua = strings.ToValidUTF8(ua[:300], "")
+	}
+	return ua
 }
 
 // Lookup returns the live session for token in this tenant, ending it when

@@ -75,6 +75,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 			Sessions: auth.Sessions{Idle: cfg.Session.IdleTimeout.Duration, Absolute: cfg.Session.AbsoluteTimeout.Duration},
 			Limiter: &auth.Limiter{DB: db, PerAddress: cfg.LoginRate.PerAddress, PerAccount: cfg.LoginRate.PerAccount,
 				Window: cfg.LoginRate.Window.Duration},
+			Hasher: auth.NewHasher(cfg.Passwords.ConcurrentHashes, cfg.Passwords.HashWait.Duration),
 		},
 	})
 	if err != nil {

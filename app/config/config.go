@@ -60,6 +60,7 @@ type Config struct {
 
 	Session   Session   `toml:"session"`
 	LoginRate LoginRate `toml:"login_limit"`
+	Passwords Passwords `toml:"passwords"`
 	SMTP      SMTP      `toml:"smtp"`
 	Limits    Limits    `toml:"limits"`
 }
@@ -80,6 +81,20 @@ type LoginRate struct {
 	PerAccount int `toml:"per_account"`
 	// Window is the length of the counting window and of the lockout.
 	Window Duration `toml:"window"`
+}
+
+// Passwords bounds the cost of password hashing and hides, by timing, which
+// addresses have accounts.
+type Passwords struct {
+	// ConcurrentHashes is how many argon2id hashes (19 MiB each) may run at
+	// once; 0 means one per CPU.
+	ConcurrentHashes int `toml:"concurrent_hashes"`
+	// HashWait is how long a request waits for a free hashing slot before
+	// the server answers 503 with Retry-After.
+	HashWait Duration `toml:"hash_wait"`
+	// ResetAnswerTime is the least time a password-reset request takes to
+	// answer, known address or not, so that its timing does not tell them apart.
+	ResetAnswerTime Duration `toml:"reset_answer_time"`
 }
 
 // SMTP is the global outgoing mail server, used by tenants without their own.
@@ -113,6 +128,7 @@ func Defaults() Config {
 			AbsoluteTimeout: Duration{30 * 24 * time.Hour},
 		},
 		LoginRate: LoginRate{PerAddress: 20, PerAccount: 10, Window: Duration{15 * time.Minute}},
+		Passwords: Passwords{HashWait: Duration{1500 * time.Millisecond}, ResetAnswerTime: Duration{300 * time.Millisecond}},
 		SMTP:      SMTP{Port: 587, TLS: "starttls"},
 		Limits:    Limits{BodyBytes: 2 << 20, UploadBytes: 512 << 10},
 	}
@@ -162,6 +178,9 @@ func (c Config) Validate() error {
 	}
 	if c.LoginRate.PerAddress < 1 || c.LoginRate.PerAccount < 1 || c.LoginRate.Window.Duration <= 0 {
 		errs = append(errs, errors.New("login_limit values must be positive"))
+	}
+	if c.Passwords.ConcurrentHashes < 0 || c.Passwords.HashWait.Duration <= 0 || c.Passwords.ResetAnswerTime.Duration < 0 {
+		errs = append(errs, errors.New("passwords: concurrent_hashes must not be negative, hash_wait must be positive"))
 	}
 	switch c.SMTP.TLS {
 	case "starttls", "tls", "none":

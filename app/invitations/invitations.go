@@ -450,11 +450,12 @@ func Get(ctx context.Context, db *store.Scoped, id int64) (*Invitation, error) {
 	return inv, nil
 }
 
-// Accept uses the token: the invited user sets name and password and becomes active.
-func Accept(ctx context.Context, db *store.Scoped, secret, name, password string, who audit.Who) (*people.User, error) {
+// Accept uses the token: the invited user sets name and password and
+// becomes active. The password is hashed under h's bound.
+func Accept(ctx context.Context, db *store.Scoped, h *auth.Hasher, secret, name, password string, who audit.Who) (*people.User, error) {
 	errs := valid.Errors{}
 	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 120 {
+	if name == "" || len(name) > 120 || !valid.Text(name) {
 		errs.Add("name", "Enter your name (up to 120 characters).")
 	}
 	if err := auth.CheckNewPassword(password); err != nil {
@@ -475,7 +476,7 @@ func Accept(ctx context.Context, db *store.Scoped, secret, name, password string
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := h.Hash(ctx, password)
 	if err != nil {
 		return nil, err
 	}

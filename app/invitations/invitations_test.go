@@ -550,7 +550,7 @@ func TestRevoke(t *testing.T) {
 	if _, err := invitations.Peek(ctx, e.s, secret(t, inv)); !errors.Is(err, invitations.ErrGone) {
 		t.Errorf("the link after revoke: err %v, want ErrGone", err)
 	}
-	if _, err := invitations.Accept(ctx, e.s, secret(t, inv), "Late", "a long enough password", audit.Who{}); !errors.Is(err, invitations.ErrGone) {
+	if _, err := invitations.Accept(ctx, e.s, hasher, secret(t, inv), "Late", "a long enough password", audit.Who{}); !errors.Is(err, invitations.ErrGone) {
 		t.Errorf("accept after revoke: err %v, want ErrGone", err)
 	}
 	// The invitation stays on record as revoked: revoking it again is gone, not unknown.
@@ -597,7 +597,7 @@ func TestAccept(t *testing.T) {
 		{"Xavier", "short", "password"},
 		{"Xavier", "password", "password"},
 	} {
-		_, err := invitations.Accept(ctx, e.s, sec, bad.name, bad.password, audit.Who{})
+		_, err := invitations.Accept(ctx, e.s, hasher, sec, bad.name, bad.password, audit.Who{})
 		if fieldErr(err, bad.field) == "" {
 			t.Errorf("accept with name %.10q, password %q: err %v, want a %s error", bad.name, bad.password, err, bad.field)
 		}
@@ -606,7 +606,7 @@ func TestAccept(t *testing.T) {
 		t.Fatalf("link after refused accepts: %v, %v", u, err)
 	}
 
-	u, err := invitations.Accept(ctx, e.s, sec, "  Xavier Accepts ", "correct horse battery staple", audit.Who{Address: "203.0.113.5"})
+	u, err := invitations.Accept(ctx, e.s, hasher, sec, "  Xavier Accepts ", "correct horse battery staple", audit.Who{Address: "203.0.113.5"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -627,7 +627,7 @@ func TestAccept(t *testing.T) {
 		t.Errorf("list after accept: %+v (err %v)", list, err)
 	}
 	// Used: the same link again, even with good fields, is gone; so are resend and revoke.
-	if _, err := invitations.Accept(ctx, e.s, sec, "Again", "another good password", audit.Who{}); !errors.Is(err, invitations.ErrGone) {
+	if _, err := invitations.Accept(ctx, e.s, hasher, sec, "Again", "another good password", audit.Who{}); !errors.Is(err, invitations.ErrGone) {
 		t.Errorf("second accept: err %v, want ErrGone", err)
 	}
 	if _, err := invitations.Resend(ctx, e.as(admin), inv.ID); !errors.Is(err, invitations.ErrGone) {
@@ -692,10 +692,10 @@ func TestDeadLinksAreGone(t *testing.T) {
 				t.Errorf("peek: err %v, want ErrGone", err)
 			}
 			// A dead link is reported before bad fields.
-			if _, err := invitations.Accept(ctx, e.s, sec, "", "x", audit.Who{}); !errors.Is(err, invitations.ErrGone) {
+			if _, err := invitations.Accept(ctx, e.s, hasher, sec, "", "x", audit.Who{}); !errors.Is(err, invitations.ErrGone) {
 				t.Errorf("accept with bad fields: err %v, want ErrGone", err)
 			}
-			if _, err := invitations.Accept(ctx, e.s, sec, "Xavier", "correct horse battery staple", audit.Who{}); !errors.Is(err, invitations.ErrGone) {
+			if _, err := invitations.Accept(ctx, e.s, hasher, sec, "Xavier", "correct horse battery staple", audit.Who{}); !errors.Is(err, invitations.ErrGone) {
 				t.Errorf("accept: err %v, want ErrGone", err)
 			}
 			if u, err := people.UserByEmail(ctx, e.s, "x@acme.test"); err == nil && (u.Status != people.Invited || u.PasswordHash != "") {
@@ -720,7 +720,7 @@ func TestDeadLinksAreGone(t *testing.T) {
 		if _, err := invitations.Peek(ctx, other, secret(t, inv)); !errors.Is(err, invitations.ErrGone) {
 			t.Errorf("peek through another tenant: err %v, want ErrGone", err)
 		}
-		if _, err := invitations.Accept(ctx, other, secret(t, inv), "Xavier", "correct horse battery staple", audit.Who{}); !errors.Is(err, invitations.ErrGone) {
+		if _, err := invitations.Accept(ctx, other, hasher, secret(t, inv), "Xavier", "correct horse battery staple", audit.Who{}); !errors.Is(err, invitations.ErrGone) {
 			t.Errorf("accept through another tenant: err %v, want ErrGone", err)
 		}
 		if _, err := invitations.Peek(ctx, e.s, secret(t, inv)); err != nil {
@@ -772,3 +772,6 @@ func TestListShowsExpiryAndDelivery(t *testing.T) {
 // opBy is the command-line operator of db's tenant, for fixtures made
 // through the org-design operations.
 func opBy(db *store.Scoped) people.By { return people.By{Actor: policy.Operator(db.TenantID())} }
+
+// hasher bounds the password hashing of these tests, as the server's does.
+var hasher = auth.NewHasher(2, 5*time.Second)

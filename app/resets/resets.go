@@ -14,6 +14,7 @@ import (
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tenant"
+	"github.com/atrium-portal/atrium/app/valid"
 )
 
 // ErrGone means the link was used, replaced or has expired.
@@ -23,6 +24,9 @@ var ErrGone = errors.New("resets: used, replaced or expired")
 // tenant, and does nothing otherwise; the caller answers the same either way.
 // base is the tenant's root URL on its primary host.
 func Request(ctx context.Context, db *store.Scoped, t *tenant.Tenant, base, logoETag, email string, who audit.Who) error {
+	if !valid.Text(email) {
+		return nil // no account has such an address
+	}
 	u, err := people.UserByEmail(ctx, db, email)
 	if errors.Is(err, people.ErrNotFound) {
 		return nil
@@ -72,8 +76,9 @@ func Peek(ctx context.Context, db *store.Scoped, secret string) (*people.User, e
 	return u, nil
 }
 
-// Complete sets the new password, uses the link and ends every session of the user.
-func Complete(ctx context.Context, db *store.Scoped, secret, password string, who audit.Who) (*people.User, error) {
+// Complete sets the new password, uses the link and ends every session of
+// the user. The new password is hashed under h's bound.
+func Complete(ctx context.Context, db *store.Scoped, h *auth.Hasher, secret, password string, who audit.Who) (*people.User, error) {
 	now := time.Now().UTC()
 	if _, err := Peek(ctx, db, secret); err != nil {
 		return nil, err
@@ -81,7 +86,7 @@ func Complete(ctx context.Context, db *store.Scoped, secret, password string, wh
 	if err := auth.CheckNewPassword(password); err != nil {
 		return nil, err
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := h.Hash(ctx, password)
 	if err != nil {
 		return nil, err
 	}

@@ -86,3 +86,10 @@ func Email(field, s string) error {
 	}
 	return nil
 }
+
+// Text reports whether s may be stored and shown as text: valid UTF-8 with
+// no NUL byte. The web edge refuses other input with a 400; domain code
+// checks again so that such input is never a server error.
+func Text(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}

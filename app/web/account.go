@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -24,8 +25,19 @@ func (s *Server) passwordPage(c *fiber.Ctx) error {
 func (s *Server) passwordSubmit(c *fiber.Ctx) error {
 	st := state(c)
 	cur, next := ui.Field{Name: "current_password"}, ui.Field{Name: "new_password"}
-	if !auth.CheckPassword(st.user.PasswordHash, c.FormValue("current_password")) {
+	status := 400
+	ok, err := s.Auth.CheckCurrentPassword(c.UserContext(), st.db, st.user, c.FormValue("current_password"))
+	switch he, _ := asHTTPError(err); {
+	case err == nil && !ok:
 		cur.Error = "This is not your current password."
+	case err == nil:
+	case he.RetryAfter > 0:
+		// Too many wrong guesses (429), or the server too busy to check
+		// (503): the message goes next to the field, the wait into Retry-After.
+		status, cur.Error = he.Status, he.Message
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(he.RetryAfter))
+	default:
+		return err
 	}
 	var ve valid.Errors
 	if errors.As(auth.CheckNewPassword(c.FormValue("new_password")), &ve) {
@@ -33,11 +45,11 @@ func (s *Server) passwordSubmit(c *fiber.Ctx) error {
 	}
 	if cur.Error != "" || next.Error != "" {
 		if isHTMX(c) {
-			return render(c, 400, ui.PasswordForm(cur, next, false, st.session.CSRFToken))
+			return render(c, status, ui.PasswordForm(cur, next, false, st.session.CSRFToken))
 		}
-		return render(c, 400, ui.PasswordPage(s.frame(c, "Change password", ""), cur, next, false))
+		return render(c, status, ui.PasswordPage(s.frame(c, "Change password", ""), cur, next, false))
 	}
-	hash, err := auth.HashPassword(c.FormValue("new_password"))
+	hash, err := s.Auth.Hasher.Hash(c.UserContext(), c.FormValue("new_password"))
 	if err != nil {
 		return err
 	}

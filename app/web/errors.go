@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/auth"
 	"github.com/atrium-portal/atrium/app/valid"
 	"github.com/atrium-portal/atrium/ui"
 )
@@ -21,7 +23,7 @@ type httpError struct {
 	Code       string
 	Message    string
 	Fields     map[string]string
-	RetryAfter int // seconds, for 429
+	RetryAfter int // seconds, for 429 and 503
 }
 
 func (e *httpError) Error() string { return e.Code + ": " + e.Message }
@@ -33,6 +35,7 @@ var (
 	errNotFound        = &httpError{Status: 404, Code: "not_found", Message: "There is nothing at this address, or it is not shared with you."}
 	errUnknownHost     = &httpError{Status: 404, Code: "unknown_host", Message: "No workspace is served at this address."}
 	errBadCredentials  = &httpError{Status: 401, Code: "invalid_credentials", Message: "Email or password is incorrect."}
+	errBadText         = &httpError{Status: 400, Code: "invalid_characters", Message: "The request contains a NUL byte or text that is not valid UTF-8. Remove those characters and try again."}
 )
 
 func errBadRequest(msg string) *httpError {
@@ -41,6 +44,10 @@ func errBadRequest(msg string) *httpError {
 
 func errRateLimited(seconds int) *httpError {
 	return &httpError{Status: 429, Code: "rate_limited", Message: "Too many attempts. Try again in " + humanSeconds(seconds) + ".", RetryAfter: seconds}
+}
+
+func errBusy(seconds int) *httpError {
+	return &httpError{Status: 503, Code: "busy", Message: "The server is busy checking passwords. Try again in a few seconds.", RetryAfter: seconds}
 }
 
 func humanSeconds(s int) string {
@@ -59,6 +66,14 @@ func asHTTPError(err error) (*httpError, bool) {
 	}
 	if errors.Is(err, store.ErrBadCursor) {
 		return errBadCursor, true
+	}
+	var rl *auth.RateLimitedError
+	if errors.As(err, &rl) {
+		return errRateLimited(int(math.Ceil(rl.RetryAfter.Seconds()))), true
+	}
+	var busy *auth.BusyError
+	if errors.As(err, &busy) {
+		return errBusy(busy.RetrySeconds()), true
 	}
 	var ve valid.Errors
 	if errors.As(err, &ve) {
@@ -119,7 +134,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	st := state(c)
 	if st.tenant == nil {
-		return c.SendString(title)
+		return c.SendString(title + ". " + he.Message)
 	}
 	if st.user != nil {
 		return render(c, he.Status, ui.ErrorPage(s.frame(c, title, ""), he.Status, title, he.Message))
@@ -139,6 +154,8 @@ func errorTitle(status int) string {
 		return "Too large"
 	case 429:
 		return "Slow down"
+	case 503:
+		return "Busy"
 	}
 	if status >= 500 {
 		return "Something went wrong"

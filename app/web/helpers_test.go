@@ -145,6 +145,7 @@ func (e *env) open() {
 		Auth: &auth.Authenticator{
 			Sessions: auth.Sessions{Idle: e.cfg.Session.IdleTimeout.Duration, Absolute: e.cfg.Session.AbsoluteTimeout.Duration},
 			Limiter:  &auth.Limiter{DB: db, PerAddress: e.cfg.LoginRate.PerAddress, PerAccount: e.cfg.LoginRate.PerAccount, Window: e.cfg.LoginRate.Window.Duration},
+			Hasher:   auth.NewHasher(e.cfg.Passwords.ConcurrentHashes, e.cfg.Passwords.HashWait.Duration),
 		},
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -153,7 +154,7 @@ func (s *Server) apiAcceptInvitation(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := invitations.Accept(c.UserContext(), state(c).db, req.Token, req.Name, req.Password, s.who(c))
+	u, err := invitations.Accept(c.UserContext(), state(c).db, s.Auth.Hasher, req.Token, req.Name, req.Password, s.who(c))
 	if err != nil {
 		return invitationError(err)
 	}
@@ -176,21 +177,29 @@ func (s *Server) startSession(c *fiber.Ctx, u *people.User) (*auth.Session, erro
 	return sess, nil
 }
 
-// resetLimited counts a reset request against the address and the account
-// and refuses once either is over the limit.
+// resetLimited counts a reset request against the address and the account,
+// in one atomic step per key, and refuses once either is over the limit.
 func (s *Server) resetLimited(c *fiber.Ctx, email string) error {
 	keys := []string{"reset:" + auth.AddressKey(c.IP()), "reset:" + auth.AccountKey(state(c).tenant.ID, people.NormalizeEmail(email))}
-	wait, err := s.Auth.Limiter.Blocked(c.UserContext(), keys...)
+	wait, err := s.Auth.Limiter.Reserve(c.UserContext(), keys...)
 	if err != nil {
 		return err
 	}
 	if wait > 0 {
 		return errRateLimited(int(math.Ceil(wait.Seconds())))
 	}
-	return s.Auth.Limiter.Fail(c.UserContext(), keys...)
+	return nil
 }
 
+// requestReset queues a reset link when the address has an account. It
+// answers no sooner than the configured reset answer time, known address or
+// not: the token, the email and the audit record of a known address must
+// not show in the response time.
 func (s *Server) requestReset(c *fiber.Ctx, email string) error {
+	defer padTo(time.Now().Add(s.Config.Passwords.ResetAnswerTime.Duration))
+	if !valid.Text(email) {
+		return errBadText
+	}
 	if err := valid.Email("email", email); err != nil {
 		return err
 	}
@@ -203,6 +212,13 @@ func (s *Server) requestReset(c *fiber.Ctx, email string) error {
 	}
 	s.wakeMail()
 	return nil
+}
+
+// padTo sleeps until deadline, if it is still ahead.
+func padTo(deadline time.Time) {
+	if d := time.Until(deadline); d > 0 {
+		time.Sleep(d)
+	}
 }
 
 // apiRequestReset is POST /api/v1/password-resets: 202 whether or not the address exists.
@@ -228,7 +244,7 @@ func (s *Server) apiCompleteReset(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if _, err := resets.Complete(c.UserContext(), state(c).db, req.Token, req.Password, s.who(c)); err != nil {
+	if _, err := resets.Complete(c.UserContext(), state(c).db, s.Auth.Hasher, req.Token, req.Password, s.who(c)); err != nil {
 		return invitationError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -300,7 +316,7 @@ func (s *Server) resetPage(c *fiber.Ctx) error {
 
 // resetForm is POST /reset/TOKEN: new password, every session ends, sign in here.
 func (s *Server) resetForm(c *fiber.Ctx) error {
-	u, err := resets.Complete(c.UserContext(), state(c).db, c.Params("token"), c.FormValue("password"), s.who(c))
+	u, err := resets.Complete(c.UserContext(), state(c).db, s.Auth.Hasher, c.Params("token"), c.FormValue("password"), s.who(c))
 	if errors.Is(err, resets.ErrGone) {
 		return render(c, fiber.StatusGone, ui.TokenGonePage(s.brand(c), s.staticV, htmxConfig))
 	}

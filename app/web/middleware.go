@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,6 +11,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -90,7 +93,94 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}
 	h.Add("Vary", "HX-Request")
+	if isAPI(c) {
+		// Every API answer may carry a user's data or a token; handlers that
+		// serve something public set their own Cache-Control afterwards.
+		h.Set(fiber.HeaderCacheControl, "no-store")
+	}
 	return c.Next()
+}
+
+// checkInput refuses, with a 400, text that no handler can use: a NUL byte
+// or invalid UTF-8 in the path, the query string, the Host header, or the
+// fields of a form or JSON body (files uploaded in a form are not text and
+// are not checked). The body is already bounded by the server's BodyLimit.
+func (s *Server) checkInput(c *fiber.Ctx) error {
+	req := c.Request()
+	uri := req.URI()
+	ok := goodText(uri.PathOriginal()) && goodText(uri.Path()) && goodText(uri.QueryString()) &&
+		goodText(req.Header.Host()) && goodText([]byte(c.Hostname()))
+	if ok {
+		uri.QueryArgs().VisitAll(func(k, v []byte) { ok = ok && goodText(k) && goodText(v) })
+	}
+	if ok && len(req.Body()) > 0 {
+		ok = goodBody(c)
+	}
+	if !ok {
+		return errBadText
+	}
+	return c.Next()
+}
+
+// goodBody checks the text fields of a form or JSON body.
+func goodBody(c *fiber.Ctx) bool {
+	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+	ok := true
+	switch {
+	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
+		c.Request().PostArgs().VisitAll(func(k, v []byte) { ok = ok && goodText(k) && goodText(v) })
+	case strings.HasPrefix(ct, fiber.MIMEMultipartForm):
+		form, err := c.MultipartForm()
+		if err != nil {
+			return true // the handler answers the broken form
+		}
+		for k, vs := range form.Value {
+			ok = ok && goodText([]byte(k))
+			for _, v := range vs {
+				ok = ok && goodText([]byte(v))
+			}
+		}
+	case strings.HasPrefix(ct, fiber.MIMEApplicationJSON):
+		body := c.Body()
+		if !utf8.Valid(body) {
+			return false
+		}
+		// A NUL can only hide in an escape; decode to be sure only when one
+		// may be there ("\\u0000" is a backslash and text, not a NUL).
+		if bytes.Contains(body, []byte(`\u0000`)) {
+			var v any
+			if json.Unmarshal(body, &v) == nil {
+				ok = goodJSON(v)
+			}
+		}
+	}
+	return ok
+}
+
+// goodJSON walks a decoded JSON value for NUL bytes in keys and strings.
+func goodJSON(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.IndexByte(v, 0) < 0
+	case []any:
+		for _, e := range v {
+			if !goodJSON(e) {
+				return false
+			}
+		}
+	case map[string]any:
+		for k, e := range v {
+			if strings.IndexByte(k, 0) >= 0 || !goodJSON(e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// goodText reports valid UTF-8 without NUL bytes.
+func goodText(b []byte) bool {
+	return utf8.Valid(b) && bytes.IndexByte(b, 0) < 0
 }
 
 // resolveTenant picks the tenant from the Host header (X-Forwarded-Host only
@@ -142,6 +232,9 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 		return err
 	}
 	st.signIn(sess, u)
+	// Whatever a signed-in request gets is theirs alone: never cached.
+	// Public assets (branding, static files) set their own Cache-Control.
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Next()
 }
 

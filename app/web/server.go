@@ -49,13 +49,15 @@ type Server struct {
 
 // htmxConfig keeps htmx inside a strict CSP: no eval, no inline scripts or
 // styles, requests only to our own origin, no copies of pages in localStorage.
-// Form errors (400, 401, 403, 404, 409, 413, 422, 429) are swapped in so the
-// message shows next to the field; 5xx are not, and app.js shows a toast.
+// Form errors (400, 401, 403, 404, 409, 413, 422, 429) and 503 (too busy to
+// check a password, try again) are swapped in so the message shows next to
+// the field; other 5xx are not, and app.js shows a toast.
 const htmxConfig = `{"allowEval":false,"allowScriptTags":false,"includeIndicatorStyles":false,` +
 	`"selfRequestsOnly":true,"historyCacheSize":0,"refreshOnHistoryMiss":true,` +
 	`"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},` +
 	`{"code":"40[01349]","swap":true,"error":false},{"code":"41[3]","swap":true,"error":false},` +
-	`{"code":"42[29]","swap":true,"error":false},{"code":"...","swap":false,"error":true}]}`
+	`{"code":"42[29]","swap":true,"error":false},{"code":"503","swap":true,"error":false},` +
+	`{"code":"...","swap":false,"error":true}]}`
 
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {

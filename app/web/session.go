@@ -60,10 +60,14 @@ func (s *Server) login(c *fiber.Ctx, email, password string) (*people.User, *aut
 	st := state(c)
 	u, token, sess, err := s.Auth.Login(c.UserContext(), st.db, email, password, c.IP(), c.Get(fiber.HeaderUserAgent))
 	var rl *auth.RateLimitedError
+	var busy *auth.BusyError
 	switch {
 	case errors.As(err, &rl):
 		s.logWith(c).Warn("sign-in rate-limited", "address", c.IP())
 		return nil, nil, errRateLimited(int(math.Ceil(rl.RetryAfter.Seconds())))
+	case errors.As(err, &busy):
+		s.logWith(c).Warn("sign-in refused: every password-hashing slot is taken", "address", c.IP())
+		return nil, nil, errBusy(busy.RetrySeconds())
 	case errors.Is(err, auth.ErrInvalidCredentials):
 		if err := audit.Record(c.UserContext(), st.db, audit.Who{Address: c.IP()}, audit.LoginFailed, "user", 0,
 			"failed sign-in for "+people.NormalizeEmail(email)); err != nil {
@@ -202,7 +206,7 @@ func (s *Server) inviteForm(c *fiber.Ctx) error {
 	st := state(c)
 	secret := c.Params("token")
 	name := strings.TrimSpace(c.FormValue("name"))
-	u, err := invitations.Accept(c.UserContext(), st.db, secret, name, c.FormValue("password"), s.who(c))
+	u, err := invitations.Accept(c.UserContext(), st.db, s.Auth.Hasher, secret, name, c.FormValue("password"), s.who(c))
 	if errors.Is(err, invitations.ErrGone) {
 		return render(c, fiber.StatusGone, ui.TokenGonePage(s.brand(c), s.staticV, htmxConfig))
 	}
