@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/audit"
@@ -44,10 +45,8 @@ func (s *Server) passwordSubmit(c *fiber.Ctx) error {
 		next.Error = ve["password"]
 	}
 	if cur.Error != "" || next.Error != "" {
-		if isHTMX(c) {
-			return render(c, status, ui.PasswordForm(cur, next, false, st.session.CSRFToken))
-		}
-		return render(c, status, ui.PasswordPage(s.frame(c, "Change password", ""), cur, next, false))
+		return view(c, status, ui.PasswordForm(cur, next, false, st.session.CSRFToken),
+			func() templ.Component { return ui.PasswordPage(s.frame(c, "Change password", ""), cur, next, false) })
 	}
 	hash, err := s.Auth.Hasher.Hash(c.UserContext(), c.FormValue("new_password"))
 	if err != nil {

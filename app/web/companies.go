@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/people"
@@ -119,7 +120,9 @@ func companyForm(action, submit string, name, domain, notes string) ui.CompanyFo
 		Domain: ui.Field{Name: "domain", Value: domain}, Notes: ui.Field{Name: "notes", Value: notes}}
 }
 
-func (s *Server) renderCompanies(c *fiber.Ctx, status int, form ui.CompanyForm, newGroup *ui.GroupRow, notice string) error {
+// renderCompanies is Settings → Companies; an htmx request gets fragment
+// when one is given (a refused form), else the next rows of "Load more".
+func (s *Server) renderCompanies(c *fiber.Ctx, status int, form ui.CompanyForm, newGroup *ui.GroupRow, notice string, fragment templ.Component) error {
 	st := state(c)
 	p, err := pageOf(c)
 	if err != nil {
@@ -137,42 +140,44 @@ func (s *Server) renderCompanies(c *fiber.Ctx, status int, form ui.CompanyForm, 
 		rows = append(rows, ui.CompanyRow{ID: co.ID, Name: co.Name, Domain: co.Domain, Groups: strings.Join(co.Groups, ", "), Users: co.Users})
 	}
 	more := nextURL(c, "/settings/companies", next)
-	if isHTMX(c) && p.Cursor != "" {
-		return render(c, status, ui.CompanyRows(rows, more))
+	if fragment == nil {
+		fragment = nextRows(p, ui.CompanyRows(rows, more))
 	}
-	gs, err := people.AllGroups(c.UserContext(), st.db, st.actor)
-	if err != nil {
-		return err
-	}
-	all, err := people.Companies(c.UserContext(), st.db, st.actor)
-	if err != nil {
-		return err
-	}
-	opts := func(selected []people.CompanyRef) []ui.Option {
-		var out []ui.Option
-		for _, co := range all {
-			o := ui.Option{Value: strconv.FormatInt(co.ID, 10), Label: co.Name}
-			for _, s := range selected {
-				o.Selected = o.Selected || s.ID == co.ID
-			}
-			out = append(out, o)
+	return viewErr(c, status, fragment, func() (templ.Component, error) {
+		gs, err := people.AllGroups(c.UserContext(), st.db, st.actor)
+		if err != nil {
+			return nil, err
 		}
-		return out
-	}
-	var groups []ui.GroupRow
-	for _, g := range gs {
-		groups = append(groups, ui.GroupRow{ID: g.ID, Name: ui.Field{Name: "name", Value: g.Name}, Companies: opts(g.Companies)})
-	}
-	ng := ui.GroupRow{Name: ui.Field{Name: "name"}, Companies: opts(nil)}
-	if newGroup != nil {
-		ng.Name = newGroup.Name
-	}
-	return render(c, status, ui.SettingsCompaniesPage(s.settingsFrame(c, "Companies"), rows, more, form, groups, ng, notice))
+		all, err := people.Companies(c.UserContext(), st.db, st.actor)
+		if err != nil {
+			return nil, err
+		}
+		opts := func(selected []people.CompanyRef) []ui.Option {
+			var out []ui.Option
+			for _, co := range all {
+				o := ui.Option{Value: strconv.FormatInt(co.ID, 10), Label: co.Name}
+				for _, s := range selected {
+					o.Selected = o.Selected || s.ID == co.ID
+				}
+				out = append(out, o)
+			}
+			return out
+		}
+		var groups []ui.GroupRow
+		for _, g := range gs {
+			groups = append(groups, ui.GroupRow{ID: g.ID, Name: ui.Field{Name: "name", Value: g.Name}, Companies: opts(g.Companies)})
+		}
+		ng := ui.GroupRow{Name: ui.Field{Name: "name"}, Companies: opts(nil)}
+		if newGroup != nil {
+			ng.Name = newGroup.Name
+		}
+		return ui.SettingsCompaniesPage(s.settingsFrame(c, "Companies"), rows, more, form, groups, ng, notice), nil
+	})
 }
 
 // settingsCompaniesPage is GET /settings/companies.
 func (s *Server) settingsCompaniesPage(c *fiber.Ctx) error {
-	return s.renderCompanies(c, 200, companyForm("/settings/companies", "Add company", "", "", ""), nil, "")
+	return s.renderCompanies(c, 200, companyForm("/settings/companies", "Add company", "", "", ""), nil, "", nil)
 }
 
 // companyFormSubmit is POST /settings/companies (new) and /settings/companies/ID (edit).
@@ -198,13 +203,13 @@ func (s *Server) companyFormSubmit(c *fiber.Ctx) error {
 	form := companyForm(action, submit, name, domain, notes)
 	form.Name.Error, form.Domain.Error, form.Notes.Error = ve["name"], ve["domain"], ve["notes"]
 	form.FormError = "Nothing was saved. Fix the fields marked below."
-	if isHTMX(c) {
-		return render(c, 400, ui.CompanyFormView(form, state(c).session.CSRFToken))
-	}
+	fragment := ui.CompanyFormView(form, state(c).session.CSRFToken)
 	if id != 0 {
-		return render(c, 400, ui.CompanyEditPage(s.settingsFrame(c, name, ui.Crumb{Label: "Companies", Path: "/settings/companies"}), id, form, ""))
+		return view(c, 400, fragment, func() templ.Component {
+			return ui.CompanyEditPage(s.settingsFrame(c, name, ui.Crumb{Label: "Companies", Path: "/settings/companies"}), id, form, "")
+		})
 	}
-	return s.renderCompanies(c, 400, form, nil, "")
+	return s.renderCompanies(c, 400, form, nil, "", fragment)
 }
 
 // companyEditPage is GET /settings/companies/ID.
@@ -258,7 +263,7 @@ func (s *Server) groupFormSubmit(c *fiber.Ctx) error {
 	if errors.As(err, &ve) {
 		msg := ve["name"] + ve["company_ids"]
 		return s.renderCompanies(c, 400, companyForm("/settings/companies", "Add company", "", "", ""),
-			&ui.GroupRow{Name: ui.Field{Name: "name", Value: c.FormValue("name"), Error: msg}}, "The group was not saved: "+msg)
+			&ui.GroupRow{Name: ui.Field{Name: "name", Value: c.FormValue("name"), Error: msg}}, "The group was not saved: "+msg, nil)
 	}
 	if err != nil {
 		return orgError(err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/auth"
@@ -292,10 +293,8 @@ func (s *Server) forgotForm(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderForgot(c *fiber.Ctx, status int, f ui.Field, sent bool, tok string) error {
-	if isHTMX(c) {
-		return render(c, status, ui.ForgotForm(f, sent, tok))
-	}
-	return render(c, status, ui.ForgotPage(s.brand(c), s.staticV, htmxConfig, f, sent, tok))
+	return view(c, status, ui.ForgotForm(f, sent, tok),
+		func() templ.Component { return ui.ForgotPage(s.brand(c), s.staticV, htmxConfig, f, sent, tok) })
 }
 
 // resetPage is GET /reset/TOKEN.
@@ -327,10 +326,8 @@ func (s *Server) resetForm(c *fiber.Ctx) error {
 			return terr
 		}
 		f := ui.Field{Name: "password", Error: ve["password"]}
-		if isHTMX(c) {
-			return render(c, 400, ui.ResetForm(c.Path(), "", f, tok))
-		}
-		return render(c, 400, ui.ResetPage(s.brand(c), s.staticV, htmxConfig, c.Path(), "", f, tok))
+		return view(c, 400, ui.ResetForm(c.Path(), "", f, tok),
+			func() templ.Component { return ui.ResetPage(s.brand(c), s.staticV, htmxConfig, c.Path(), "", f, tok) })
 	}
 	if err != nil {
 		return err

@@ -27,10 +27,19 @@ func render(c *fiber.Ctx, status int, comp templ.Component) error {
 // page. page is a function because a page's frame costs queries that a
 // fragment does not need.
 func view(c *fiber.Ctx, status int, fragment templ.Component, page func() templ.Component) error {
+	return viewErr(c, status, fragment, func() (templ.Component, error) { return page(), nil })
+}
+
+// viewErr is view for pages whose building can fail.
+func viewErr(c *fiber.Ctx, status int, fragment templ.Component, page func() (templ.Component, error)) error {
 	if fragment != nil && isHTMX(c) {
 		return render(c, status, fragment)
 	}
-	return render(c, status, page())
+	comp, err := page()
+	if err != nil {
+		return err
+	}
+	return render(c, status, comp)
 }
 
 // nextRows is the fragment of a list's "Load more": the rows after p's

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/audit"
@@ -152,11 +153,7 @@ func (s *Server) loginForm(c *fiber.Ctx) error {
 	email, next := c.FormValue("email"), safeNext(c.FormValue("next"))
 	_, _, err := s.login(c, email, c.FormValue("password"))
 	if err == nil {
-		if isHTMX(c) {
-			c.Set("HX-Redirect", next)
-			return c.SendStatus(fiber.StatusNoContent)
-		}
-		return c.Redirect(next, fiber.StatusSeeOther)
+		return redirect(c, next)
 	}
 	he, known := asHTTPError(err)
 	if !known {
@@ -170,10 +167,10 @@ func (s *Server) loginForm(c *fiber.Ctx) error {
 		return terr
 	}
 	emailField := ui.Field{Name: "email", Value: email}
-	if isHTMX(c) {
-		return render(c, he.Status, ui.LoginForm(emailField, he.Message, tok, next))
-	}
-	return render(c, he.Status, ui.LoginPage(s.brand(c), s.staticV, htmxConfig, emailField, he.Message, tok, next))
+	return view(c, he.Status, ui.LoginForm(emailField, he.Message, tok, next),
+		func() templ.Component {
+			return ui.LoginPage(s.brand(c), s.staticV, htmxConfig, emailField, he.Message, tok, next)
+		})
 }
 
 // logoutForm is POST /logout from the user menu.
@@ -222,10 +219,9 @@ func (s *Server) inviteForm(c *fiber.Ctx) error {
 		}
 		nameField := ui.Field{Name: "name", Value: name, Error: ve["name"]}
 		pwField := ui.Field{Name: "password", Error: ve["password"]}
-		if isHTMX(c) {
-			return render(c, 400, ui.SetPasswordForm(c.Path(), invitee.Email, nameField, pwField, "", tok))
-		}
-		return render(c, 400, ui.SetPasswordPage(s.brand(c), s.staticV, htmxConfig, c.Path(), invitee.Email, nameField, pwField, "", tok))
+		return view(c, 400, ui.SetPasswordForm(c.Path(), invitee.Email, nameField, pwField, "", tok), func() templ.Component {
+			return ui.SetPasswordPage(s.brand(c), s.staticV, htmxConfig, c.Path(), invitee.Email, nameField, pwField, "", tok)
+		})
 	}
 	if err != nil {
 		return err

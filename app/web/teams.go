@@ -171,7 +171,9 @@ func (s *Server) teamForm(c *fiber.Ctx, action, submit, name, kind, company stri
 
 // renderSettingsTeams is Settings → Teams: a page of teams and the form of a
 // new team; "Load more" from htmx gets the next rows only.
-func (s *Server) renderSettingsTeams(c *fiber.Ctx, status int, form ui.TeamForm) error {
+// renderSettingsTeams is Settings → Teams; an htmx request gets fragment
+// when one is given (a refused form), else the next rows of "Load more".
+func (s *Server) renderSettingsTeams(c *fiber.Ctx, status int, form ui.TeamForm, fragment templ.Component) error {
 	p, err := pageOf(c)
 	if err != nil {
 		return err
@@ -184,7 +186,10 @@ func (s *Server) renderSettingsTeams(c *fiber.Ctx, status int, form ui.TeamForm)
 		return err
 	}
 	cards, more := s.teamCards(c, teams, true), nextURL(c, "/settings/teams", next)
-	return view(c, status, nextRows(p, ui.TeamRows(cards, more)),
+	if fragment == nil {
+		fragment = nextRows(p, ui.TeamRows(cards, more))
+	}
+	return view(c, status, fragment,
 		func() templ.Component { return ui.SettingsTeamsPage(s.settingsFrame(c, "Teams"), cards, more, form) })
 }
 
@@ -194,7 +199,7 @@ func (s *Server) settingsTeamsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderSettingsTeams(c, 200, form)
+	return s.renderSettingsTeams(c, 200, form, nil)
 }
 
 // teamFormSubmit is POST /settings/teams (new) and /settings/teams/ID (edit).
@@ -234,20 +239,28 @@ func (s *Server) teamFormSubmit(c *fiber.Ctx) error {
 	}
 	form.Name.Error, form.Kind.Error, form.Company.Error = ve["name"], ve["kind"], ve["company_id"]
 	form.FormError = "Nothing was saved. Fix the fields marked below."
-	if isHTMX(c) {
-		return render(c, 400, ui.TeamFormView(form, state(c).session.CSRFToken))
-	}
+	fragment := ui.TeamFormView(form, state(c).session.CSRFToken)
 	if id != 0 {
-		return s.renderTeamEdit(c, 400, id, &form, "")
+		return viewErr(c, 400, fragment, func() (templ.Component, error) { return s.teamEditView(c, id, &form, "") })
 	}
-	return s.renderSettingsTeams(c, 400, form)
+	return s.renderSettingsTeams(c, 400, form, fragment)
 }
 
 func (s *Server) renderTeamEdit(c *fiber.Ctx, status int, id int64, form *ui.TeamForm, memberError string) error {
+	page, err := s.teamEditView(c, id, form, memberError)
+	if err != nil {
+		return err
+	}
+	return render(c, status, page)
+}
+
+// teamEditView is the page of team id with its form (the team's own values
+// when form is nil) and the members.
+func (s *Server) teamEditView(c *fiber.Ctx, id int64, form *ui.TeamForm, memberError string) (templ.Component, error) {
 	st := state(c)
 	t, err := people.TeamFor(c.UserContext(), st.db, st.actor, id)
 	if err != nil {
-		return orgError(err)
+		return nil, orgError(err)
 	}
 	if form == nil {
 		company := "0"
@@ -256,20 +269,20 @@ func (s *Server) renderTeamEdit(c *fiber.Ctx, status int, id int64, form *ui.Tea
 		}
 		f, err := s.teamForm(c, "/settings/teams/"+strconv.FormatInt(id, 10), "Save team", t.Name, string(t.Kind), company)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		form = &f
 	}
 	users, err := people.TeamCandidates(c.UserContext(), st.db, st.actor)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	candidates := []ui.Option{{Value: "", Label: "Choose a person"}}
 	for _, u := range users {
 		candidates = append(candidates, ui.Option{Value: strconv.FormatInt(u.ID, 10), Label: u.DisplayName() + " (" + u.Kind.Label() + ")"})
 	}
 	card := s.teamCards(c, []people.TeamView{*t}, true)[0]
-	return render(c, status, ui.TeamEditPage(s.settingsFrame(c, t.Name, ui.Crumb{Label: "Teams", Path: "/settings/teams"}), card, *form, candidates, memberError))
+	return ui.TeamEditPage(s.settingsFrame(c, t.Name, ui.Crumb{Label: "Teams", Path: "/settings/teams"}), card, *form, candidates, memberError), nil
 }
 
 // teamEditPage is GET /settings/teams/ID.

@@ -77,21 +77,22 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 			CanManage: policy.CanManageUser(st.actor, set, policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: u.CapabilityList()})})
 	}
 	more := nextURL(c, "/settings/users", next)
-	if isHTMX(c) && c.Get("HX-Target") == "user-rows" {
-		return render(c, status, ui.UserRows(rows, more, searchError))
+	// A search swaps the whole table; "Load more" appends rows.
+	fragment := nextRows(p, ui.UserRowsBody(rows, more))
+	if c.Get("HX-Target") == "user-rows" {
+		fragment = ui.UserRows(rows, more, searchError)
 	}
-	if isHTMX(c) && p.Cursor != "" {
-		return render(c, 200, ui.UserRowsBody(rows, more))
-	}
-	canInvite := policy.Allows(st.actor, set, policy.InviteUsers)
-	var invs []ui.InvitationRow
-	if canInvite {
-		if invs, err = s.invitationRows(c); err != nil {
-			return err
+	return viewErr(c, status, fragment, func() (templ.Component, error) {
+		canInvite := policy.Allows(st.actor, set, policy.InviteUsers)
+		var invs []ui.InvitationRow
+		if canInvite {
+			if invs, err = s.invitationRows(c); err != nil {
+				return nil, err
+			}
 		}
-	}
-	notice := map[string]string{"invited": "Invitation sent.", "saved": "Changes saved."}[c.Query("done")]
-	return render(c, status, ui.UsersPage(s.usersFrame(c, "Users"), c.Query("q"), searchError, rows, more, invs, canInvite, notice))
+		notice := map[string]string{"invited": "Invitation sent.", "saved": "Changes saved."}[c.Query("done")]
+		return ui.UsersPage(s.usersFrame(c, "Users"), c.Query("q"), searchError, rows, more, invs, canInvite, notice), nil
+	})
 }
 
 // formValues reads every value of a repeated form field.
@@ -280,11 +281,14 @@ func (s *Server) renderUserEdit(c *fiber.Ctx, status int, l *people.Listed, f ui
 	action := "/settings/users/" + strconv.FormatInt(l.ID, 10)
 	f.Action, f.SubmitLabel, f.Editing = action, "Save changes", true
 	f.Email = ui.Field{Name: "email", Value: l.Email}
-	if isHTMX(c) && status != 200 {
-		return render(c, status, ui.UserFormView(f, st.session.CSRFToken))
+	var fragment templ.Component // a refused change swaps the form; the page loads whole
+	if status != 200 {
+		fragment = ui.UserFormView(f, st.session.CSRFToken)
 	}
-	return render(c, status, ui.UserFormPage(s.usersFrame(c, l.DisplayName()), f,
-		ui.UserStatusForm(action+"/status", string(l.Status), st.session.CSRFToken, statusErr)))
+	return view(c, status, fragment, func() templ.Component {
+		return ui.UserFormPage(s.usersFrame(c, l.DisplayName()), f,
+			ui.UserStatusForm(action+"/status", string(l.Status), st.session.CSRFToken, statusErr))
+	})
 }
 
 func modulesOf(l *people.Listed) []people.ModuleSetting {
