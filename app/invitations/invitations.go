@@ -174,7 +174,7 @@ func Invite(ctx context.Context, ic Context, r Request) (*Invitation, error) {
 		if err := people.SetModules(ctx, tx, u.ID, modules); err != nil {
 			return err
 		}
-		if r.OwnTicketsOnly && r.Kind.External() {
+		if r.OwnTicketsOnly && policy.HasCompanies(r.Kind) {
 			if _, err := tx.Update((*people.User)(nil)).Set("own_tickets_only = ?", true).Where("id = ?", u.ID).Exec(ctx); err != nil {
 				return err
 			}

@@ -43,7 +43,7 @@ const MaxLabel = 40
 // CheckModules validates module settings for a user of kind. Only external
 // users have modules; none given means the suggested defaults.
 func CheckModules(kind policy.Kind, ms []ModuleSetting, companies int) ([]ModuleSetting, error) {
-	if !kind.External() {
+	if !policy.HasCompanies(kind) {
 		if len(ms) > 0 {
 			return nil, valid.Errors{"modules": "Only external users have modules."}
 		}
@@ -95,13 +95,13 @@ func SetModules(ctx context.Context, tx *store.Scoped, userID int64, ms []Module
 // companies are for external users, teams for members and clients.
 func CheckAssignments(ctx context.Context, db *store.Scoped, kind policy.Kind, teamIDs, companyIDs []int64) error {
 	errs := valid.Errors{}
-	if len(companyIDs) > 0 && !kind.External() {
+	if len(companyIDs) > 0 && !policy.HasCompanies(kind) {
 		errs.Add("company_ids", "Only external users are assigned to companies.")
 	}
-	if len(teamIDs) > 0 && kind != policy.Member && kind != policy.Client {
+	if len(teamIDs) > 0 && !policy.MayJoinTeams(kind) {
 		errs.Add("team_ids", "Only members and clients belong to teams.")
 	}
-	if kind.External() && len(companyIDs) == 0 {
+	if policy.HasCompanies(kind) && len(companyIDs) == 0 {
 		errs.Add("company_ids", "Assign an external user to at least one company.")
 	}
 	check := func(field string, model any, ids []int64) error {

@@ -279,7 +279,7 @@ func SetTeamMember(ctx context.Context, db *store.Scoped, by By, teamID, userID 
 		if err != nil {
 			return err
 		}
-		if u.Kind != policy.Member && u.Kind != policy.Client {
+		if !policy.MayJoinTeams(u.Kind) {
 			return valid.Errors{"user_id": "Only members and clients belong to teams."}
 		}
 		_, err = tx.Insert(&TeamMembership{TeamID: teamID, UserID: userID, Role: role}).

@@ -85,6 +85,14 @@ func (c Capability) Label() string {
 // capability. Guests, clients and external users never can.
 func MayHoldCapabilities(k Kind) bool { return k == Member }
 
+// MayJoinTeams reports whether a user of kind k can belong to a team:
+// members and clients (SPEC §4.1, §4.4).
+func MayJoinTeams(k Kind) bool { return k == Member || k == Client }
+
+// HasCompanies reports whether a user of kind k is assigned to companies
+// and has modules: the external users, and they must have a company.
+func HasCompanies(k Kind) bool { return k.External() }
+
 // Actor is who is acting: the signed-in user, or the user being previewed.
 // Build it with the fields the store loaded; the zero Actor is anonymous and
 // may do nothing but public things. The platform operator at the command

@@ -130,11 +130,11 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 			return err
 		}
 		if (p.Modules != nil && len(*p.Modules) > 0) || (p.OwnTicketsOnly != nil && *p.OwnTicketsOnly) {
-			if !kind.External() {
+			if !policy.HasCompanies(kind) {
 				errs.Add("modules", "Only external users have modules and ticket visibility settings.")
 			}
 		}
-		if p.Modules != nil && kind.External() {
+		if p.Modules != nil && policy.HasCompanies(kind) {
 			ms, merr := people.CheckModules(kind, *p.Modules, len(companyIDs))
 			var ve valid.Errors
 			if errors.As(merr, &ve) {

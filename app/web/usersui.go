@@ -223,7 +223,7 @@ func (s *Server) inviteFormSubmit(c *fiber.Ctx) error {
 	modules := formModules(c)
 	req := invitations.Request{Email: c.FormValue("email"), Kind: kind, Capabilities: caps, TeamIDs: teamIDs, CompanyIDs: companyIDs,
 		OwnTicketsOnly: c.FormValue("own_tickets_only") == "1", TestUser: c.FormValue("test_user") == "1"}
-	if kind.External() {
+	if policy.HasCompanies(kind) {
 		req.Modules = modules
 		if req.Modules == nil {
 			req.Modules = []people.ModuleSetting{}
@@ -352,7 +352,7 @@ func (s *Server) userEditSubmit(c *fiber.Ctx) error {
 	if policy.CanSetUserField(st.actor, set, policy.FieldHiddenPages) {
 		p.HiddenPages = &hidden
 	}
-	if kind.External() && policy.CanSetUserField(st.actor, set, policy.FieldModules) {
+	if policy.HasCompanies(kind) && policy.CanSetUserField(st.actor, set, policy.FieldModules) {
 		if modules == nil {
 			modules = []people.ModuleSetting{}
 		}
