@@ -166,9 +166,21 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 			}
 		}
 		if p.Name != nil {
-			if n := strings.TrimSpace(*p.Name); n == "" || len(n) > 120 {
-				errs.Add("name", "Enter a name of up to 120 characters.")
+			n := strings.TrimSpace(*p.Name)
+			if msg := valid.Line(n, people.MaxUserName); n == "" || msg != "" {
+				errs.Add("name", fmt.Sprintf("Enter a name of up to %d characters, on one line.", people.MaxUserName))
+			} else if n != u.Name {
+				record(audit.UserChange, fmt.Sprintf("name of %s: %q → %q", u.Email, u.Name, n))
 			}
+		}
+		// The test-user flag makes an admin's preview of the user interactive,
+		// and own-tickets-only narrows what they see: both are permission
+		// settings and are recorded (SPEC §10).
+		if p.TestUser != nil && *p.TestUser != u.TestUser {
+			record(audit.UserChange, fmt.Sprintf("test user flag of %s: %v → %v", u.Email, u.TestUser, *p.TestUser))
+		}
+		if p.OwnTicketsOnly != nil && *p.OwnTicketsOnly != u.OwnTicketsOnly && policy.HasCompanies(kind) {
+			record(audit.ModuleChange, fmt.Sprintf("own tickets only of %s: %v → %v", u.Email, u.OwnTicketsOnly, *p.OwnTicketsOnly))
 		}
 		if p.ManagerID != nil && *p.ManagerID != 0 {
 			if merr := checkManager(ctx, tx, u.ID, kind, *p.ManagerID); merr != nil {
@@ -184,6 +196,9 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 		if kind != policy.Member && u.ManagerID != nil && p.ManagerID == nil {
 			zero := int64(0)
 			p.ManagerID = &zero // guests, clients and external users have no manager
+		}
+		if p.ManagerID != nil && *p.ManagerID == 0 && u.ManagerID != nil {
+			record(audit.UserChange, fmt.Sprintf("manager of %s cleared", u.Email))
 		}
 		status := u.Status
 		if p.Status != nil && *p.Status != u.Status {

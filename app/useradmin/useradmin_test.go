@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sync"
 	"testing"
@@ -865,3 +866,23 @@ func TestPageAccessAndModuleRules(t *testing.T) {
 // opBy is the command-line operator of db's tenant, for fixtures made
 // through the org-design operations.
 func opBy(db *store.Scoped) people.By { return people.By{Actor: policy.Operator(db.TenantID())} }
+
+// TestPermissionFlagsAreRecorded: the test-user flag, own-tickets-only, a
+// rename and a cleared manager each leave their record.
+func TestPermissionFlagsAreRecorded(t *testing.T) {
+	e := newEnv(t)
+	admin := user(t, e.s, "admin@acme.test", policy.Member, policy.Admin)
+	target := externalUser(t, e, "target@acme.test", policy.ExternalEditor)
+	if _, err := apply(e, admin, target.ID, useradmin.Patch{TestUser: ptr(true), OwnTicketsOnly: ptr(true), Name: ptr("Tess Target")}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range e.entries(t) {
+		got = append(got, fmt.Sprintf("%s: %s", r.Action, r.Summary))
+	}
+	if len(got) != 3 || !regexp.MustCompile(`^user\.change: name of target@acme\.test: ".*" → "Tess Target"$`).MatchString(got[0]) ||
+		got[1] != "user.change: test user flag of target@acme.test: false → true" ||
+		got[2] != "user.modules: own tickets only of target@acme.test: false → true" {
+		t.Errorf("audit %q", got)
+	}
+}
