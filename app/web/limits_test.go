@@ -31,8 +31,9 @@ func TestOverlongEmailsStopAtTheDoor(t *testing.T) {
 	anon := e.client("acme.localhost")
 	tok := formCSRF(t, anon.get("/login").body)
 	r := anon.form("/login", url.Values{"_csrf": {tok}, "email": {huge}, "password": {"whatever-password"}})
-	if r.status != 400 {
-		t.Errorf("login form with a 1.8 MB address: %d", r.status)
+	if r.status != 400 || !strings.Contains(r.body, "An email address has at most 254 characters") || strings.Contains(r.body, huge[:1000]) {
+		t.Errorf("login form with a 1.8 MB address: %d, message next to the field %v, echoed %v", r.status,
+			strings.Contains(r.body, "An email address has at most 254 characters"), strings.Contains(r.body, huge[:1000]))
 	}
 	r = anon.api("POST", "/api/v1/session", map[string]string{"email": long, "password": "whatever-password"})
 	if r.status != 400 || r.errorCode() != "invalid" || !strings.Contains(r.body, `"email"`) {

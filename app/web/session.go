@@ -166,10 +166,15 @@ func (s *Server) loginForm(c *fiber.Ctx) error {
 	if terr != nil {
 		return terr
 	}
-	emailField := ui.Field{Name: "email", Value: email}
-	return view(c, he.Status, ui.LoginForm(emailField, he.Message, tok, next),
+	// An address refused before any lookup (too long, on several lines) is
+	// shown next to the field, and not echoed back into the form.
+	emailField, msg := ui.Field{Name: "email", Value: email}, he.Message
+	if m := he.Fields["email"]; m != "" {
+		emailField.Value, emailField.Error, msg = "", m, ""
+	}
+	return view(c, he.Status, ui.LoginForm(emailField, msg, tok, next),
 		func() templ.Component {
-			return ui.LoginPage(s.brand(c), s.staticV, htmxConfig, emailField, he.Message, tok, next)
+			return ui.LoginPage(s.brand(c), s.staticV, htmxConfig, emailField, msg, tok, next)
 		})
 }
 
