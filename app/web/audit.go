@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/url"
 	"strconv"
 	"time"
@@ -42,7 +43,8 @@ func auditFilter(c *fiber.Ctx) (audit.Filter, ui.AuditFilter, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return f, ui.AuditFilter{}, errs
+		// The refused values are not echoed back; the messages say what to fix.
+		return f, ui.AuditFilter{Errors: errs}, errs
 	}
 	for _, d := range []struct {
 		field, v string
@@ -54,7 +56,7 @@ func auditFilter(c *fiber.Ctx) (audit.Filter, ui.AuditFilter, error) {
 		}
 		t, err := time.Parse("2006-01-02", d.v)
 		if err != nil {
-			return f, uf, &httpError{Status: 400, Code: "invalid", Message: "Some fields need attention.", Fields: map[string]string{d.field: "Use a date like 2026-11-22."}}
+			return f, uf, valid.Errors{d.field: "Use a date like 2026-11-22."}
 		}
 		*d.dst = t.Add(d.add)
 	}
@@ -106,6 +108,14 @@ func nameOf(users map[int64]*people.User, id *int64) string {
 // auditPage is GET /audit; with a cursor from htmx it returns the next rows only.
 func (s *Server) auditPage(c *fiber.Ctx) error {
 	f, uf, err := auditFilter(c)
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		// A filter that cannot be applied shows its messages by the fields.
+		uf.Errors = ve
+		fr := s.frame(c, policy.Label(state(c).actor, policy.PageAudit), policy.PageAudit)
+		fr.NoHistory = true
+		return render(c, 400, ui.AuditPage(fr, uf, nil, "", "/audit.csv"))
+	}
 	if err != nil {
 		return err
 	}

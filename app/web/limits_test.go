@@ -78,6 +78,14 @@ func TestAuditFilterLimits(t *testing.T) {
 		if r := ada.get("/audit.csv?" + field + "=" + v); r.status != 400 {
 			t.Errorf("export with a long %s: %d", field, r.status)
 		}
+		// The page keeps its frame and says what to fix by the field.
+		if r := ada.get("/audit?" + field + "=" + v); r.status != 400 || !strings.Contains(r.body, `class="field-error"`) ||
+			!strings.Contains(r.body, "Audit log") || strings.Contains(r.body, v[:60]) {
+			t.Errorf("page with a long %s: %d", field, r.status)
+		}
+	}
+	if r := ada.get("/audit?since=yesterday"); r.status != 400 || !strings.Contains(r.body, "Use a date like 2026-11-22.") {
+		t.Errorf("page with a bad date: %d", r.status)
 	}
 	if r := ada.api("GET", "/api/v1/audit?q="+strings.Repeat("q", 200), nil); r.status != 200 {
 		t.Errorf("a 200-character search: %d", r.status)
