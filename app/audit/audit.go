@@ -12,6 +12,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
 )
 
@@ -90,6 +91,9 @@ func Record(ctx context.Context, db *store.Scoped, who Who, action Action, objec
 
 // Filter narrows a listing.
 type Filter struct {
+	// Scope is the policy's scope of the reader (policy.AuditScope); the
+	// zero scope lists nothing.
+	Scope   policy.Scope
 	Action  string // exact action, or a prefix ending in "." (e.g. "user.")
 	ActorID int64
 	Since   time.Time
@@ -98,6 +102,9 @@ type Filter struct {
 	Before  int64  // cursor: entries with a smaller ID
 	Limit   int
 }
+
+// scopeTable is how policy.AuditScope becomes SQL.
+var scopeTable = store.ScopeTable{List: policy.ListAudit, Table: "audit_log"}
 
 // MaxLimit caps one page of entries.
 const MaxLimit = 500
@@ -108,7 +115,7 @@ func List(ctx context.Context, db *store.Scoped, f Filter) ([]Entry, int64, erro
 		f.Limit = 100
 	}
 	var out []Entry
-	q := db.Select(&out).OrderExpr("al.id DESC").Limit(int64(f.Limit + 1))
+	q := db.SelectScoped(&out, f.Scope, scopeTable).OrderExpr("al.id DESC").Limit(int64(f.Limit + 1))
 	if f.Action != "" {
 		if f.Action[len(f.Action)-1] == '.' {
 			q = q.Where("al.action LIKE ?", f.Action+"%")

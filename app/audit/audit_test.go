@@ -136,7 +136,7 @@ func TestRecordStoresEveryField(t *testing.T) {
 	record(t, e.s, audit.Who{ActorID: target.ID, ImpersonatorID: admin.ID, Address: "2001:db8::1"}, audit.UserChange, target.ID, "changed the phone while previewed")
 	record(t, e.s, audit.Who{Address: "192.0.2.1"}, audit.LoginFailed, 0, "failed sign-in for nobody@acme.test")
 
-	got, next, err := audit.List(ctx, e.s, audit.Filter{})
+	got, next, err := audit.List(ctx, e.s, audit.Filter{Scope: auditScope(e.s)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestRecordJoinsTheActionsTransaction(t *testing.T) {
 	if err != boom {
 		t.Fatalf("tx err %v", err)
 	}
-	if got, _, err := audit.List(ctx, e.s, audit.Filter{}); err != nil || len(got) != 0 {
+	if got, _, err := audit.List(ctx, e.s, audit.Filter{Scope: auditScope(e.s)}); err != nil || len(got) != 0 {
 		t.Errorf("entries after a rolled-back action: %+v (err %v)", got, err)
 	}
 }
@@ -273,7 +273,9 @@ func TestListFilters(t *testing.T) {
 			for k, id := range ids {
 				keyOf[id] = k
 			}
-			got, next, err := audit.List(context.Background(), e.s, tt.filter(users, t0))
+			f := tt.filter(users, t0)
+			f.Scope = auditScope(e.s)
+			got, next, err := audit.List(context.Background(), e.s, f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -295,7 +297,7 @@ func TestListPages(t *testing.T) {
 	var seen []int64
 	var before int64
 	for page := 0; ; page++ {
-		got, next, err := audit.List(ctx, e.s, audit.Filter{Limit: 4, Before: before})
+		got, next, err := audit.List(ctx, e.s, audit.Filter{Scope: auditScope(e.s), Limit: 4, Before: before})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -319,7 +321,7 @@ func TestListPages(t *testing.T) {
 	}
 
 	// An exact fit has no next page.
-	if got, next, err := audit.List(ctx, e.s, audit.Filter{Limit: 6}); err != nil || len(got) != 6 || next != 0 {
+	if got, next, err := audit.List(ctx, e.s, audit.Filter{Scope: auditScope(e.s), Limit: 6}); err != nil || len(got) != 6 || next != 0 {
 		t.Errorf("limit 6 of 6: %d entries, next %d, err %v", len(got), next, err)
 	}
 }
@@ -339,7 +341,7 @@ func TestListLimitDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, limit := range []int{0, -1, audit.MaxLimit + 1} {
-		got, next, err := audit.List(ctx, e.s, audit.Filter{Limit: limit})
+		got, next, err := audit.List(ctx, e.s, audit.Filter{Scope: auditScope(e.s), Limit: limit})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -347,7 +349,7 @@ func TestListLimitDefaults(t *testing.T) {
 			t.Errorf("limit %d: %d entries, next %d, first %q; want the newest 100", limit, len(got), next, got[0].Summary)
 		}
 	}
-	if got, _, err := audit.List(ctx, e.s, audit.Filter{Limit: audit.MaxLimit}); err != nil || len(got) != 101 {
+	if got, _, err := audit.List(ctx, e.s, audit.Filter{Scope: auditScope(e.s), Limit: audit.MaxLimit}); err != nil || len(got) != 101 {
 		t.Errorf("limit %d: %d entries (err %v), want all 101", audit.MaxLimit, len(got), err)
 	}
 }
@@ -361,6 +363,7 @@ func TestListStaysInItsTenant(t *testing.T) {
 	record(t, e.s, audit.Who{}, audit.Login, 0, "acme entry")
 
 	for _, f := range []audit.Filter{{}, {Query: "canary"}, {ActorID: stranger.ID}, {Action: "login"}} {
+		f.Scope = auditScope(e.s)
 		got, _, err := audit.List(ctx, e.s, f)
 		if err != nil {
 			t.Fatal(err)
@@ -371,7 +374,7 @@ func TestListStaysInItsTenant(t *testing.T) {
 			}
 		}
 	}
-	got, _, err := audit.List(ctx, other, audit.Filter{})
+	got, _, err := audit.List(ctx, other, audit.Filter{Scope: auditScope(other)})
 	if err != nil || len(got) != 1 || got[0].Summary != "CANARY-GLOBEX signed in" {
 		t.Errorf("globex sees %+v (err %v)", got, err)
 	}
@@ -433,4 +436,32 @@ func exprString(e ast.Expr) string {
 		return true
 	})
 	return b.String()
+}
+
+// auditScope is the whole audit log of db's tenant, as its operator reads it.
+func auditScope(db *store.Scoped) policy.Scope {
+	return policy.AuditScope(policy.Operator(db.TenantID()))
+}
+
+// TestListFailsClosed: without a scope, with a scope of another tenant or
+// with the scope of someone who may not read the log, nothing is listed.
+func TestListFailsClosed(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	record(t, e.s, audit.Who{}, audit.Login, 0, "an entry")
+	other := e.db.Tenant(e.tenant(t, "globex"))
+	member := policy.Actor{UserID: 5, TenantID: e.s.TenantID(), Kind: policy.Member}
+	for name, sc := range map[string]policy.Scope{
+		"no scope":               {},
+		"another tenant's scope": auditScope(other),
+		"a plain member's scope": policy.AuditScope(member),
+	} {
+		got, _, err := audit.List(ctx, e.s, audit.Filter{Scope: sc})
+		if err != nil || len(got) != 0 {
+			t.Errorf("%s: %d entries, %v", name, len(got), err)
+		}
+	}
+	if got, _, err := audit.List(ctx, e.s, audit.Filter{Scope: auditScope(e.s)}); err != nil || len(got) != 1 {
+		t.Errorf("the operator's scope: %d entries, %v", len(got), err)
+	}
 }

@@ -350,12 +350,13 @@ func Revoke(ctx context.Context, ic Context, id int64) error {
 	})
 }
 
-// List returns every pending invitation, newest first, following the pages of ListPage.
-func List(ctx context.Context, db *store.Scoped) ([]Invitation, error) {
+// List returns every pending invitation within sc (policy.InvitationsScope),
+// newest first, following the pages of ListPage.
+func List(ctx context.Context, db *store.Scoped, sc policy.Scope) ([]Invitation, error) {
 	out := []Invitation{}
 	p := store.Page{Limit: store.MaxLimit}
 	for {
-		page, next, err := ListPage(ctx, db, p)
+		page, next, err := ListPage(ctx, db, sc, p)
 		if err != nil {
 			return nil, err
 		}
@@ -367,12 +368,15 @@ func List(ctx context.Context, db *store.Scoped) ([]Invitation, error) {
 	}
 }
 
+// scopeTable is how policy.InvitationsScope becomes SQL.
+var scopeTable = store.ScopeTable{List: policy.ListInvitations, Table: "invitations"}
+
 // cursorInvitations tags the cursors of the invitations list.
 const cursorInvitations = "invitations"
 
 // ListPage returns one page of pending invitations, newest first, with their
 // delivery state, and the cursor of the next page ("" when this is the last).
-func ListPage(ctx context.Context, db *store.Scoped, p store.Page) ([]Invitation, string, error) {
+func ListPage(ctx context.Context, db *store.Scoped, sc policy.Scope, p store.Page) ([]Invitation, string, error) {
 	after, ok, err := store.DecodeCursor(cursorInvitations, p.Cursor)
 	if err != nil {
 		return nil, "", err
@@ -388,7 +392,7 @@ func ListPage(ctx context.Context, db *store.Scoped, p store.Page) ([]Invitation
 		Status    mail.Status `bun:"status"`
 		LastError string      `bun:"last_error"`
 	}
-	q := db.Select((*record)(nil)).
+	q := db.SelectScoped((*record)(nil), sc, scopeTable).
 		ColumnExpr("inv.id, inv.user_id, inv.email, inv.kind, inv.expires_at, inv.created_at").
 		ColumnExpr("COALESCE(ob.status, '') AS status, COALESCE(ob.last_error, '') AS last_error").
 		Join("JOIN users AS u ON u.id = inv.user_id AND u.tenant_id = inv.tenant_id AND u.email = inv.email").

@@ -139,7 +139,7 @@ func (e *env) as(actor *people.User) invitations.Context {
 
 func (e *env) entries(t *testing.T) []audit.Entry {
 	t.Helper()
-	out, _, err := audit.List(context.Background(), e.s, audit.Filter{Limit: audit.MaxLimit})
+	out, _, err := audit.List(context.Background(), e.s, audit.Filter{Scope: auditScope(e.s), Limit: audit.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ func TestInviteWritesUserLinkEmailAndRecord(t *testing.T) {
 		t.Errorf("audit record %+v", r)
 	}
 
-	list, err := invitations.List(ctx, e.s)
+	list, err := invitations.List(ctx, e.s, invitationsScope(e.s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -495,7 +495,7 @@ func TestResend(t *testing.T) {
 	if len(msgs) != 2 || !strings.Contains(msgs[1].TextBody, second.Link) || msgs[1].ToAddress != "x@acme.test" {
 		t.Errorf("outbox after resend: %d messages", len(msgs))
 	}
-	list, err := invitations.List(ctx, e.s)
+	list, err := invitations.List(ctx, e.s, invitationsScope(e.s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -557,7 +557,7 @@ func TestRevoke(t *testing.T) {
 	if err := invitations.Revoke(ctx, e.as(admin), inv.ID); !errors.Is(err, invitations.ErrGone) {
 		t.Errorf("second revoke: err %v, want ErrGone", err)
 	}
-	list, err := invitations.List(ctx, e.s)
+	list, err := invitations.List(ctx, e.s, invitationsScope(e.s))
 	if err != nil || len(list) != 0 {
 		t.Errorf("list after revoke: %+v (err %v)", list, err)
 	}
@@ -622,7 +622,7 @@ func TestAccept(t *testing.T) {
 		last.ActorID == nil || *last.ActorID != u.ID || *last.ObjectID != u.ID || last.Address != "203.0.113.5" {
 		t.Errorf("audit record %+v", last)
 	}
-	list, err := invitations.List(ctx, e.s)
+	list, err := invitations.List(ctx, e.s, invitationsScope(e.s))
 	if err != nil || len(list) != 0 {
 		t.Errorf("list after accept: %+v (err %v)", list, err)
 	}
@@ -752,7 +752,7 @@ func TestListShowsExpiryAndDelivery(t *testing.T) {
 		Where("to_address = ?", "b@acme.test").Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
-	list, err := invitations.List(ctx, e.s)
+	list, err := invitations.List(ctx, e.s, invitationsScope(e.s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -775,3 +775,13 @@ func opBy(db *store.Scoped) people.By { return people.By{Actor: policy.Operator(
 
 // hasher bounds the password hashing of these tests, as the server's does.
 var hasher = auth.NewHasher(2, 5*time.Second)
+
+// auditScope is the whole audit log of db's tenant, as its operator reads it.
+func auditScope(db *store.Scoped) policy.Scope {
+	return policy.AuditScope(policy.Operator(db.TenantID()))
+}
+
+// invitationsScope is every pending invitation of db's tenant.
+func invitationsScope(db *store.Scoped) policy.Scope {
+	return policy.InvitationsScope(policy.Operator(db.TenantID()))
+}

@@ -12,6 +12,8 @@ const (
 	ListTeams         List = "teams"
 	ListCompanies     List = "companies"
 	ListCompanyGroups List = "company_groups"
+	ListAudit         List = "audit"
+	ListInvitations   List = "invitations"
 )
 
 // ScopeKind says how a list is narrowed for an actor.
@@ -108,4 +110,22 @@ func CompanyGroupsScope(a Actor) Scope {
 		return scope(a, ListCompanyGroups, ScopeAll)
 	}
 	return scope(a, ListCompanyGroups, ScopeNone)
+}
+
+// AuditScope is the audit log an actor may read: all of the tenant's for
+// those with the audit rule, nothing for anyone else.
+func AuditScope(a Actor) Scope {
+	if Allows(a, Settings{}, ViewAudit) {
+		return scope(a, ListAudit, ScopeAll)
+	}
+	return scope(a, ListAudit, ScopeNone)
+}
+
+// InvitationsScope is the pending invitations an actor may list: all of the
+// tenant's for those who invite, nothing for anyone else.
+func InvitationsScope(a Actor) Scope {
+	if Allows(a, Settings{}, InviteUsers) {
+		return scope(a, ListInvitations, ScopeAll)
+	}
+	return scope(a, ListInvitations, ScopeNone)
 }

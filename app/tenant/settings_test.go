@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/atrium-portal/atrium/app/audit"
+	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/secret"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tenant"
@@ -39,7 +40,7 @@ func newTenant(t *testing.T) (*store.DB, *tenant.Store, *tenant.Tenant) {
 
 func records(t *testing.T, db *store.DB, id int64) []audit.Entry {
 	t.Helper()
-	es, _, err := audit.List(context.Background(), db.Tenant(id), audit.Filter{Action: "settings."})
+	es, _, err := audit.List(context.Background(), db.Tenant(id), audit.Filter{Scope: auditScope(db.Tenant(id)), Action: "settings."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,4 +165,9 @@ func TestSettingsRefuseLineBreaksAndLongValues(t *testing.T) {
 	if got.AppName != "Acme IT" || got.MailFromName != "" {
 		t.Errorf("a refused value was stored: %+v", got)
 	}
+}
+
+// auditScope is the whole audit log of db's tenant, as its operator reads it.
+func auditScope(db *store.Scoped) policy.Scope {
+	return policy.AuditScope(policy.Operator(db.TenantID()))
 }

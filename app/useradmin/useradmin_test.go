@@ -137,7 +137,7 @@ func (e *env) reload(t *testing.T, id int64) *people.User {
 // entries returns the tenant's audit records, oldest first.
 func (e *env) entries(t *testing.T) []audit.Entry {
 	t.Helper()
-	out, _, err := audit.List(context.Background(), e.s, audit.Filter{Limit: audit.MaxLimit})
+	out, _, err := audit.List(context.Background(), e.s, audit.Filter{Scope: auditScope(e.s), Limit: audit.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -885,4 +885,9 @@ func TestPermissionFlagsAreRecorded(t *testing.T) {
 		got[2] != "user.modules: own tickets only of target@acme.test: false → true" {
 		t.Errorf("audit %q", got)
 	}
+}
+
+// auditScope is the whole audit log of db's tenant, as its operator reads it.
+func auditScope(db *store.Scoped) policy.Scope {
+	return policy.AuditScope(policy.Operator(db.TenantID()))
 }

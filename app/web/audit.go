@@ -29,7 +29,7 @@ const (
 // auditFilter reads the filters of the page, the export and the API from the query.
 func auditFilter(c *fiber.Ctx) (audit.Filter, ui.AuditFilter, error) {
 	uf := ui.AuditFilter{Action: c.Query("action"), Query: c.Query("q"), Since: c.Query("since"), Until: c.Query("until")}
-	f := audit.Filter{Action: uf.Action, Query: uf.Query, Limit: c.QueryInt("limit", 50)}
+	f := audit.Filter{Scope: policy.AuditScope(state(c).actor), Action: uf.Action, Query: uf.Query, Limit: c.QueryInt("limit", 50)}
 	errs := valid.Errors{}
 	if msg := valid.Line(uf.Query, maxAuditQuery); msg != "" {
 		errs.Add("q", msg)

@@ -86,7 +86,7 @@ func (s *Server) apiInvitations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, next, err := invitations.ListPage(c.UserContext(), state(c).db, p)
+	list, next, err := invitations.ListPage(c.UserContext(), state(c).db, policy.InvitationsScope(state(c).actor), p)
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func personOf(u *people.User) ui.Person {
 }
 
 func (s *Server) invitationRows(c *fiber.Ctx) ([]ui.InvitationRow, error) {
-	list, err := invitations.List(c.UserContext(), state(c).db)
+	list, err := invitations.List(c.UserContext(), state(c).db, policy.InvitationsScope(state(c).actor))
 	if err != nil {
 		return nil, err
 	}
