@@ -79,6 +79,14 @@ func scenarios() []scenario {
 		{name: "audit never leaks another tenant", who: "ada@acme.test", method: "GET", path: "/api/v1/audit", status: 200, hasNot: []string{canary, "nina@northwind.test"}},
 		{name: "same email, other tenant's session does not cross", who: "ada@acme.test", host: "northwind.localhost", method: "GET", path: "/api/v1/me", status: 401},
 
+		// Bad input is a clear 400, and what is personal is never cached.
+		{name: "a NUL in the query", who: "ken@acme.test", method: "GET", path: "/teams?q=%00", status: 400},
+		{name: "invalid UTF-8 in the query", who: "ken@acme.test", method: "GET", path: "/?q=%ff", status: 400},
+		{name: "a NUL on the sign-in page", method: "GET", path: "/login?next=%00", status: 400},
+		{name: "a signed-in page is not cached", who: "ken@acme.test", method: "GET", path: "/teams", status: 200, headers: map[string]string{"Cache-Control": "no-store"}},
+		{name: "an API answer is not cached", who: "ken@acme.test", method: "GET", path: "/api/v1/me", status: 200, headers: map[string]string{"Cache-Control": "no-store"}},
+		{name: "an API refusal is not cached", method: "GET", path: "/api/v1/users", status: 401, headers: map[string]string{"Cache-Control": "no-store"}},
+
 		// Refused changes stay refused, whatever the door.
 		{name: "member cannot invite", who: "ken@acme.test", method: "POST", path: "/api/v1/invitations", status: 403},
 		{name: "guest cannot change settings", who: "gina@guest.test", method: "PATCH", path: "/api/v1/settings", status: 403},
