@@ -114,6 +114,9 @@ type Limits struct {
 	BodyBytes int `toml:"body_bytes"`
 	// UploadBytes is the largest logo or favicon accepted.
 	UploadBytes int `toml:"upload_bytes"`
+	// ExportRows is the most rows one CSV export holds; an export that
+	// stops there says so.
+	ExportRows int `toml:"export_rows"`
 }
 
 // Defaults returns the settings used when nothing else says otherwise.
@@ -130,7 +133,7 @@ func Defaults() Config {
 		LoginRate: LoginRate{PerAddress: 20, PerAccount: 10, Window: Duration{15 * time.Minute}},
 		Passwords: Passwords{HashWait: Duration{1500 * time.Millisecond}, ResetAnswerTime: Duration{300 * time.Millisecond}},
 		SMTP:      SMTP{Port: 587, TLS: "starttls"},
-		Limits:    Limits{BodyBytes: 2 << 20, UploadBytes: 512 << 10},
+		Limits:    Limits{BodyBytes: 2 << 20, UploadBytes: 512 << 10, ExportRows: 50000},
 	}
 }
 
@@ -194,6 +197,9 @@ func (c Config) Validate() error {
 	}
 	if c.Limits.BodyBytes < 1024 || c.Limits.UploadBytes < 1024 {
 		errs = append(errs, errors.New("limits must be at least 1024 bytes"))
+	}
+	if c.Limits.ExportRows < 1 {
+		errs = append(errs, errors.New("limits.export_rows must be at least 1"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("config: %w", err)

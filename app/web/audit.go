@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 	"time"
@@ -16,9 +17,6 @@ import (
 	"github.com/atrium-portal/atrium/app/valid"
 	"github.com/atrium-portal/atrium/ui"
 )
-
-// maxExportRows bounds one CSV export.
-const maxExportRows = 50000
 
 // The longest filter values: a search in the summaries and an action name.
 const (
@@ -211,8 +209,15 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	w := csvout.NewWriter(c.Response().BodyWriter())
 	_ = w.Write([]string{"time", "actor", "impersonator", "action", "object_type", "object_id", "address", "summary"})
-	f.Limit = audit.MaxLimit
-	for written := 0; written < maxExportRows; {
+	f.Limit = min(audit.MaxLimit, s.Config.Limits.ExportRows)
+	// The export is built in memory, so it stops at maxExportRows; when it
+	// does, it says so in a last row and a header instead of ending silently.
+	truncated, maxRows := false, s.Config.Limits.ExportRows
+	for written := 0; ; {
+		if written >= maxRows {
+			truncated = true
+			break
+		}
 		entries, next, err := audit.List(c.UserContext(), state(c).db, f)
 		if err != nil {
 			return err
@@ -234,6 +239,11 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 			break
 		}
 		f.Before = next
+		f.Limit = min(audit.MaxLimit, maxRows-written)
+	}
+	if truncated {
+		c.Set("X-Export-Truncated", strconv.Itoa(maxRows))
+		_ = w.Write([]string{"", "", "", "", "", "", "", fmt.Sprintf("The export stops at %d rows, newest first. Narrow the dates to export older entries.", maxRows)})
 	}
 	w.Flush()
 	return w.Error()

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/atrium-portal/atrium/app/config"
 )
 
 // storedBytes is how much the audit log and the login limiter hold.
@@ -89,5 +91,24 @@ func TestAuditFilterLimits(t *testing.T) {
 	}
 	if r := ada.api("GET", "/api/v1/audit?q="+strings.Repeat("q", 200), nil); r.status != 200 {
 		t.Errorf("a 200-character search: %d", r.status)
+	}
+}
+
+// TestAuditExportSaysWhereItStops: an export longer than limits.export_rows
+// ends with a row and a header that say so; a shorter one does not.
+func TestAuditExportSaysWhereItStops(t *testing.T) {
+	e := newEnv(t, func(c *config.Config) { c.Limits.ExportRows = 3 })
+	for range 4 {
+		e.client("acme.localhost").mustLogin("ken@acme.test", "demo-pass-1")
+	}
+	ada := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1")
+	r := ada.get("/audit.csv")
+	lines := strings.Split(strings.TrimSpace(r.body), "\n")
+	if r.status != 200 || r.header.Get("X-Export-Truncated") != "3" || len(lines) != 5 || !strings.Contains(lines[4], "The export stops at 3 rows") {
+		t.Errorf("truncated export: %d %q %d lines\n%s", r.status, r.header.Get("X-Export-Truncated"), len(lines), r.body)
+	}
+	r = ada.get("/audit.csv?action=login.failed")
+	if r.status != 200 || r.header.Get("X-Export-Truncated") != "" || strings.Contains(r.body, "The export stops") {
+		t.Errorf("short export: %d %q\n%s", r.status, r.header.Get("X-Export-Truncated"), r.body)
 	}
 }
