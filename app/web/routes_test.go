@@ -71,3 +71,26 @@ func TestPublicRoutes(t *testing.T) {
 		t.Errorf("public routes changed:\n got %q\nwant %q", got, want)
 	}
 }
+
+// TestOwnAccountRoutes fails when the list of routes that act on the
+// principal's own secrets changes: they are decided for the signed-in user,
+// never for a previewed one, so adding one must be a decision made here.
+func TestOwnAccountRoutes(t *testing.T) {
+	e := newEnv(t, nil)
+	var got []string
+	for route, rule := range e.srv.Rules() {
+		if rule == policy.OwnAccount {
+			got = append(got, route)
+		}
+	}
+	slices.Sort(got)
+	want := []string{
+		"DELETE /api/v1/session",
+		"GET /account/password",
+		"POST /account/password",
+		"POST /logout",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("own-account routes changed:\n got %q\nwant %q", got, want)
+	}
+}
