@@ -12,7 +12,7 @@ func (s *Server) routes() {
 	settingsSection := s.section(policy.PageSettings)
 	auditSection := s.section(policy.PageAudit)
 
-	s.app.Use(s.logRequests, s.recoverPanics, s.securityHeaders, s.checkInput)
+	s.app.Use(s.clientAddress, s.logRequests, s.recoverPanics, s.securityHeaders, s.checkInput)
 
 	// Served for any host, before the tenant is known.
 	s.route("GET", "/healthz", policy.Public, s.healthz)

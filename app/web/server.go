@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/netip"
 	"sort"
 	"time"
 
@@ -40,11 +41,13 @@ type Deps struct {
 // Server is the HTTP server of one Atrium process.
 type Server struct {
 	Deps
-	app     *fiber.App
-	rules   map[string]policy.Rule // "METHOD path" → the rule the route declared
-	pages   map[string]policy.Page // "METHOD path" → the page of the route's section
-	static  map[string]staticFile
-	staticV string
+	app   *fiber.App
+	rules map[string]policy.Rule // "METHOD path" → the rule the route declared
+	pages map[string]policy.Page // "METHOD path" → the page of the route's section
+	// trustedProxies are the parsed trusted_proxies.
+	trustedProxies []netip.Prefix
+	static         map[string]staticFile
+	staticV        string
 }
 
 // htmxConfig keeps htmx inside a strict CSP: no eval, no inline scripts or
@@ -61,7 +64,7 @@ const htmxConfig = `{"allowEval":false,"allowScriptTags":false,"includeIndicator
 
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {
-	s := &Server{Deps: d, rules: map[string]policy.Rule{}, pages: map[string]policy.Page{}}
+	s := &Server{Deps: d, rules: map[string]policy.Rule{}, pages: map[string]policy.Page{}, trustedProxies: trustedNets(d.Config.TrustedProxies)}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}
@@ -77,8 +80,11 @@ func New(d Deps) (*Server, error) {
 		ReadBufferSize:          16 << 10,
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          d.Config.TrustedProxies,
-		ProxyHeader:             fiber.HeaderXForwardedFor,
-		ErrorHandler:            s.handleError,
+		// c.IP() reads our own header, which clientAddress fills from
+		// X-Forwarded-For read right to left; Fiber would take the whole
+		// client-controlled header.
+		ProxyHeader:  clientIPHeader,
+		ErrorHandler: s.handleError,
 	})
 	s.routes()
 	return s, nil
