@@ -133,6 +133,10 @@ func TestThousandsOfCompanies(t *testing.T) {
 		t.Errorf("default page: %d items", n)
 	}
 	// Out of scope is 404, whichever way it is asked.
+	if r := e.client("acme.localhost").mustLogin("erin@globex.test", "demo-pass-1").api("GET", "/api/v1/companies", nil); r.status != 403 {
+		t.Errorf("external user without the Companies module lists companies: %d", r.status)
+	}
+	showCompaniesModule(t, e, "erin@globex.test")
 	erin := e.client("acme.localhost").mustLogin("erin@globex.test", "demo-pass-1")
 	if r := erin.api("GET", "/api/v1/companies/"+id, nil); r.status != 404 {
 		t.Errorf("external user opens an unassigned company: %d", r.status)

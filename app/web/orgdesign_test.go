@@ -28,6 +28,7 @@ func companyID(t *testing.T, e *env, slug, name string) int64 {
 func TestTeamsVisibilityAndBadges(t *testing.T) {
 	e := newEnv(t, nil)
 	login := func(email string) *client { return e.client("acme.localhost").mustLogin(email, "demo-pass-1") }
+	showCompaniesModule(t, e, "erin@globex.test")
 	ken, carol, erin, gina := login("ken@acme.test"), login("carol@globex.test"), login("erin@globex.test"), login("gina@guest.test")
 	if r := ken.api("GET", "/api/v1/teams", nil); len(r.json(t)["items"].([]any)) != 4 {
 		t.Errorf("member sees %s", r.body)

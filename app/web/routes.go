@@ -11,6 +11,10 @@ import (
 func (s *Server) routes() {
 	settingsSection := s.section(policy.PageSettings)
 	auditSection := s.section(policy.PageAudit)
+	// The API's reads of teams and companies serve the data of those pages:
+	// a user without the page (kind, hidden page, module not shown) gets 403.
+	teamsSection := s.section(policy.PageTeams)
+	companiesSection := s.section(policy.PageCompanies)
 
 	s.app.Use(s.clientAddress, s.logRequests, s.recoverPanics, s.securityHeaders, s.checkInput)
 
@@ -91,16 +95,16 @@ func (s *Server) routes() {
 	s.route("GET", "/api/v1/users", policy.SignedIn, s.apiUsers)
 	s.route("GET", "/api/v1/users/:id", policy.SignedIn, s.apiUser)
 	settingsSection.route("PATCH", "/api/v1/users/:id", policy.ManageUsers, s.apiPatchUser)
-	s.route("GET", "/api/v1/teams", policy.SignedIn, s.apiTeams)
+	teamsSection.route("GET", "/api/v1/teams", policy.SignedIn, s.apiTeams)
 	settingsSection.route("POST", "/api/v1/teams", policy.ManageTeams, s.apiSaveTeam)
-	s.route("GET", "/api/v1/teams/:id", policy.SignedIn, s.apiTeam)
+	teamsSection.route("GET", "/api/v1/teams/:id", policy.SignedIn, s.apiTeam)
 	settingsSection.route("PATCH", "/api/v1/teams/:id", policy.ManageTeams, s.apiSaveTeam)
 	settingsSection.route("DELETE", "/api/v1/teams/:id", policy.ManageTeams, s.apiDeleteTeam)
 	settingsSection.route("POST", "/api/v1/teams/:id/members", policy.ManageTeams, s.apiAddTeamMember)
 	settingsSection.route("DELETE", "/api/v1/teams/:id/members/:user_id", policy.ManageTeams, s.apiRemoveTeamMember)
-	s.route("GET", "/api/v1/companies", policy.SignedIn, s.apiCompanies)
+	companiesSection.route("GET", "/api/v1/companies", policy.SignedIn, s.apiCompanies)
 	settingsSection.route("POST", "/api/v1/companies", policy.ManageCompanies, s.apiSaveCompany)
-	s.route("GET", "/api/v1/companies/:id", policy.SignedIn, s.apiCompany)
+	companiesSection.route("GET", "/api/v1/companies/:id", policy.SignedIn, s.apiCompany)
 	settingsSection.route("PATCH", "/api/v1/companies/:id", policy.ManageCompanies, s.apiSaveCompany)
 	settingsSection.route("DELETE", "/api/v1/companies/:id", policy.ManageCompanies, s.apiDeleteCompany)
 	settingsSection.route("GET", "/api/v1/company_groups", policy.ManageCompanies, s.apiGroups)

@@ -72,8 +72,10 @@ func scenarios() []scenario {
 		{name: "another tenant's team page is 404", who: "ada@acme.test", method: "GET", path: "/settings/teams/{team:northwind:" + canary + "}", status: 404, hasNot: []string{canary}},
 		{name: "another tenant's company is 404", who: "ada@acme.test", method: "GET", path: "/api/v1/companies/{company:northwind:" + canary + "}", status: 404, hasNot: []string{canary}},
 		{name: "another tenant's company page is 404", who: "ada@acme.test", method: "GET", path: "/settings/companies/{company:northwind:" + canary + "}", status: 404, hasNot: []string{canary}},
-		{name: "a company outside an external user's scope is 404", who: "erin@globex.test", method: "GET", path: "/api/v1/companies/{company:acme:Initech}", status: 404, hasNot: []string{"Initech"}},
-		{name: "an external user's own company", who: "erin@globex.test", method: "GET", path: "/api/v1/companies/{company:acme:Globex Corporation}", status: 200, has: []string{"Globex Corporation"}},
+		{name: "a hidden module's API is closed", who: "erin@globex.test", method: "GET", path: "/api/v1/companies", status: 403, hasNot: []string{"Globex"}},
+		{name: "a hidden page's API is closed", who: "gina@guest.test", method: "GET", path: "/api/v1/teams", status: 403},
+		{name: "a company outside an external user's scope is 404", who: "victor@globex.test", method: "GET", path: "/api/v1/companies/{company:acme:Initech}", status: 404, hasNot: []string{"Initech"}},
+		{name: "an external user's own company", who: "victor@globex.test", method: "GET", path: "/api/v1/companies/{company:acme:Globex Corporation}", status: 200, has: []string{"Globex Corporation"}},
 		{name: "a client cannot open another team", who: "carol@globex.test", method: "GET", path: "/api/v1/teams/{team:acme:Leadership}", status: 404, hasNot: []string{"Leadership"}},
 		{name: "lists never leak another tenant", who: "ada@acme.test", method: "GET", path: "/api/v1/companies", status: 200, hasNot: []string{canary}},
 		{name: "audit never leaks another tenant", who: "ada@acme.test", method: "GET", path: "/api/v1/audit", status: 200, hasNot: []string{canary, "nina@northwind.test"}},
@@ -106,6 +108,9 @@ func TestScenarios(t *testing.T) {
 	if r := nina.api("POST", "/api/v1/teams", map[string]any{"name": canary, "kind": "function"}); r.status/100 != 2 {
 		t.Fatalf("canary team: %d %s", r.status, r.body)
 	}
+	// Victor sees the Companies module, which the demo hides from every
+	// external user, so that the company scope can be tried through it.
+	showCompaniesModule(t, e, "victor@globex.test")
 	clients := map[string]*client{}
 	for _, sc := range scenarios() {
 		t.Run(sc.name, func(t *testing.T) {

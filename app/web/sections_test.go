@@ -16,13 +16,17 @@ func TestSectionsCoverTheirPaths(t *testing.T) {
 	e := newEnv(t, nil)
 	sections := e.srv.Sections()
 	for route := range e.srv.Rules() {
-		_, path, _ := strings.Cut(route, " ")
+		method, path, _ := strings.Cut(route, " ")
 		var want policy.Page
 		switch {
 		case path == "/settings" || strings.HasPrefix(path, "/settings/"):
 			want = policy.PageSettings
 		case path == "/audit" || path == "/audit.csv" || strings.HasPrefix(path, "/api/v1/audit"):
 			want = policy.PageAudit
+		case method == "GET" && (path == "/api/v1/teams" || path == "/api/v1/teams/:id"):
+			want = policy.PageTeams
+		case method == "GET" && (path == "/api/v1/companies" || path == "/api/v1/companies/:id"):
+			want = policy.PageCompanies
 		default:
 			continue
 		}
@@ -34,8 +38,8 @@ func TestSectionsCoverTheirPaths(t *testing.T) {
 
 var paramRE = regexp.MustCompile(`:[a-z_]+`)
 
-// TestHiddenPageClosesItsSection: with Settings and the audit log hidden
-// from alan (an admin), every route of both sections answers 403, whatever
+// TestHiddenPageClosesItsSection: with Settings, the audit log, Teams and
+// Companies hidden from alan (an admin), every route of their sections answers 403, whatever
 // its own rule would say; with them shown again, his pages open.
 func TestHiddenPageClosesItsSection(t *testing.T) {
 	e := newEnv(t, nil)
@@ -47,7 +51,7 @@ func TestHiddenPageClosesItsSection(t *testing.T) {
 			t.Fatalf("before hiding, %s = %d", path, r.status)
 		}
 	}
-	if r := ada.api("PATCH", alanURL, map[string]any{"hidden_pages": []string{"settings", "audit"}}); r.status != 200 {
+	if r := ada.api("PATCH", alanURL, map[string]any{"hidden_pages": []string{"settings", "audit", "teams", "companies"}}); r.status != 200 {
 		t.Fatalf("hide pages: %d %s", r.status, r.body)
 	}
 	n := 0
@@ -108,5 +112,17 @@ func TestSettingsPatchRules(t *testing.T) {
 	r := alan.api("GET", "/api/v1/settings", nil)
 	if !strings.Contains(r.body, `"app_name":"Acme Hub"`) || !strings.Contains(r.body, `"why_enabled":true`) {
 		t.Errorf("settings after the changes: %s", r.body)
+	}
+}
+
+// showCompaniesModule has ada show the Companies module to an external
+// user, which the demo hides from all of them.
+func showCompaniesModule(t *testing.T, e *env, email string) {
+	t.Helper()
+	ada := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1")
+	path := "/api/v1/users/" + strconv.FormatInt(userID(t, e, "acme", email), 10)
+	mods := []map[string]any{{"key": "companies", "show": true}, {"key": "tickets", "show": true, "label": "Support"}}
+	if r := ada.api("PATCH", path, map[string]any{"modules": mods}); r.status != 200 {
+		t.Fatalf("show companies to %s: %d %s", email, r.status, r.body)
 	}
 }
