@@ -58,8 +58,10 @@ func (l *Limiter) now() time.Time {
 	return time.Now().UTC()
 }
 
+// limitFor is the limit of key: an address key (also under a purpose
+// prefix such as "reset:") has the per-address limit, others the account's.
 func (l *Limiter) limitFor(key string) int {
-	if strings.HasPrefix(key, "addr:") {
+	if _, rest, found := strings.Cut(key, ":"); strings.HasPrefix(key, "addr:") || (found && strings.HasPrefix(rest, "addr:")) {
 		return l.PerAddress
 	}
 	return l.PerAccount

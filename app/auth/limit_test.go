@@ -127,3 +127,32 @@ func TestReserveWindow(t *testing.T) {
 		t.Fatalf("purge of dead rows: %v, %d rows left", err, count())
 	}
 }
+
+// TestPurposeKeysKeepTheirLimit: an address key under a purpose prefix
+// ("reset:addr:…") has the per-address limit, an account key the account's.
+func TestPurposeKeysKeepTheirLimit(t *testing.T) {
+	lim := &auth.Limiter{DB: openDB(t), PerAddress: 5, PerAccount: 2, Window: 15 * time.Minute}
+	ctx := context.Background()
+	allowed := func(key string, n int) int {
+		ok := 0
+		for range n {
+			wait, err := lim.Reserve(ctx, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wait == 0 {
+				ok++
+			}
+		}
+		return ok
+	}
+	if got := allowed("reset:"+auth.AddressKey("192.0.2.1"), 8); got != 5 {
+		t.Errorf("reset address key: %d allowed, want the per-address 5", got)
+	}
+	if got := allowed("reset:"+auth.AccountKey(1, "ken@acme.test"), 8); got != 2 {
+		t.Errorf("reset account key: %d allowed, want the per-account 2", got)
+	}
+	if got := allowed(auth.AddressKey("192.0.2.2"), 8); got != 5 {
+		t.Errorf("address key: %d allowed, want 5", got)
+	}
+}

@@ -159,7 +159,9 @@ func CanSeePage(a Actor, s Settings, p Page) bool {
 		return false
 	}
 	// Home is where everyone lands; hiding it would leave a user nowhere.
-	if p != PageHome {
+	// Settings stay with super admins: hiding them from each other would
+	// leave the tenant with nobody who can administer it.
+	if p != PageHome && (p != PageSettings || !a.Has(SuperAdmin)) {
 		for _, h := range a.HiddenPages {
 			if h == p {
 				return false

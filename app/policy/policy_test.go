@@ -198,6 +198,22 @@ func TestSpecRows(t *testing.T) {
 	if !policy.CanSeePage(hidden, on, policy.PageHome) {
 		t.Error("home must stay visible even when hidden")
 	}
+	// Settings cannot be hidden from a super admin (nobody could administer
+	// the tenant any more), but can from an admin.
+	for _, c := range []struct {
+		cap  policy.Capability
+		want bool
+	}{{policy.SuperAdmin, true}, {policy.Admin, false}} {
+		a := member
+		a.Capabilities = []policy.Capability{c.cap}
+		a.HiddenPages = []policy.Page{policy.PageSettings, policy.PageAudit}
+		if got := policy.CanSeePage(a, on, policy.PageSettings); got != c.want {
+			t.Errorf("%s with Settings hidden sees Settings: %v, want %v", c.cap, got, c.want)
+		}
+		if policy.CanSeePage(a, on, policy.PageAudit) {
+			t.Errorf("%s with the audit log hidden sees it", c.cap)
+		}
+	}
 }
 
 func TestCapabilitiesOnlyForMembers(t *testing.T) {
