@@ -27,8 +27,9 @@ import (
 // and nowhere else, its statement writes exactly the tenant's own row (the
 // statement that takes a row lock on PostgreSQL), and, with transactions
 // that do not start IMMEDIATE, a second transaction's LockTenant waits until
-// the first transaction that locked ends. TestChangesThatCanRemoveASuperAdmin
-// LockFirst in app/useradmin checks that Apply takes the lock before it reads.
+// the first transaction that locked ends. In app/useradmin,
+// TestChangesThatCanRemoveASuperAdminLockFirst checks that Apply takes the
+// lock before it reads.
 
 // tenantWrites records every statement on a handle that writes the tenants
 // table, with the rows it affected.
