@@ -2,11 +2,15 @@ package auth_test
 
 import (
 	"context"
+	"net/url"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/uptrace/bun"
 
 	"github.com/atrium-portal/atrium/app/auth"
 	"github.com/atrium-portal/atrium/app/store"
@@ -154,5 +158,125 @@ func TestPurposeKeysKeepTheirLimit(t *testing.T) {
 	}
 	if got := allowed(auth.AddressKey("192.0.2.2"), 8); got != 5 {
 		t.Errorf("address key: %d allowed, want 5", got)
+	}
+}
+
+// deferredTx is the default driver with transactions that start DEFERRED:
+// a transaction takes SQLite's write lock at its first write instead of at
+// BEGIN, as PostgreSQL locks nothing at BEGIN. The store always begins
+// IMMEDIATE, which serialises whole transactions and hides a reservation
+// that reads and then writes; this driver does not.
+var deferredTx = store.Driver{Name: store.Modernc.Name, DSN: func(path string, readOnly bool) string {
+	base, query, _ := strings.Cut(store.Modernc.DSN(path, readOnly), "?")
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		panic(err)
+	}
+	q.Del("_txlock")
+	return base + "?" + q.Encode()
+}}
+
+// TestReserveIsOneStatementAcrossProcesses: two instances on one database
+// file (two handles, each with its own writer connection, so nothing queues
+// them in Go; the second's transactions do not lock at BEGIN) count 120
+// parallel attempts on one account with a limit of 10. Every attempt is
+// counted and exactly 10 go ahead. A reservation that reads the count and
+// then writes it, even inside one transaction, fails here: the instance that
+// read first cannot write over the other's commit (SQLite reports
+// SQLITE_BUSY; PostgreSQL would silently lose the update).
+func TestReserveIsOneStatementAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "atrium.db")
+	first, err := store.Open(ctx, path, store.Modernc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { first.Close() })
+	if _, err := first.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	second, err := store.Open(ctx, path, deferredTx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { second.Close() })
+
+	const calls, limit = 120, 10
+	limiters := []*auth.Limiter{
+		{DB: first, PerAddress: 1000, PerAccount: limit, Window: 15 * time.Minute},
+		{DB: second, PerAddress: 1000, PerAccount: limit, Window: 15 * time.Minute},
+	}
+	addr, acct := auth.AddressKey("192.0.2.1"), auth.AccountKey(1, "ken@acme.test")
+	var allowed atomic.Int32
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			wait, err := limiters[i%2].Reserve(ctx, addr, acct)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if wait == 0 {
+				allowed.Add(1)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if n := allowed.Load(); n != limit {
+		t.Errorf("%d of %d parallel attempts allowed, want %d", n, calls, limit)
+	}
+	for _, key := range []string{addr, acct} {
+		var n int
+		if err := first.R.QueryRowContext(ctx, "SELECT failures FROM login_limits WHERE key = ?", key).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != calls {
+			t.Errorf("%s counted %d of %d attempts", key, n, calls)
+		}
+	}
+}
+
+// limitStatements counts the statements that touch login_limits on a
+// handle, by operation.
+type limitStatements struct {
+	mu  sync.Mutex
+	ops []string
+}
+
+func (s *limitStatements) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	return ctx
+}
+
+func (s *limitStatements) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	if !strings.Contains(e.Query, "login_limits") {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ops = append(s.ops, e.Operation())
+}
+
+// TestReserveRunsOneStatementPerKey: a reservation of two keys runs exactly
+// two statements on login_limits, both on the writer, and none on the
+// readers: one increment-and-return per key, not a read and a write.
+func TestReserveRunsOneStatementPerKey(t *testing.T) {
+	db := openDB(t)
+	writer, readers := &limitStatements{}, &limitStatements{}
+	db.W.AddQueryHook(writer)
+	db.R.AddQueryHook(readers)
+	lim := &auth.Limiter{DB: db, PerAddress: 5, PerAccount: 5, Window: 15 * time.Minute}
+	for range 3 { // a new key, then an existing one, then one more
+		if _, err := lim.Reserve(context.Background(), auth.AddressKey("192.0.2.1"), auth.AccountKey(1, "ken@acme.test")); err != nil {
+			t.Fatal(err)
+		}
+		if len(writer.ops) != 2 || len(readers.ops) != 0 {
+			t.Fatalf("statements on login_limits: writer %q, readers %q; want two on the writer", writer.ops, readers.ops)
+		}
+		writer.ops = nil
 	}
 }
