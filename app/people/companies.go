@@ -175,6 +175,15 @@ func SaveCompany(ctx context.Context, db *store.Scoped, by By, id int64, in Comp
 			}
 			c.Notes = strings.ReplaceAll(*in.Notes, "\r\n", "\n")
 		}
+		if len(errs) > 0 && in.Name != nil && errs["name"] == "" {
+			// Other fields are wrong: say now whether the name is taken too,
+			// so the answer lists every problem. Otherwise the insert decides.
+			if taken, err := nameTaken(ctx, tx, (*Company)(nil), c.Name, id); err != nil {
+				return err
+			} else if taken {
+				errs.Add("name", "A company with this name already exists.")
+			}
+		}
 		if err := errs.Err(); err != nil {
 			return err
 		}

@@ -215,6 +215,15 @@ func SaveTeam(ctx context.Context, db *store.Scoped, by By, id int64, in TeamInp
 				t.CompanyID = in.CompanyID
 			}
 		}
+		if len(errs) > 0 && in.Name != nil && errs["name"] == "" {
+			// Other fields are wrong: say now whether the name is taken too,
+			// so the answer lists every problem. Otherwise the insert decides.
+			if taken, err := nameTaken(ctx, tx, (*Team)(nil), t.Name, id); err != nil {
+				return err
+			} else if taken {
+				errs.Add("name", "A team with this name already exists.")
+			}
+		}
 		if err := errs.Err(); err != nil {
 			return err
 		}
@@ -337,6 +346,13 @@ func RemoveTeamMember(ctx context.Context, db *store.Scoped, by By, teamID, user
 		return fmt.Errorf("people: remove member %d from team %d: %w", userID, teamID, err)
 	}
 	return nil
+}
+
+// nameTaken reports whether another row of model's table (not id) has name,
+// ignoring case. It only words a refusal early: the unique index on
+// (tenant_id, lower(name)) is what keeps names unique.
+func nameTaken(ctx context.Context, tx *store.Scoped, model any, name string, id int64) (bool, error) {
+	return tx.Select(model).Where("lower(name) = lower(?) AND id <> ?", name, id).Exists(ctx)
 }
 
 // TeamsOf returns the teams in the actor's scope that userID belongs to, by name.
