@@ -1470,7 +1470,7 @@ type Profile struct {
 	Phone  string
 	Status string
 	Teams  []string
-	Hidden bool // a deactivated user's contact details and status are hidden
+	Hidden bool // contact details and status were withheld; the page says so without saying why
 }
 
 // ProfilePage is /users/ID.
@@ -1556,7 +1556,7 @@ func ProfilePage(f Frame, p Profile) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if p.Hidden {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 134, "<p class=\"muted\">This user is deactivated. Their contact details are hidden; what they created stays attributed to them.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 134, "<p class=\"muted\">Contact details are not shown.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -459,8 +459,8 @@ func Get(ctx context.Context, db *store.Scoped, id int64) (*Invitation, error) {
 func Accept(ctx context.Context, db *store.Scoped, h *auth.Hasher, secret, name, password string, who audit.Who) (*people.User, error) {
 	errs := valid.Errors{}
 	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 120 || !valid.Text(name) {
-		errs.Add("name", "Enter your name (up to 120 characters).")
+	if people.CheckName("name", name) != nil || !valid.Text(name) {
+		errs.Add("name", fmt.Sprintf("Enter your name: up to %d characters, on one line.", people.MaxUserName))
 	}
 	if err := auth.CheckNewPassword(password); err != nil {
 		var ve valid.Errors

@@ -64,7 +64,7 @@ func CheckModules(kind policy.Kind, ms []ModuleSetting, companies int) ([]Module
 		}
 		seen[m.Key] = true
 		m.Label = strings.TrimSpace(m.Label)
-		if len([]rune(m.Label)) > MaxLabel || strings.ContainsAny(m.Label, "\r\n<>") {
+		if valid.Line(m.Label, MaxLabel) != "" || strings.ContainsAny(m.Label, "<>") {
 			return nil, valid.Errors{"modules": fmt.Sprintf("The label of %s must be a single line of at most %d characters.", info.Label, MaxLabel)}
 		}
 		out = append(out, m)

@@ -13,7 +13,10 @@ import (
 // record's actor, impersonator and address.
 type By struct {
 	Actor policy.Actor
-	Who   audit.Who
+	// Settings are the tenant's settings the actor's decisions are made
+	// under, for the views an operation returns.
+	Settings policy.Settings
+	Who      audit.Who
 }
 
 // record appends the operation's audit record inside its transaction, so the

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/policy"
@@ -19,14 +18,17 @@ import (
 // not one the actor may see.
 var ErrNotFoundCompany = errors.New("people: company not found")
 
-// CompanyView is a company with the groups it is in and how many users are assigned.
+// CompanyView is a company with the groups it is in and how many users are
+// assigned. Notes, groups and the count are internal: for a caller whose
+// companies scope is not the whole tenant (external users) they are absent,
+// not empty or zero (SPEC §12).
 type CompanyView struct {
 	ID     int64    `json:"id"`
 	Name   string   `json:"name"`
 	Domain string   `json:"domain"`
 	Notes  string   `json:"notes,omitempty"`
 	Groups []string `json:"groups,omitempty"`
-	Users  int      `json:"users"`
+	Users  *int     `json:"users,omitempty"`
 }
 
 // cursorCompanies tags the cursors of the companies list.
@@ -116,11 +118,13 @@ func companyViews(ctx context.Context, db *store.Scoped, scope policy.Scope, cs 
 					v.Groups = append(v.Groups, g.Name)
 				}
 			}
-			for _, n := range counts {
-				if n.CompanyID == c.ID {
-					v.Users = n.N
+			n := 0
+			for _, cn := range counts {
+				if cn.CompanyID == c.ID {
+					n = cn.N
 				}
 			}
+			v.Users = &n
 		}
 		out = append(out, v)
 	}
@@ -152,36 +156,47 @@ func SaveCompany(ctx context.Context, db *store.Scoped, by By, id int64, in Comp
 		}
 		if in.Name != nil {
 			n := strings.TrimSpace(*in.Name)
-			if n == "" || utf8.RuneCountInString(n) > MaxCompanyName {
-				errs.Add("name", fmt.Sprintf("Name the company in up to %d characters.", MaxCompanyName))
-			} else if taken, err := tx.Select((*Company)(nil)).Where("LOWER(name) = LOWER(?) AND id <> ?", n, id).Exists(ctx); err != nil {
-				return err
-			} else if taken {
-				errs.Add("name", "Another company has this name.")
+			if n == "" || valid.Line(n, MaxCompanyName) != "" {
+				errs.Add("name", fmt.Sprintf("Name the company in up to %d characters, on one line.", MaxCompanyName))
 			}
 			c.Name = n
 		}
 		if in.Domain != nil {
 			d := strings.ToLower(strings.TrimSpace(*in.Domain))
-			if utf8.RuneCountInString(d) > MaxCompanyDomain || strings.ContainsAny(d, " /@") {
+			if valid.Line(d, MaxCompanyDomain) != "" || strings.ContainsAny(d, " /@") {
 				errs.Add("domain", fmt.Sprintf("Use a domain like globex.com, in up to %d characters.", MaxCompanyDomain))
 			}
 			c.Domain = d
 		}
 		if in.Notes != nil {
-			if utf8.RuneCountInString(*in.Notes) > MaxCompanyNotes {
-				errs.Add("notes", fmt.Sprintf("At most %d characters.", MaxCompanyNotes))
+			// Notes are several lines: line breaks and tabs, no other control characters.
+			if msg := valid.MultiLine(*in.Notes, MaxCompanyNotes); msg != "" {
+				errs.Add("notes", msg)
 			}
-			c.Notes = *in.Notes
+			c.Notes = strings.ReplaceAll(*in.Notes, "\r\n", "\n")
+		}
+		if len(errs) > 0 && in.Name != nil && errs["name"] == "" {
+			// Other fields are wrong: say now whether the name is taken too,
+			// so the answer lists every problem. Otherwise the insert decides.
+			if taken, err := nameTaken(ctx, tx, (*Company)(nil), c.Name, id); err != nil {
+				return err
+			} else if taken {
+				errs.Add("name", "A company with this name already exists.")
+			}
 		}
 		if err := errs.Err(); err != nil {
 			return err
 		}
+		// The unique index on (tenant_id, lower(name)) decides whether the
+		// name is taken, also between concurrent writers.
 		var err error
 		if id == 0 {
 			_, err = tx.Insert(c).Exec(ctx)
 		} else {
 			_, err = tx.Update(c).Column("name", "domain", "notes").WherePK().Exec(ctx)
+		}
+		if store.IsUniqueViolation(err) {
+			return valid.Errors{"name": "A company with this name already exists."}
 		}
 		if err != nil {
 			return err
@@ -335,13 +350,8 @@ func SaveGroup(ctx context.Context, db *store.Scoped, by By, id int64, name stri
 			}
 		}
 		name = strings.TrimSpace(name)
-		if name == "" || utf8.RuneCountInString(name) > MaxGroupName {
-			return valid.Errors{"name": fmt.Sprintf("Name the group in up to %d characters.", MaxGroupName)}
-		}
-		if taken, err := tx.Select((*CompanyGroup)(nil)).Where("LOWER(name) = LOWER(?) AND id <> ?", name, id).Exists(ctx); err != nil {
-			return err
-		} else if taken {
-			return valid.Errors{"name": "Another group has this name."}
+		if name == "" || valid.Line(name, MaxGroupName) != "" {
+			return valid.Errors{"name": fmt.Sprintf("Name the group in up to %d characters, on one line.", MaxGroupName)}
 		}
 		ids := uniq(companyIDs)
 		if len(ids) > 0 {
@@ -354,11 +364,18 @@ func SaveGroup(ctx context.Context, db *store.Scoped, by By, id int64, name stri
 			}
 		}
 		g.Name = name
+		// The unique index on (tenant_id, lower(name)) decides whether the
+		// name is taken, also between concurrent writers.
+		var err error
 		if id == 0 {
-			if _, err := tx.Insert(g).Exec(ctx); err != nil {
-				return err
-			}
-		} else if _, err := tx.Update(g).Column("name").WherePK().Exec(ctx); err != nil {
+			_, err = tx.Insert(g).Exec(ctx)
+		} else {
+			_, err = tx.Update(g).Column("name").WherePK().Exec(ctx)
+		}
+		if store.IsUniqueViolation(err) {
+			return valid.Errors{"name": "A group with this name already exists."}
+		}
+		if err != nil {
 			return err
 		}
 		if _, err := tx.Delete((*CompanyGroupMember)(nil)).Where("group_id = ?", g.ID).Exec(ctx); err != nil {
@@ -372,7 +389,6 @@ func SaveGroup(ctx context.Context, db *store.Scoped, by By, id int64, name stri
 		if err := by.record(ctx, tx, audit.CompanyChange, "company_group", g.ID, "saved company group "+g.Name); err != nil {
 			return err
 		}
-		var err error
 		out, err = GroupFor(ctx, tx, by.Actor, g.ID)
 		return err
 	})

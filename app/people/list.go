@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/uptrace/bun"
+
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/valid"
@@ -38,8 +40,10 @@ func CheckSearch(q string) error {
 
 // List returns one page of the users in the actor's scope matching q in
 // name or email, ordered by ID, and the cursor of the next page ("" when
-// this is the last).
-func List(ctx context.Context, db *store.Scoped, a policy.Actor, q string, p store.Page) ([]Listed, string, error) {
+// this is the last). The email is searched only where the actor may see it
+// (policy.SeesContactDetails under the tenant's settings s): a search must
+// not confirm an address the answer would withhold.
+func List(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Settings, q string, p store.Page) ([]Listed, string, error) {
 	if err := CheckSearch(q); err != nil {
 		return nil, "", err
 	}
@@ -53,7 +57,11 @@ func List(ctx context.Context, db *store.Scoped, a policy.Actor, q string, p sto
 		Where("u.id > ?", after.ID).OrderExpr("u.id").Limit(int64(limit + 1))
 	if q = strings.ToLower(strings.TrimSpace(q)); q != "" {
 		like := containsPattern(q)
-		sq = sq.Where(`(LOWER(u.name) LIKE ? ESCAPE '\' OR LOWER(u.email) LIKE ? ESCAPE '\')`, like, like)
+		if policy.SeesContactDetails(a, s, true) {
+			sq = sq.Where(`(LOWER(u.name) LIKE ? ESCAPE '\' OR LOWER(u.email) LIKE ? ESCAPE '\')`, like, like)
+		} else {
+			sq = sq.Where(`(LOWER(u.name) LIKE ? ESCAPE '\' OR (u.status <> ? AND LOWER(u.email) LIKE ? ESCAPE '\'))`, like, Deactivated, like)
+		}
 	}
 	if err := sq.Scan(ctx); err != nil {
 		return nil, "", fmt.Errorf("people: list: %w", err)
@@ -120,13 +128,24 @@ func Visible(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*
 	return &out[0], nil
 }
 
+// teamKinds are the kinds policy.MayJoinTeams admits, for SQL.
+func teamKinds() []policy.Kind {
+	var out []policy.Kind
+	for _, k := range policy.Kinds {
+		if policy.MayJoinTeams(k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // TeamCandidates returns the users in the actor's scope who may join a team
-// (active or invited members and clients), by name: the choices of the
-// "Add a member" field. Every one is returned.
+// (active or invited users of the kinds policy.MayJoinTeams admits), by
+// name: the choices of the "Add a member" field. Every one is returned.
 func TeamCandidates(ctx context.Context, db *store.Scoped, a policy.Actor) ([]User, error) {
 	var out []User
 	err := scoped(db, &out, policy.UsersScope(a)).
-		Where("u.kind IN (?, ?)", policy.Member, policy.Client).
+		Where("u.kind IN (?)", bun.In(teamKinds())).
 		Where("u.status <> ?", Deactivated).OrderExpr("u.name, u.email, u.id").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("people: team candidates: %w", err)

@@ -170,14 +170,14 @@ func listed(t *testing.T, s *store.Scoped, actor policy.Actor) string {
 	ctx := context.Background()
 	var b strings.Builder
 	all := store.Page{Limit: store.MaxLimit}
-	users, _, err := people.List(ctx, s, actor, "", all)
+	users, _, err := people.List(ctx, s, actor, policy.Settings{}, "", all)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range users {
 		fmt.Fprintf(&b, "user %d %s %s teams %v companies %v\n", u.ID, u.Email, u.Name, u.TeamIDs, u.CompanyIDs)
 	}
-	teams, _, err := people.TeamsFor(ctx, s, actor, all)
+	teams, _, err := people.TeamsFor(ctx, s, actor, policy.Settings{}, all)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +268,10 @@ func TestNewUserValidation(t *testing.T) {
 		{"an unknown capability", people.NewUser{Email: "ada@example.com", Kind: policy.Member, Capabilities: []policy.Capability{"root"}}, "capabilities", `"root" is not a capability.`},
 		{"a guest with a capability", people.NewUser{Email: "ada@example.com", Kind: policy.Guest, Capabilities: []policy.Capability{policy.Admin}}, "capabilities", "Only members can hold admin capabilities."},
 		{"an external user with a capability", people.NewUser{Email: "ada@example.com", Kind: policy.ExternalEditor, Capabilities: []policy.Capability{policy.BillingAdmin}}, "capabilities", "Only members can hold admin capabilities."},
-		{"too long a name", people.NewUser{Email: "ada@example.com", Kind: policy.Member, Name: strings.Repeat("n", 121)}, "name", "At most 120 characters."},
+		{"too long a name", people.NewUser{Email: "ada@example.com", Kind: policy.Member, Name: strings.Repeat("n", 121)}, "name", "Enter a name of up to 120 characters, on one line."},
+		{"a two-line name", people.NewUser{Email: "ada@example.com", Kind: policy.Member, Name: "Line one\nLine two"}, "name", "Enter a name of up to 120 characters, on one line."},
+		{"a name with a tab", people.NewUser{Email: "ada@example.com", Kind: policy.Member, Name: "Ada\tLovelace"}, "name", "Enter a name of up to 120 characters, on one line."},
+		{"a name with a line separator", people.NewUser{Email: "ada@example.com", Kind: policy.Member, Name: "Ada\u2028Lovelace"}, "name", "Enter a name of up to 120 characters, on one line."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/policy"
@@ -22,15 +21,20 @@ var TeamKinds = []TeamKind{TeamFunction, TeamGeography, TeamVertical, TeamHorizo
 // Valid reports whether k is a known kind of team.
 func (k TeamKind) Valid() bool { return slices.Contains(TeamKinds, k) }
 
-// TeamMemberView is a member of a team as lists show them.
+// TeamMemberView is a member of a team as lists show them, filtered for
+// the viewer by the same rule as a user's own view (ViewFor): a deactivated
+// member's email and status are absent for those who may not see them.
 type TeamMemberView struct {
 	ID     int64       `json:"id"`
 	Name   string      `json:"name"`
-	Email  string      `json:"email"`
+	Email  string      `json:"email,omitempty"`
 	Kind   policy.Kind `json:"kind"`
-	Status Status      `json:"status"`
+	Status Status      `json:"status,omitempty"`
 	Role   TeamRole    `json:"role"`
 }
+
+// DisplayName is the name, else the address if shown, else UnnamedUser.
+func (m TeamMemberView) DisplayName() string { return displayName(m.Name, m.Email) }
 
 // TeamView is a team with its company and members. ClientVisible is true
 // when any member is a client user: the team is then marked everywhere.
@@ -56,9 +60,10 @@ var ErrNotFoundTeam = errors.New("people: team not found")
 const cursorTeams = "teams"
 
 // TeamsFor returns one page of the teams in the actor's scope, by name, with
-// members, in three queries whatever the page size, and the cursor of the
-// next page ("" when this is the last).
-func TeamsFor(ctx context.Context, db *store.Scoped, a policy.Actor, p store.Page) ([]TeamView, string, error) {
+// members as the actor may see them under the tenant's settings s, in three
+// queries whatever the page size, and the cursor of the next page ("" when
+// this is the last).
+func TeamsFor(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Settings, p store.Page) ([]TeamView, string, error) {
 	after, ok, err := store.DecodeCursor(cursorTeams, p.Cursor)
 	if err != nil {
 		return nil, "", err
@@ -78,12 +83,13 @@ func TeamsFor(ctx context.Context, db *store.Scoped, a policy.Actor, p store.Pag
 		last := teams[len(teams)-1]
 		next = store.EncodeCursor(cursorTeams, store.Cursor{Key: last.Name, ID: last.ID})
 	}
-	views, err := teamViews(ctx, db, teams)
+	views, err := teamViews(ctx, db, a, s, teams)
 	return views, next, err
 }
 
-// TeamFor loads one team in the actor's scope, else ErrNotFoundTeam.
-func TeamFor(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*TeamView, error) {
+// TeamFor loads one team in the actor's scope, with members as the actor
+// may see them under s, else ErrNotFoundTeam.
+func TeamFor(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Settings, id int64) (*TeamView, error) {
 	var teams []Team
 	if err := scoped(db, &teams, policy.TeamsScope(a)).Where("tm.id = ?", id).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("people: load team %d: %w", id, err)
@@ -91,14 +97,17 @@ func TeamFor(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*
 	if len(teams) == 0 {
 		return nil, ErrNotFoundTeam
 	}
-	views, err := teamViews(ctx, db, teams)
+	views, err := teamViews(ctx, db, a, s, teams)
 	if err != nil {
 		return nil, err
 	}
 	return &views[0], nil
 }
 
-func teamViews(ctx context.Context, db *store.Scoped, teams []Team) ([]TeamView, error) {
+// teamViews adds companies and members to teams; each member passes
+// through ViewFor for actor a, so what a team shows of a user is what the
+// user's own view shows.
+func teamViews(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Settings, teams []Team) ([]TeamView, error) {
 	out := make([]TeamView, 0, len(teams))
 	if len(teams) == 0 {
 		return out, nil
@@ -147,7 +156,8 @@ func teamViews(ctx context.Context, db *store.Scoped, teams []Team) ([]TeamView,
 		}
 		for _, r := range rows {
 			if r.TeamID == t.ID {
-				v.Members = append(v.Members, TeamMemberView{ID: r.ID, Name: r.Name, Email: r.Email, Kind: r.Kind, Status: r.Status, Role: r.Role})
+				uv := ViewFor(a, s, Listed{User: User{ID: r.ID, Name: r.Name, Email: r.Email, Kind: r.Kind, Status: r.Status}})
+				v.Members = append(v.Members, TeamMemberView{ID: uv.ID, Name: uv.Name, Email: uv.Email, Kind: uv.Kind, Status: uv.Status, Role: r.Role})
 				if r.Kind == policy.Client {
 					v.ClientVisible = true
 				}
@@ -183,12 +193,8 @@ func SaveTeam(ctx context.Context, db *store.Scoped, by By, id int64, in TeamInp
 		}
 		if in.Name != nil {
 			n := strings.TrimSpace(*in.Name)
-			if n == "" || utf8.RuneCountInString(n) > MaxTeamName {
-				errs.Add("name", fmt.Sprintf("Name the team in up to %d characters.", MaxTeamName))
-			} else if taken, err := tx.Select((*Team)(nil)).Where("LOWER(name) = LOWER(?) AND id <> ?", n, id).Exists(ctx); err != nil {
-				return err
-			} else if taken {
-				errs.Add("name", "Another team has this name.")
+			if n == "" || valid.Line(n, MaxTeamName) != "" {
+				errs.Add("name", fmt.Sprintf("Name the team in up to %d characters, on one line.", MaxTeamName))
 			}
 			t.Name = n
 		}
@@ -209,14 +215,28 @@ func SaveTeam(ctx context.Context, db *store.Scoped, by By, id int64, in TeamInp
 				t.CompanyID = in.CompanyID
 			}
 		}
+		if len(errs) > 0 && in.Name != nil && errs["name"] == "" {
+			// Other fields are wrong: say now whether the name is taken too,
+			// so the answer lists every problem. Otherwise the insert decides.
+			if taken, err := nameTaken(ctx, tx, (*Team)(nil), t.Name, id); err != nil {
+				return err
+			} else if taken {
+				errs.Add("name", "A team with this name already exists.")
+			}
+		}
 		if err := errs.Err(); err != nil {
 			return err
 		}
+		// The unique index on (tenant_id, lower(name)) decides whether the
+		// name is taken, also between concurrent writers.
 		var err error
 		if id == 0 {
 			_, err = tx.Insert(t).Exec(ctx)
 		} else {
 			_, err = tx.Update(t).Column("name", "kind", "company_id").WherePK().Exec(ctx)
+		}
+		if store.IsUniqueViolation(err) {
+			return valid.Errors{"name": "A team with this name already exists."}
 		}
 		if err != nil {
 			return err
@@ -224,7 +244,7 @@ func SaveTeam(ctx context.Context, db *store.Scoped, by By, id int64, in TeamInp
 		if err := by.record(ctx, tx, audit.TeamChange, "team", t.ID, "saved team "+t.Name); err != nil {
 			return err
 		}
-		out, err = TeamFor(ctx, tx, by.Actor, t.ID)
+		out, err = TeamFor(ctx, tx, by.Actor, by.Settings, t.ID)
 		return err
 	})
 	if err != nil {
@@ -257,7 +277,10 @@ func DeleteTeam(ctx context.Context, db *store.Scoped, by By, id int64) error {
 }
 
 // SetTeamMember adds a user to a team or changes their role, with its audit
-// record, and returns the team. Only members and clients belong to teams.
+// record, and returns the team. Only the kinds policy.MayJoinTeams admits
+// belong to teams, and a deactivated user joins none (the form's choices
+// leave them out; the API is refused the same way). Invited users may join,
+// as an invitation's teams do.
 func SetTeamMember(ctx context.Context, db *store.Scoped, by By, teamID, userID int64, role TeamRole) (*TeamView, error) {
 	if role == "" {
 		role = TeamMember
@@ -282,6 +305,9 @@ func SetTeamMember(ctx context.Context, db *store.Scoped, by By, teamID, userID 
 		if !policy.MayJoinTeams(u.Kind) {
 			return valid.Errors{"user_id": "Only members and clients belong to teams."}
 		}
+		if u.Status == Deactivated {
+			return valid.Errors{"user_id": "A deactivated user can't join a team. Reactivate them first."}
+		}
 		_, err = tx.Insert(&TeamMembership{TeamID: teamID, UserID: userID, Role: role}).
 			On("CONFLICT (team_id, user_id) DO UPDATE").Set("role = EXCLUDED.role").Exec(ctx)
 		if err != nil {
@@ -290,7 +316,7 @@ func SetTeamMember(ctx context.Context, db *store.Scoped, by By, teamID, userID 
 		if err := by.record(ctx, tx, audit.TeamChange, "team", teamID, fmt.Sprintf("added user %d to the team as %s", userID, role)); err != nil {
 			return err
 		}
-		out, err = TeamFor(ctx, tx, by.Actor, teamID)
+		out, err = TeamFor(ctx, tx, by.Actor, by.Settings, teamID)
 		return err
 	})
 	if err != nil {
@@ -320,6 +346,13 @@ func RemoveTeamMember(ctx context.Context, db *store.Scoped, by By, teamID, user
 		return fmt.Errorf("people: remove member %d from team %d: %w", userID, teamID, err)
 	}
 	return nil
+}
+
+// nameTaken reports whether another row of model's table (not id) has name,
+// ignoring case. It only words a refusal early: the unique index on
+// (tenant_id, lower(name)) is what keeps names unique.
+func nameTaken(ctx context.Context, tx *store.Scoped, model any, name string, id int64) (bool, error) {
+	return tx.Select(model).Where("lower(name) = lower(?) AND id <> ?", name, id).Exists(ctx)
 }
 
 // TeamsOf returns the teams in the actor's scope that userID belongs to, by name.

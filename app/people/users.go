@@ -8,7 +8,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -19,6 +18,18 @@ import (
 
 // ErrNotFound means no such user in this tenant.
 var ErrNotFound = errors.New("people: not found")
+
+// CheckName validates a person's name, trimmed, for field: present, one
+// line (no line breaks, tabs or other control characters) and at most
+// MaxUserName characters. Inviting, accepting an invitation and editing a
+// user all ask it, so a name is the same kind of value whichever path stored it.
+func CheckName(field, s string) error {
+	s = strings.TrimSpace(s)
+	if s == "" || valid.Line(s, MaxUserName) != "" {
+		return valid.Errors{field: fmt.Sprintf("Enter a name of up to %d characters, on one line.", MaxUserName)}
+	}
+	return nil
+}
 
 // NormalizeEmail trims and lower-cases an address: one person, one spelling.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
@@ -75,8 +86,10 @@ func (n *NewUser) Validate() error {
 	if len(n.Capabilities) > 0 && n.Kind.Valid() && !policy.MayHoldCapabilities(n.Kind) {
 		errs.Add("capabilities", "Only members can hold admin capabilities.")
 	}
-	if utf8.RuneCountInString(strings.TrimSpace(n.Name)) > MaxUserName {
-		errs.Add("name", fmt.Sprintf("At most %d characters.", MaxUserName))
+	if strings.TrimSpace(n.Name) != "" {
+		if err := CheckName("name", n.Name); err != nil {
+			errs.Add("name", err.(valid.Errors)["name"])
+		}
 	}
 	if n.Status == "" {
 		n.Status = Invited
@@ -96,14 +109,11 @@ func CreateUser(ctx context.Context, db *store.Scoped, n NewUser) (*User, error)
 		HiddenPages: []policy.Page{}, CreatedAt: now, UpdatedAt: now,
 	}
 	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		exists, err := tx.Select((*User)(nil)).Where("email = ?", u.Email).Exists(ctx)
-		if err != nil {
-			return err
-		}
-		if exists {
+		// The unique index on (tenant_id, lower(email)) decides, also
+		// between two concurrent writers.
+		if _, err := tx.Insert(u).Exec(ctx); store.IsUniqueViolation(err) {
 			return valid.Errors{"email": "A user with this address already exists."}
-		}
-		if _, err := tx.Insert(u).Exec(ctx); err != nil {
+		} else if err != nil {
 			return err
 		}
 		return setCapabilities(ctx, tx, u, n.Capabilities)
@@ -140,9 +150,10 @@ func SetPassword(ctx context.Context, db *store.Scoped, userID int64, hash strin
 	q := db.Update((*User)(nil)).Set("password_hash = ?", hash).Set("updated_at = ?", time.Now().UTC()).
 		Set("status = CASE WHEN status = ? THEN ? ELSE status END", Invited, Active).
 		Where("id = ?", userID)
-	if name = strings.TrimSpace(name); utf8.RuneCountInString(name) > MaxUserName {
-		return valid.Errors{"name": fmt.Sprintf("At most %d characters.", MaxUserName)}
-	} else if name != "" {
+	if name = strings.TrimSpace(name); name != "" {
+		if err := CheckName("name", name); err != nil {
+			return err
+		}
 		q = q.Set("name = ?", name)
 	}
 	res, err := q.Exec(ctx)

@@ -145,6 +145,15 @@ func SeesContactDetails(a Actor, s Settings, targetDeactivated bool) bool {
 	return !targetDeactivated || Allows(a, s, ManageUsers)
 }
 
+// SeesAdminFields reports whether a may see the administrative fields of
+// user targetID: hidden pages, modules, own-tickets-only, the test-user
+// flag and the manager. Those who manage users see them (they set them);
+// a user sees their own, which shape their own navigation. Everyone else
+// sees a user without them.
+func SeesAdminFields(a Actor, s Settings, targetID int64) bool {
+	return (a.SignedIn() && a.UserID != 0 && a.UserID == targetID) || Allows(a, s, ManageUsers)
+}
+
 // Errors of capability changes, worded for the person making them.
 var (
 	ErrCapabilityNonMember  = errors.New("only members can hold admin capabilities")

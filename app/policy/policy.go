@@ -89,6 +89,10 @@ func MayHoldCapabilities(k Kind) bool { return k == Member }
 // members and clients (SPEC §4.1, §4.4).
 func MayJoinTeams(k Kind) bool { return k == Member || k == Client }
 
+// MayHaveManager reports whether a user of kind k can have a manager (for
+// 1:1s): members only; guests, clients and external users have none (SPEC §4.4).
+func MayHaveManager(k Kind) bool { return k == Member }
+
 // HasCompanies reports whether a user of kind k is assigned to companies
 // and has modules: the external users, and they must have a company.
 func HasCompanies(k Kind) bool { return k.External() }

@@ -104,6 +104,13 @@ func TestTable(t *testing.T) {
 			fmt.Fprintf(&b, "%-34s settings.%-20s %v\n", p.name, f, policy.CheckSettingsFields(p.actor, settings, f) == nil)
 		}
 		fmt.Fprintf(&b, "%-34s sees a deactivated user's contact details %v\n", p.name, policy.SeesContactDetails(p.actor, settings, true))
+		fmt.Fprintf(&b, "%-34s sees another user's admin fields %v, own %v\n", p.name,
+			policy.SeesAdminFields(p.actor, settings, 99), policy.SeesAdminFields(p.actor, settings, p.actor.UserID))
+	}
+	b.WriteString("\n# kind → may hold capabilities, join teams, have a manager, be assigned to companies\n")
+	for _, k := range policy.Kinds {
+		fmt.Fprintf(&b, "%-34s capabilities %-5v teams %-5v manager %-5v companies %v\n", k,
+			policy.MayHoldCapabilities(k), policy.MayJoinTeams(k), policy.MayHaveManager(k), policy.HasCompanies(k))
 	}
 	got := b.String()
 	const path = "testdata/table.golden"

@@ -167,8 +167,8 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 		}
 		if p.Name != nil {
 			n := strings.TrimSpace(*p.Name)
-			if msg := valid.Line(n, people.MaxUserName); n == "" || msg != "" {
-				errs.Add("name", fmt.Sprintf("Enter a name of up to %d characters, on one line.", people.MaxUserName))
+			if nerr := people.CheckName("name", n); nerr != nil {
+				errs.Add("name", nerr.(valid.Errors)["name"])
 			} else if n != u.Name {
 				record(audit.UserChange, fmt.Sprintf("name of %s: %q → %q", u.Email, u.Name, n))
 			}
@@ -193,7 +193,7 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 				record(audit.UserChange, fmt.Sprintf("manager of %s set", u.Email))
 			}
 		}
-		if kind != policy.Member && u.ManagerID != nil && p.ManagerID == nil {
+		if !policy.MayHaveManager(kind) && u.ManagerID != nil && p.ManagerID == nil {
 			zero := int64(0)
 			p.ManagerID = &zero // guests, clients and external users have no manager
 		}
@@ -394,7 +394,7 @@ func sentence(err error) string {
 // checkManager: a member's manager is another active member of the tenant,
 // and following managers upward never comes back to the user.
 func checkManager(ctx context.Context, tx *store.Scoped, userID int64, kind policy.Kind, managerID int64) error {
-	if kind != policy.Member {
+	if !policy.MayHaveManager(kind) {
 		return valid.Errors{"manager_id": "Only members have a manager."}
 	}
 	if managerID == userID {

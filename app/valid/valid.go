@@ -72,6 +72,25 @@ func Line(s string, max int) string {
 	return ""
 }
 
+// MultiLine checks a text of several lines (notes): at most max
+// characters, line breaks and tabs allowed, no other control character.
+// A browser sends a textarea's line breaks as CRLF, so CR is allowed only
+// before LF. It returns what is wrong, or "" when nothing is.
+func MultiLine(s string, max int) string {
+	if len(s) > 4*max || utf8.RuneCountInString(s) > max {
+		return fmt.Sprintf("At most %d characters.", max)
+	}
+	for i, r := range s {
+		switch {
+		case r == '\n' || r == '\t':
+		case r == '\r' && i+1 < len(s) && s[i+1] == '\n':
+		case unicode.IsControl(r):
+			return "Use text, line breaks and tabs only: no other control characters."
+		}
+	}
+	return ""
+}
+
 // Email checks the length and characters of an address before anything
 // looks it up, stores, hashes or logs it: sign-in, password resets and
 // invitations all call it first. It does not require the address to exist

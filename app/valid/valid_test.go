@@ -49,3 +49,25 @@ func TestEmail(t *testing.T) {
 		}
 	}
 }
+
+func TestMultiLine(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		okay bool
+	}{
+		{"Renewal in March.\nCall Bob first.", true},
+		{"Line one\r\nLine two", true},
+		{"Column\tvalue", true},
+		{"Ünïcödé notes", true},
+		{strings.Repeat("a", 61), false},
+		{"bell\a", false},
+		{"lone\rreturn", false},
+		{"nul\x00byte", false},
+		{"escape\x1b[31m", false},
+		{"trailing\r", false},
+	} {
+		if got := valid.MultiLine(tt.in, 60) == ""; got != tt.okay {
+			t.Errorf("MultiLine(%.40q) ok = %v, want %v", tt.in, got, tt.okay)
+		}
+	}
+}

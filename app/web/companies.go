@@ -137,7 +137,11 @@ func (s *Server) renderCompanies(c *fiber.Ctx, status int, form ui.CompanyForm, 
 	}
 	rows := make([]ui.CompanyRow, 0, len(cs))
 	for _, co := range cs {
-		rows = append(rows, ui.CompanyRow{ID: co.ID, Name: co.Name, Domain: co.Domain, Groups: strings.Join(co.Groups, ", "), Users: co.Users})
+		row := ui.CompanyRow{ID: co.ID, Name: co.Name, Domain: co.Domain, Groups: strings.Join(co.Groups, ", ")}
+		if co.Users != nil {
+			row.Users = *co.Users
+		}
+		rows = append(rows, row)
 	}
 	more := nextURL(c, "/settings/companies", next)
 	if fragment == nil {

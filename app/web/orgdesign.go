@@ -28,7 +28,8 @@ func optionalID(c *fiber.Ctx) (int64, error) {
 // by is who performs an org-design operation: the request's actor, and who
 // its audit record names.
 func (s *Server) by(c *fiber.Ctx) people.By {
-	return people.By{Actor: state(c).actor, Who: s.who(c)}
+	st := state(c)
+	return people.By{Actor: st.actor, Settings: settingsOf(st.tenant), Who: s.who(c)}
 }
 
 func (s *Server) settingsFrame(c *fiber.Ctx, title string, crumbs ...ui.Crumb) ui.Frame {

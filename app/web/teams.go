@@ -23,7 +23,7 @@ func (s *Server) apiTeams(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	teams, next, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor, p)
+	teams, next, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor, settingsOf(state(c).tenant), p)
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (s *Server) apiTeam(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := people.TeamFor(c.UserContext(), state(c).db, state(c).actor, id)
+	t, err := people.TeamFor(c.UserContext(), state(c).db, state(c).actor, settingsOf(state(c).tenant), id)
 	if err != nil {
 		return orgError(err)
 	}
@@ -123,9 +123,11 @@ func (s *Server) teamCards(c *fiber.Ctx, teams []people.TeamView, editable bool)
 		if editable {
 			card.EditURL = "/settings/teams/" + strconv.FormatInt(t.ID, 10)
 		}
+		// Members come filtered (people.ViewFor): a status the viewer may
+		// not see is blank, so the avatar carries no deactivated mark.
 		for _, m := range t.Members {
 			card.Members = append(card.Members, ui.TeamMemberRow{UserID: m.ID, Leader: m.Role == people.TeamLeader,
-				Person: ui.Person{Name: m.Name, Email: m.Email, KindLabel: m.Kind.Label(), Client: m.Kind == policy.Client, Deactivated: m.Status == people.Deactivated}})
+				Person: ui.Person{Name: m.DisplayName(), Email: m.Email, KindLabel: m.Kind.Label(), Client: m.Kind == policy.Client, Deactivated: m.Status == people.Deactivated}})
 		}
 		out = append(out, card)
 	}
@@ -140,7 +142,7 @@ func (s *Server) teamsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	teams, next, err := people.TeamsFor(c.UserContext(), st.db, st.actor, p)
+	teams, next, err := people.TeamsFor(c.UserContext(), st.db, st.actor, settingsOf(st.tenant), p)
 	if err != nil {
 		return err
 	}
@@ -181,7 +183,7 @@ func (s *Server) renderSettingsTeams(c *fiber.Ctx, status int, form ui.TeamForm,
 	if c.Method() != fiber.MethodGet {
 		p = store.Page{}
 	}
-	teams, next, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor, p)
+	teams, next, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor, settingsOf(state(c).tenant), p)
 	if err != nil {
 		return err
 	}
@@ -258,7 +260,7 @@ func (s *Server) renderTeamEdit(c *fiber.Ctx, status int, id int64, form *ui.Tea
 // when form is nil) and the members.
 func (s *Server) teamEditView(c *fiber.Ctx, id int64, form *ui.TeamForm, memberError string) (templ.Component, error) {
 	st := state(c)
-	t, err := people.TeamFor(c.UserContext(), st.db, st.actor, id)
+	t, err := people.TeamFor(c.UserContext(), st.db, st.actor, settingsOf(st.tenant), id)
 	if err != nil {
 		return nil, orgError(err)
 	}

@@ -13,19 +13,28 @@ import (
 // userDetailJSON is a user as the users API shows them: the same fields
 // PATCH takes, built from the user's filtered view (people.ViewFor), so a
 // deactivated user's email and status are absent for everyone but those
-// who manage users.
+// who manage users, and the administrative fields are absent for everyone
+// but those who manage users and the user themselves.
 type userDetailJSON struct {
-	ID             int64                  `json:"id"`
-	Email          string                 `json:"email,omitempty"`
-	Name           string                 `json:"name"`
-	Kind           policy.Kind            `json:"kind"`
-	Status         people.Status          `json:"status,omitempty"`
-	Capabilities   []policy.Capability    `json:"capabilities"`
+	ID           int64               `json:"id"`
+	Email        string              `json:"email,omitempty"`
+	Name         string              `json:"name"`
+	Kind         policy.Kind         `json:"kind"`
+	Status       people.Status       `json:"status,omitempty"`
+	Capabilities []policy.Capability `json:"capabilities"`
+	CompanyIDs   []int64             `json:"company_ids"`
+	TeamIDs      []int64             `json:"team_ids"`
+	// UserAdminJSON is nil, and its fields absent, when the view withholds them.
+	*UserAdminJSON
+}
+
+// UserAdminJSON are the administrative fields of a user in the users API
+// (policy.SeesAdminFields). Embedded as a pointer, they are all present or
+// all absent; manager_id is null when present and unset.
+type UserAdminJSON struct {
 	HiddenPages    []policy.Page          `json:"hidden_pages"`
 	Modules        []people.ModuleSetting `json:"modules"`
 	OwnTicketsOnly bool                   `json:"own_tickets_only"`
-	CompanyIDs     []int64                `json:"company_ids"`
-	TeamIDs        []int64                `json:"team_ids"`
 	TestUser       bool                   `json:"test_user"`
 	ManagerID      *int64                 `json:"manager_id"`
 }
@@ -35,9 +44,13 @@ func (s *Server) toUserDetail(c *fiber.Ctx, full *people.Listed) userDetailJSON 
 	l := people.ViewFor(st.actor, settingsOf(st.tenant), *full)
 	out := userDetailJSON{
 		ID: l.ID, Email: l.Email, Name: l.Name, Kind: l.Kind, Status: l.Status, Capabilities: l.CapabilityList(),
-		HiddenPages: l.HiddenPages, Modules: []people.ModuleSetting{}, OwnTicketsOnly: l.OwnTicketsOnly,
-		CompanyIDs: l.CompanyIDs, TeamIDs: l.TeamIDs, TestUser: l.TestUser, ManagerID: l.ManagerID,
+		CompanyIDs: l.CompanyIDs, TeamIDs: l.TeamIDs,
 	}
+	if l.AdminHidden {
+		return out
+	}
+	out.UserAdminJSON = &UserAdminJSON{HiddenPages: l.HiddenPages, Modules: []people.ModuleSetting{},
+		OwnTicketsOnly: l.OwnTicketsOnly, TestUser: l.TestUser, ManagerID: l.ManagerID}
 	if out.HiddenPages == nil {
 		out.HiddenPages = []policy.Page{}
 	}
@@ -54,7 +67,7 @@ func (s *Server) apiUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, next, err := people.List(c.UserContext(), st.db, st.actor, c.Query("q"), p)
+	list, next, err := people.List(c.UserContext(), st.db, st.actor, settingsOf(st.tenant), c.Query("q"), p)
 	if err != nil {
 		return err
 	}

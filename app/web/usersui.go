@@ -27,9 +27,12 @@ func (s *Server) usersFrame(c *fiber.Ctx, title string) ui.Frame {
 	return f
 }
 
-func personOf(u *people.User) ui.Person {
-	return ui.Person{Name: u.DisplayName(), Email: u.Email, KindLabel: u.Kind.Label(),
-		Client: u.Kind == policy.Client, Deactivated: u.Status == people.Deactivated}
+// personOf is a user's avatar and name as the viewer may see them: built
+// from the filtered view, so a status the viewer may not see leaves no
+// deactivated mark and a withheld address is never the fallback name.
+func personOf(v people.View) ui.Person {
+	return ui.Person{Name: v.DisplayName(), Email: v.Email, KindLabel: v.Kind.Label(),
+		Client: v.Kind == policy.Client, Deactivated: v.Status == people.Deactivated}
 }
 
 func (s *Server) invitationRows(c *fiber.Ctx) ([]ui.InvitationRow, error) {
@@ -59,7 +62,7 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 		return err
 	}
 	status, searchError := 200, ""
-	list, next, err := people.List(c.UserContext(), st.db, st.actor, c.Query("q"), p)
+	list, next, err := people.List(c.UserContext(), st.db, st.actor, set, c.Query("q"), p)
 	var ve valid.Errors
 	if errors.As(err, &ve) && ve["q"] != "" {
 		status, searchError = 400, ve["q"]
@@ -68,12 +71,13 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 	}
 	rows := make([]ui.UserRow, 0, len(list))
 	for i := range list {
-		u := &list[i].User
+		v := people.ViewFor(st.actor, set, list[i])
+		u := &v.User
 		var caps []string
 		for _, cp := range u.CapabilityList() {
 			caps = append(caps, cp.Label())
 		}
-		rows = append(rows, ui.UserRow{ID: u.ID, Person: personOf(u), Caps: caps, TestUser: u.TestUser, Status: string(u.Status),
+		rows = append(rows, ui.UserRow{ID: u.ID, Person: personOf(v), Caps: caps, TestUser: u.TestUser, Status: string(u.Status),
 			CanManage: policy.CanManageUser(st.actor, set, policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: u.CapabilityList()})})
 	}
 	more := nextURL(c, "/settings/users", next)
@@ -440,7 +444,8 @@ func (s *Server) invitationAction(resend bool) fiber.Handler {
 }
 
 // profilePage is GET /users/ID: a user's profile, within the people scope.
-// A deactivated user's contact details and status are hidden.
+// A deactivated user's contact details and status are hidden from those
+// who may not see them (policy.SeesContactDetails).
 func (s *Server) profilePage(c *fiber.Ctx) error {
 	st := state(c)
 	id, err := paramID(c)
@@ -454,16 +459,16 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The whole page is built from the filtered view: name, avatar mark,
+	// contact details and status alike, so it shows what the API shows.
 	v := people.ViewFor(st.actor, settingsOf(st.tenant), *l)
-	// The avatar keeps its deactivated mark, as everywhere the user's work
-	// is attributed; the contact details and status text follow the view.
-	p := ui.Profile{Person: personOf(&l.User), Email: v.Email, Title: v.Title, Phone: v.Phone, Status: string(v.Status), Hidden: v.ContactHidden}
-	teams, err := people.TeamsOf(c.UserContext(), st.db, st.actor, l.ID)
+	p := ui.Profile{Person: personOf(v), Email: v.Email, Title: v.Title, Phone: v.Phone, Status: string(v.Status), Hidden: v.ContactHidden}
+	teams, err := people.TeamsOf(c.UserContext(), st.db, st.actor, v.ID)
 	if err != nil {
 		return err
 	}
 	for _, t := range teams {
 		p.Teams = append(p.Teams, t.Name)
 	}
-	return render(c, 200, ui.ProfilePage(s.frame(c, l.DisplayName(), ""), p))
+	return render(c, 200, ui.ProfilePage(s.frame(c, v.DisplayName(), ""), p))
 }
