@@ -183,6 +183,7 @@ func TestUsersAPIAdminFields(t *testing.T) {
 func TestCompanyUserCountIsInternal(t *testing.T) {
 	e := newEnv(t, nil)
 	globex := "/api/v1/companies/" + strconv.FormatInt(lookupID(t, e, "company", "acme", "Globex Corporation"), 10)
+	showCompaniesModule(t, e, "erin@globex.test")
 	erin := e.client("acme.localhost").mustLogin("erin@globex.test", "demo-pass-1")
 	for _, path := range []string{"/api/v1/companies", globex} {
 		if r := erin.get(path); r.status != 200 || strings.Contains(r.body, `"users"`) || !strings.Contains(r.body, "Globex Corporation") {
