@@ -163,8 +163,16 @@ func Invite(ctx context.Context, ic Context, r Request) (*Invitation, error) {
 	}
 	var inv *Invitation
 	err = ic.DB.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		if _, err := people.UserByEmail(ctx, tx, r.Email); err == nil {
-			return ErrConflict
+		if old, err := people.UserByEmail(ctx, tx, r.Email); err == nil {
+			// Someone deactivated before accepting never had an account
+			// (no password, nothing of theirs): they are invited afresh,
+			// as after a revoke. Anyone else already has this address.
+			if old.Status != people.Deactivated || old.PasswordHash != "" {
+				return ErrConflict
+			}
+			if _, err := tx.Delete((*people.User)(nil)).Where("id = ? AND status = ? AND password_hash = ''", old.ID, people.Deactivated).Exec(ctx); err != nil {
+				return fmt.Errorf("invitations: remove %d, deactivated before accepting: %w", old.ID, err)
+			}
 		} else if !errors.Is(err, people.ErrNotFound) {
 			return err
 		}
