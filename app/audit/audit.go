@@ -118,7 +118,7 @@ func List(ctx context.Context, db *store.Scoped, f Filter) ([]Entry, int64, erro
 	q := db.SelectScoped(&out, f.Scope, scopeTable).OrderExpr("al.id DESC").Limit(int64(f.Limit + 1))
 	if f.Action != "" {
 		if f.Action[len(f.Action)-1] == '.' {
-			q = q.Where("al.action LIKE ?", f.Action+"%")
+			q = q.Where("al.action LIKE ? ESCAPE '\\'", escapeLikeExact(f.Action)+"%")
 		} else {
 			q = q.Where("al.action = ?", f.Action)
 		}
@@ -147,6 +147,20 @@ func List(ctx context.Context, db *store.Scoped, f Filter) ([]Entry, int64, erro
 		next = out[len(out)-1].ID
 	}
 	return out, next, nil
+}
+
+// escapeLikeExact escapes LIKE's wildcards and its escape character in s,
+// changing nothing else, so that an action prefix such as "user_x." is
+// matched as written and never as a pattern.
+func escapeLikeExact(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r == '%' || r == '_' || r == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // escapeLike lower-cases s as SQL's LOWER does (ASCII only) and escapes

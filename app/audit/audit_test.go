@@ -465,3 +465,41 @@ func TestListFailsClosed(t *testing.T) {
 		t.Errorf("the operator's scope: %d entries, %v", len(got), err)
 	}
 }
+
+// TestActionPrefixIsLiteral: an action prefix ending in "." is matched as
+// written; "_", "%" and "\" in it are not LIKE's wildcards or escape.
+func TestActionPrefixIsLiteral(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	u := member(t, e.s, "ada@acme.test")
+	for _, a := range []audit.Action{"user.invite", "userxinvite.x", `a\b.y`, `a\\b.y`, "a_b.z", "axb.z", "100%.w", "1000.w"} {
+		if _, err := e.s.Insert(&audit.Entry{At: time.Now().UTC(), ActorID: &u.ID, Action: a, ObjectType: "user", Summary: string(a)}).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		prefix string
+		want   []string
+	}{
+		{"user.", []string{"user.invite"}},
+		{"user_invite.", nil},
+		{"a_b.", []string{"a_b.z"}},
+		{`a\b.`, []string{`a\b.y`}},
+		{"100%.", []string{"100%.w"}},
+		{"%.", nil},
+		{"_.", nil},
+	}
+	for _, tt := range tests {
+		got, _, err := audit.List(ctx, e.s, audit.Filter{Scope: auditScope(e.s), Action: tt.prefix})
+		if err != nil {
+			t.Fatalf("%q: %v", tt.prefix, err)
+		}
+		var actions []string
+		for _, en := range got {
+			actions = append(actions, string(en.Action))
+		}
+		if !slices.Equal(actions, tt.want) {
+			t.Errorf("prefix %q matched %q, want %q", tt.prefix, actions, tt.want)
+		}
+	}
+}

@@ -32,6 +32,10 @@ var (
 	// ErrForbidden means the actor may not invite, or may not set a field
 	// of this invitation; the policy decides, as for edits.
 	ErrForbidden = errors.New("invitations: not allowed")
+	// ErrNotManaged means the actor may see the invitation but not resend
+	// or revoke it: they could not manage the person it invites (a people
+	// admin and an admin's invitation, say). It is an ErrForbidden.
+	ErrNotManaged = fmt.Errorf("%w: only those who may manage the invited person may resend or revoke their invitation", ErrForbidden)
 )
 
 // Context is what every operation needs about where and by whom it happens.
@@ -159,8 +163,16 @@ func Invite(ctx context.Context, ic Context, r Request) (*Invitation, error) {
 	}
 	var inv *Invitation
 	err = ic.DB.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		if _, err := people.UserByEmail(ctx, tx, r.Email); err == nil {
-			return ErrConflict
+		if old, err := people.UserByEmail(ctx, tx, r.Email); err == nil {
+			// Someone deactivated before accepting never had an account
+			// (no password, nothing of theirs): they are invited afresh,
+			// as after a revoke. Anyone else already has this address.
+			if old.Status != people.Deactivated || old.PasswordHash != "" {
+				return ErrConflict
+			}
+			if _, err := tx.Delete((*people.User)(nil)).Where("id = ? AND status = ? AND password_hash = ''", old.ID, people.Deactivated).Exec(ctx); err != nil {
+				return fmt.Errorf("invitations: remove %d, deactivated before accepting: %w", old.ID, err)
+			}
 		} else if !errors.Is(err, people.ErrNotFound) {
 			return err
 		}
@@ -231,6 +243,34 @@ func stateOf(acceptedAt, revokedAt *time.Time, expiresAt time.Time, delivery mai
 	return StateQueued
 }
 
+// claim makes the change set to invitation id only while it is open
+// (neither accepted nor revoked) and reports whether it did. It is how
+// resend, revoke and accept take an invitation: a conditional update that
+// holds the row until the transaction ends, so of concurrent operations on
+// one invitation exactly one sees it open, on any database, without
+// relying on SQLite's single writer.
+func claim(ctx context.Context, tx *store.Scoped, id int64, set string, args ...any) (bool, error) {
+	res, err := tx.Update((*record)(nil)).Set(set, args...).
+		Where("id = ? AND accepted_at IS NULL AND revoked_at IS NULL", id).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("invitations: claim %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("invitations: claim %d: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+// cancelEmail cancels the email of invitation r if it still waits in the outbox.
+func cancelEmail(ctx context.Context, tx *store.Scoped, r *record) error {
+	if r.MessageID == nil {
+		return nil
+	}
+	_, err := mail.Cancel(ctx, tx, *r.MessageID)
+	return err
+}
+
 // endOpen revokes every open invitation of user and cancels their emails
 // still waiting in the outbox, in tx: a revoked or replaced link is never
 // emailed.
@@ -239,18 +279,30 @@ func endOpen(ctx context.Context, tx *store.Scoped, userID int64, now time.Time)
 	if err := tx.Select(&open).Where("user_id = ? AND accepted_at IS NULL AND revoked_at IS NULL", userID).Scan(ctx); err != nil {
 		return fmt.Errorf("invitations: load open of user %d: %w", userID, err)
 	}
-	for _, r := range open {
-		if r.MessageID != nil {
-			if _, err := mail.Cancel(ctx, tx, *r.MessageID); err != nil {
-				return err
-			}
+	for i := range open {
+		ok, err := claim(ctx, tx, open[i].ID, "revoked_at = ?", now)
+		if err != nil {
+			return err
 		}
-		if _, err := tx.Update((*record)(nil)).Set("revoked_at = ?", now).
-			Where("id = ? AND accepted_at IS NULL AND revoked_at IS NULL", r.ID).Exec(ctx); err != nil {
-			return fmt.Errorf("invitations: revoke %d: %w", r.ID, err)
+		if !ok {
+			continue // accepted or revoked meanwhile, by the transaction that took it
+		}
+		if err := cancelEmail(ctx, tx, &open[i]); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// EndOpen ends the open invitations of user in tx, when an administrator
+// deactivates an invited user: each invitation is recorded as revoked, its
+// email is cancelled if still queued, and the user's links stop working.
+// The caller checks that the actor may deactivate the user and records it.
+func EndOpen(ctx context.Context, tx *store.Scoped, userID int64) error {
+	if err := endOpen(ctx, tx, userID, time.Now().UTC()); err != nil {
+		return err
+	}
+	return auth.RevokeTokens(ctx, tx, userID)
 }
 
 // issue makes a fresh token for u (ending earlier ones and cancelling
@@ -288,13 +340,25 @@ func issue(ctx context.Context, ic Context, tx *store.Scoped, u *people.User) (*
 		ExpiresAt: tok.ExpiresAt, CreatedAt: tok.CreatedAt, Link: ic.Base + "/invite/" + secret}, nil
 }
 
-// pendingUser loads the invited user behind open invitation id.
-func pendingUser(ctx context.Context, tx *store.Scoped, id int64) (*people.User, *record, error) {
+// load returns invitation id through the actor's scope
+// (policy.InvitationsScope): outside it, the invitation is ErrNotFound.
+func load(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*record, error) {
 	rec := new(record)
-	err := tx.Select(rec).Where("inv.id = ?", id).Scan(ctx)
+	err := db.SelectScoped(rec, policy.InvitationsScope(a), scopeTable).Where("inv.id = ?", id).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, ErrNotFound
+		return nil, ErrNotFound
 	}
+	if err != nil {
+		return nil, fmt.Errorf("invitations: load %d: %w", id, err)
+	}
+	return rec, nil
+}
+
+// pendingUser loads the invited user behind open invitation id, within the
+// actor's scope, and checks that the actor may manage that user: resending
+// or revoking an invitation is acting on the person it invites.
+func pendingUser(ctx context.Context, ic Context, tx *store.Scoped, id int64) (*people.User, *record, error) {
+	rec, err := load(ctx, tx, ic.Actor, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -311,16 +375,31 @@ func pendingUser(ctx context.Context, tx *store.Scoped, id int64) (*people.User,
 	if u.Status != people.Invited || u.Email != rec.Email {
 		return nil, nil, ErrGone
 	}
+	if !policy.CanManageUser(ic.Actor, ic.Settings, policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: u.CapabilityList()}) {
+		return nil, nil, ErrNotManaged
+	}
 	return u, rec, nil
 }
 
-// Resend ends the invitation's link and sends a new one.
+// Resend ends the invitation's link and sends a new one. Of concurrent
+// resends of one invitation, the first replaces it and the others find it
+// gone: one live link remains.
 func Resend(ctx context.Context, ic Context, id int64) (*Invitation, error) {
 	var inv *Invitation
 	err := ic.DB.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		u, _, err := pendingUser(ctx, tx, id)
+		// First take the invitation's row (a no-op conditional update), so
+		// that a concurrent resend, revoke or accept waits for this one and
+		// then finds the invitation replaced.
+		open, err := claim(ctx, tx, id, "id = id")
 		if err != nil {
 			return err
+		}
+		u, _, err := pendingUser(ctx, ic, tx, id)
+		if err != nil {
+			return err
+		}
+		if !open {
+			return ErrGone
 		}
 		if inv, err = issue(ctx, ic, tx, u); err != nil {
 			return err
@@ -336,11 +415,25 @@ func Resend(ctx context.Context, ic Context, id int64) (*Invitation, error) {
 // invitation's record and the audit log keep what happened.
 func Revoke(ctx context.Context, ic Context, id int64) error {
 	return ic.DB.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		u, _, err := pendingUser(ctx, tx, id)
+		u, rec, err := pendingUser(ctx, ic, tx, id)
 		if err != nil {
 			return err
 		}
-		if err := endOpen(ctx, tx, u.ID, time.Now().UTC()); err != nil {
+		// Of a revoke racing another revoke, a resend or an accept of the
+		// same invitation, only the one whose conditional update changes
+		// the row goes on.
+		now := time.Now().UTC()
+		ok, err := claim(ctx, tx, rec.ID, "revoked_at = ?", now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrGone
+		}
+		if err := cancelEmail(ctx, tx, rec); err != nil {
+			return err
+		}
+		if err := endOpen(ctx, tx, u.ID, now); err != nil {
 			return err
 		}
 		if _, err := tx.Delete((*people.User)(nil)).Where("id = ? AND status = ?", u.ID, people.Invited).Exec(ctx); err != nil {
@@ -424,16 +517,16 @@ func ListPage(ctx context.Context, db *store.Scoped, sc policy.Scope, p store.Pa
 	return out, next, nil
 }
 
-// Get returns invitation id of the tenant with its state, whatever that
-// is: also once accepted, revoked or expired. Another tenant's id is ErrNotFound.
-func Get(ctx context.Context, db *store.Scoped, id int64) (*Invitation, error) {
-	r := new(record)
-	err := db.Select(r).Where("inv.id = ?", id).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+// Get returns invitation id with its state, whatever that is: also once
+// accepted, revoked or expired. It is loaded through the actor's scope
+// (policy.InvitationsScope), like the list: another tenant's invitation, or
+// any for an actor who may not see invitations, is ErrNotFound. Whoever
+// sees the list sees each of its invitations, also those they may not
+// resend or revoke.
+func Get(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*Invitation, error) {
+	r, err := load(ctx, db, a, id)
 	if err != nil {
-		return nil, fmt.Errorf("invitations: load %d: %w", id, err)
+		return nil, err
 	}
 	inv := &Invitation{ID: r.ID, UserID: r.UserID, Email: r.Email, Kind: r.Kind, ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt}
 	if r.MessageID != nil {
@@ -490,9 +583,17 @@ func Accept(ctx context.Context, db *store.Scoped, h *auth.Hasher, secret, name,
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Update((*record)(nil)).Set("accepted_at = ?", now).
-			Where("token_id = ? AND accepted_at IS NULL AND revoked_at IS NULL", used.ID).Exec(ctx); err != nil {
+		// The invitation is taken by a conditional update: if a revoke or
+		// resend took it first, this accept is gone.
+		res, err := tx.Update((*record)(nil)).Set("accepted_at = ?", now).
+			Where("token_id = ? AND accepted_at IS NULL AND revoked_at IS NULL", used.ID).Exec(ctx)
+		if err != nil {
 			return fmt.Errorf("invitations: accept %d: %w", used.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("invitations: accept %d: %w", used.ID, err)
+		} else if n != 1 {
+			return auth.ErrTokenGone
 		}
 		cur, err := people.UserByID(ctx, tx, tok.UserID)
 		if err != nil {

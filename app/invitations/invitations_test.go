@@ -375,6 +375,18 @@ func TestInviteRefusals(t *testing.T) {
 				return invitations.Request{Email: " TAKEN@acme.test"}
 			},
 			wantErr: invitations.ErrConflict},
+		{name: "a deactivated user who had signed up", actorCaps: []policy.Capability{policy.Admin},
+			req: func(t *testing.T, e *env) invitations.Request {
+				u, err := people.CreateUser(context.Background(), e.s, people.NewUser{Email: "gone@acme.test", Kind: policy.Member, Status: people.Deactivated})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := people.SetPassword(context.Background(), e.s, u.ID, "hash of a chosen password", ""); err != nil {
+					t.Fatal(err)
+				}
+				return invitations.Request{Email: "gone@acme.test"}
+			},
+			wantErr: invitations.ErrConflict},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"time"
+	"unicode/utf8"
 
 	"github.com/atrium-portal/atrium/app/config"
 	"github.com/atrium-portal/atrium/app/secret"
@@ -219,11 +220,20 @@ func (w *Worker) maxAttempts() int {
 	return w.MaxAttempts
 }
 
+// maxErrorBytes caps the delivery error kept on a message.
+const maxErrorBytes = 500
+
+// trim cuts s to at most maxErrorBytes bytes on a rune boundary, so a
+// multi-byte character is never split into invalid UTF-8.
 func trim(s string) string {
-	if len(s) > 500 {
-		return s[:500]
+	if len(s) <= maxErrorBytes {
+		return s
 	}
-	return s
+	cut := maxErrorBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 // transportFor picks the tenant's SMTP server, else the global one, else the log.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/auth"
+	"github.com/atrium-portal/atrium/app/invitations"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
@@ -206,9 +207,15 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 			case people.Deactivated:
 				status = people.Deactivated
 				record(audit.Deactivate, "deactivated "+u.Email)
+				if u.Status == people.Invited {
+					record(audit.InviteRevoke, "revoked the invitation of "+u.Email+" at deactivation")
+				}
 			case people.Active:
 				if u.Status == people.Invited {
 					errs.Add("status", "An invited user becomes active by accepting the invitation.")
+				} else if u.PasswordHash == "" {
+					// Deactivated before accepting: there is no password to sign in with.
+					errs.Add("status", "This person never accepted their invitation; invite them again.")
 				} else {
 					status = people.Active
 					record(audit.Reactivate, "reactivated "+u.Email)
@@ -301,6 +308,13 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 			}
 			if err := auth.RevokeTokens(ctx, tx, u.ID); err != nil {
 				return err
+			}
+			// An invited user's invitation ends with them: recorded as
+			// revoked, its email cancelled if still queued.
+			if u.Status == people.Invited {
+				if err := invitations.EndOpen(ctx, tx, u.ID); err != nil {
+					return err
+				}
 			}
 		}
 		for _, r := range records {

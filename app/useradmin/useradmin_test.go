@@ -505,6 +505,10 @@ func TestDeactivationEndsSessionsAndLinks(t *testing.T) {
 	admin := user(t, e.s, "admin@acme.test", policy.Member, policy.Admin)
 	target := user(t, e.s, "target@acme.test", policy.Member)
 	bystander := user(t, e.s, "bystander@acme.test", policy.Member)
+	// The target signed up once: a reactivated user signs in with their password.
+	if err := people.SetPassword(ctx, e.s, target.ID, "hash of a chosen password", ""); err != nil {
+		t.Fatal(err)
+	}
 
 	sessions := auth.Sessions{Idle: time.Hour, Absolute: 24 * time.Hour}
 	var targetTokens []string

@@ -23,6 +23,9 @@ import (
 var (
 	errGone     = &httpError{Status: 410, Code: "gone", Message: "This link was already used, revoked or has expired."}
 	errConflict = &httpError{Status: 409, Code: "conflict", Message: "A user with this address already exists."}
+	// errNotManaged: the invitation is visible in the list, but the person
+	// it invites is beyond the actor's reach (an admin for a people admin).
+	errNotManaged = &httpError{Status: 403, Code: "forbidden", Message: "You can't resend or revoke this invitation: only those who may manage the person it invites can."}
 )
 
 // inviteContext is who invites, where, and the base of the links: the
@@ -53,6 +56,8 @@ func invitationError(err error) error {
 		return errConflict
 	case errors.Is(err, invitations.ErrNotFound):
 		return errNotFound
+	case errors.Is(err, invitations.ErrNotManaged):
+		return errNotManaged
 	case errors.Is(err, invitations.ErrForbidden):
 		var fe *policy.ErrFieldForbidden
 		if errors.As(err, &fe) {
@@ -101,7 +106,7 @@ func (s *Server) apiInvitation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	inv, err := invitations.Get(c.UserContext(), state(c).db, id)
+	inv, err := invitations.Get(c.UserContext(), state(c).db, state(c).actor, id)
 	if err != nil {
 		return invitationError(err)
 	}

@@ -298,3 +298,46 @@ func TestAuditPageAndExport(t *testing.T) {
 		t.Errorf("northwind sees acme's records: %s", r.body)
 	}
 }
+
+// TestPeopleAdminSeesButCannotChangeAnAdminsInvitation: grace (people admin)
+// sees the pending invitation of a super admin that ada sent, in the list
+// and on its own, but resending or revoking it is refused with a reason,
+// through the API and the users page alike; nothing changes.
+func TestPeopleAdminSeesButCannotChangeAnAdminsInvitation(t *testing.T) {
+	e := newEnv(t, nil)
+	ada := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1")
+	grace := e.client("acme.localhost").mustLogin("grace@acme.test", "demo-pass-1")
+	r := ada.api("POST", "/api/v1/invitations", map[string]any{"email": "boss@acme.test", "kind": "member", "capabilities": []string{"super_admin"}})
+	if r.status != 201 {
+		t.Fatalf("invite: %d %s", r.status, r.body)
+	}
+	id := strconv.Itoa(int(r.json(t)["id"].(float64)))
+	if r := grace.api("GET", "/api/v1/invitations", nil); r.status != 200 || !strings.Contains(r.body, "boss@acme.test") {
+		t.Errorf("list as grace: %d %s", r.status, r.body)
+	}
+	if r := grace.api("GET", "/api/v1/invitations/"+id, nil); r.status != 200 || !strings.Contains(r.body, `"status":"pending"`) {
+		t.Errorf("get as grace: %d %s", r.status, r.body)
+	}
+	for _, req := range []struct{ method, path string }{
+		{"POST", "/api/v1/invitations/" + id + "/resend"},
+		{"DELETE", "/api/v1/invitations/" + id},
+	} {
+		r := grace.api(req.method, req.path, nil)
+		if r.status != 403 || r.errorCode() != "forbidden" || !strings.Contains(r.body, "only those who may manage the person it invites") {
+			t.Errorf("%s %s as grace: %d %s", req.method, req.path, r.status, r.body)
+		}
+	}
+	page := grace.get("/settings/users")
+	tok := formCSRF(t, page.body)
+	for _, action := range []string{"resend", "revoke"} {
+		if r := grace.form("/settings/users/invitations/"+id+"/"+action, url.Values{"_csrf": {tok}}); r.status != 403 {
+			t.Errorf("%s from the users page as grace: %d", action, r.status)
+		}
+	}
+	if r := ada.api("GET", "/api/v1/invitations/"+id, nil); r.status != 200 || !strings.Contains(r.body, `"status":"pending"`) {
+		t.Errorf("the invitation after grace's attempts: %d %s", r.status, r.body)
+	}
+	if r := ada.api("POST", "/api/v1/invitations/"+id+"/resend", nil); r.status != 200 {
+		t.Errorf("resend as ada: %d %s", r.status, r.body)
+	}
+}

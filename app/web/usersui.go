@@ -195,7 +195,16 @@ func spread(f *ui.UserForm, errs valid.Errors) {
 	f.Email.Error, f.Name.Error, f.Kind.Error = errs["email"], errs["name"], errs["kind"]
 	f.CapsError, f.TeamsError, f.CompaniesError = errs["capabilities"], errs["team_ids"], errs["company_ids"]
 	f.ModulesError, f.HiddenError, f.StatusError = errs["modules"], errs["hidden_pages"], errs["status"]
+	f.TestUserError, f.OwnTicketsError = errs[string(policy.FieldTestUser)], errs[string(policy.FieldOwnTicketsOnly)]
 	f.FormError = "Nothing was saved. Fix the fields marked below."
+}
+
+// refusedFields word the refusal of a guarded field next to where it is
+// (or would be) on the invite form.
+var refusedFields = map[string]string{
+	string(policy.FieldTestUser):       "You can't make someone a test user.",
+	string(policy.FieldOwnTicketsOnly): "You can't limit someone to their own tickets.",
+	string(policy.FieldModules):        "You can't set modules.",
 }
 
 // inviteFormPage is GET /settings/users/new, with the suggested module defaults.
@@ -243,7 +252,11 @@ func (s *Server) inviteFormSubmit(c *fiber.Ctx) error {
 		if errors.Is(err, invitations.ErrConflict) {
 			errs.Add("email", "A user with this address already exists.")
 		} else if errors.As(err, &fe) {
-			errs.Add(fe.Field, "You can't set this.")
+			msg := refusedFields[fe.Field]
+			if msg == "" {
+				msg = "You can't set this."
+			}
+			errs.Add(fe.Field, msg)
 		} else if !errors.As(err, &errs) {
 			return err
 		}
