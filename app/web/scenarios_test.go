@@ -15,7 +15,8 @@ import (
 type scenario struct {
 	name    string
 	who     string // demo login; "" is anonymous
-	host    string // default acme.localhost
+	home    string // where who signs in; default acme.localhost
+	host    string // where the request goes; default acme.localhost
 	method  string
 	path    string // {user:SLUG:EMAIL}, {team:SLUG:NAME}, {company:SLUG:NAME} are replaced by IDs
 	htmx    bool
@@ -29,7 +30,7 @@ type scenario struct {
 // an answer on Acme's host.
 const canary = "CANARY-NW-5e1f"
 
-var placeholderRE = regexp.MustCompile(`\{(user|team|company):([a-z]+):([^}]+)\}`)
+var placeholderRE = regexp.MustCompile(`\{(user|team|company|invitation):([a-z]+):([^}]+)\}`)
 
 func scenarios() []scenario {
 	return []scenario{
@@ -81,6 +82,18 @@ func scenarios() []scenario {
 		{name: "audit never leaks another tenant", who: "ada@acme.test", method: "GET", path: "/api/v1/audit", status: 200, hasNot: []string{canary, "nina@northwind.test"}},
 		{name: "same email, other tenant's session does not cross", who: "ada@acme.test", host: "northwind.localhost", method: "GET", path: "/api/v1/me", status: 401},
 
+		// A deactivated member (hedy, deactivated in the setup) inside a team.
+		{name: "a member sees a deactivated teammate without contact details", who: "ken@acme.test", method: "GET", path: "/api/v1/teams/{team:acme:Service Desk}", status: 200, has: []string{"Hedy Lamarr"}, hasNot: []string{"hedy@acme.test", "deactivated"}},
+		{name: "an admin sees a deactivated teammate's details", who: "alan@acme.test", method: "GET", path: "/api/v1/teams/{team:acme:Service Desk}", status: 200, has: []string{"hedy@acme.test", "deactivated"}},
+		{name: "a member searching by a hidden address finds nobody", who: "ken@acme.test", method: "GET", path: "/api/v1/users?q=hedy@", status: 200, hasNot: []string{"Hedy"}},
+
+		// An invitation of an admin (sent by ada in the setup).
+		{name: "a people admin sees an admin's invitation", who: "grace@acme.test", method: "GET", path: "/api/v1/invitations/{invitation:acme:newadmin@acme.test}", status: 200},
+		{name: "a people admin cannot revoke an admin's invitation", who: "grace@acme.test", method: "DELETE", path: "/api/v1/invitations/{invitation:acme:newadmin@acme.test}", status: 403},
+		{name: "a people admin cannot resend an admin's invitation", who: "grace@acme.test", method: "POST", path: "/api/v1/invitations/{invitation:acme:newadmin@acme.test}/resend", status: 403},
+		{name: "a member cannot see an invitation", who: "ken@acme.test", method: "GET", path: "/api/v1/invitations/{invitation:acme:newadmin@acme.test}", status: 403},
+		{name: "another tenant cannot see an invitation", who: "nina@northwind.test", home: "northwind.localhost", host: "northwind.localhost", method: "GET", path: "/api/v1/invitations/{invitation:acme:newadmin@acme.test}", status: 404, hasNot: []string{"newadmin"}},
+
 		// Bad input is a clear 400, and what is personal is never cached.
 		{name: "a NUL in the query", who: "ken@acme.test", method: "GET", path: "/teams?q=%00", status: 400},
 		{name: "invalid UTF-8 in the query", who: "ken@acme.test", method: "GET", path: "/?q=%ff", status: 400},
@@ -108,6 +121,14 @@ func TestScenarios(t *testing.T) {
 	if r := nina.api("POST", "/api/v1/teams", map[string]any{"name": canary, "kind": "function"}); r.status/100 != 2 {
 		t.Fatalf("canary team: %d %s", r.status, r.body)
 	}
+	ada := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1")
+	hedy := "/api/v1/users/" + strconv.FormatInt(lookupID(t, e, "user", "acme", "hedy@acme.test"), 10)
+	if r := ada.api("PATCH", hedy, map[string]any{"status": "deactivated"}); r.status != 200 {
+		t.Fatalf("deactivate hedy: %d %s", r.status, r.body)
+	}
+	if r := ada.api("POST", "/api/v1/invitations", map[string]any{"email": "newadmin@acme.test", "kind": "member", "capabilities": []string{"admin"}}); r.status != 201 {
+		t.Fatalf("invite an admin: %d %s", r.status, r.body)
+	}
 	// Victor sees the Companies module, which the demo hides from every
 	// external user, so that the company scope can be tried through it.
 	showCompaniesModule(t, e, "victor@globex.test")
@@ -122,7 +143,11 @@ func TestScenarios(t *testing.T) {
 			if sc.who != "" {
 				key := sc.who + "@" + host
 				if clients[key] == nil {
-					clients[key] = e.client("acme.localhost").mustLogin(sc.who, "demo-pass-1")
+					home := sc.home
+					if home == "" {
+						home = "acme.localhost"
+					}
+					clients[key] = e.client(home).mustLogin(sc.who, "demo-pass-1")
 					clients[key].host = host
 				}
 				c = clients[key]
@@ -170,6 +195,7 @@ func lookupID(t *testing.T, e *env, kind, slug, key string) int64 {
 		"user":    "SELECT x.id FROM users x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.email = ?",
 		"team":    "SELECT x.id FROM teams x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.name = ?",
 		"company": "SELECT x.id FROM companies x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.name = ?",
+		"invitation": "SELECT x.id FROM invitations x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.email = ?",
 	}[kind]
 	var id int64
 	if err := e.db.R.QueryRowContext(context.Background(), q, slug, key).Scan(&id); err != nil {
