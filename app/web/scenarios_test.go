@@ -192,9 +192,9 @@ func TestScenarios(t *testing.T) {
 func lookupID(t *testing.T, e *env, kind, slug, key string) int64 {
 	t.Helper()
 	q := map[string]string{
-		"user":    "SELECT x.id FROM users x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.email = ?",
-		"team":    "SELECT x.id FROM teams x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.name = ?",
-		"company": "SELECT x.id FROM companies x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.name = ?",
+		"user":       "SELECT x.id FROM users x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.email = ?",
+		"team":       "SELECT x.id FROM teams x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.name = ?",
+		"company":    "SELECT x.id FROM companies x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.name = ?",
 		"invitation": "SELECT x.id FROM invitations x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.email = ?",
 	}[kind]
 	var id int64
