@@ -59,7 +59,7 @@ func (s *Server) login(c *fiber.Ctx, email, password string) (*people.User, *aut
 		return nil, nil, err
 	}
 	st := state(c)
-	u, token, sess, err := s.Auth.Login(c.UserContext(), st.db, email, password, c.IP(), c.Get(fiber.HeaderUserAgent))
+	u, token, sess, err := s.Auth.Login(c.UserContext(), st.db, email, password, audit.Who{Address: c.IP()}, c.Get(fiber.HeaderUserAgent))
 	var rl *auth.RateLimitedError
 	var busy *auth.BusyError
 	switch {
@@ -70,10 +70,6 @@ func (s *Server) login(c *fiber.Ctx, email, password string) (*people.User, *aut
 		s.logWith(c).Warn("sign-in refused: every password-hashing slot is taken", "address", c.IP())
 		return nil, nil, errBusy(busy.RetrySeconds())
 	case errors.Is(err, auth.ErrInvalidCredentials):
-		if err := audit.Record(c.UserContext(), st.db, audit.Who{Address: c.IP()}, audit.LoginFailed, "user", 0,
-			"failed sign-in for "+people.NormalizeEmail(email)); err != nil {
-			return nil, nil, err
-		}
 		return nil, nil, errBadCredentials
 	case err != nil:
 		return nil, nil, err
@@ -86,9 +82,6 @@ func (s *Server) login(c *fiber.Ctx, email, password string) (*people.User, *aut
 	}
 	s.setSessionCookie(c, token)
 	st.signIn(sess, u)
-	if err := audit.Record(c.UserContext(), st.db, s.who(c), audit.Login, "user", u.ID, "signed in"); err != nil {
-		return nil, nil, err
-	}
 	return u, sess, nil
 }
 
@@ -124,12 +117,11 @@ func (s *Server) apiLogout(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// endSession signs the principal out: the whole session ends, a preview
+// included, and the record names the principal.
 func (s *Server) endSession(c *fiber.Ctx) error {
 	st := state(c)
-	if err := audit.Record(c.UserContext(), st.db, s.who(c), audit.Logout, "user", st.user.ID, "signed out"); err != nil {
-		return err
-	}
-	if err := auth.Revoke(c.UserContext(), st.db, st.session.ID); err != nil {
+	if err := auth.Logout(c.UserContext(), st.db, st.session.ID, s.principalWho(c)); err != nil {
 		return err
 	}
 	s.clearSessionCookie(c)

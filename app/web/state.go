@@ -72,3 +72,14 @@ func (s *Server) who(c *fiber.Ctx) audit.Who {
 	}
 	return w
 }
+
+// principalWho is the signed-in user and the address of a request, for the
+// audit records of what they do to their own account (password, sign-out):
+// the principal acts there, even while previewing someone else.
+func (s *Server) principalWho(c *fiber.Ctx) audit.Who {
+	w := audit.Who{Address: c.IP()}
+	if p := state(c).principalUser; p != nil {
+		w.ActorID = p.ID
+	}
+	return w
+}
