@@ -309,6 +309,11 @@ func (s *Server) authorize(page policy.Page, rule policy.Rule) fiber.Handler {
 		who := st.actor
 		if rule == policy.OwnAccount {
 			who = st.principal
+			// A preview never touches the principal's own secrets; signing
+			// out always works and ends the whole session, preview and all.
+			if st.previewing() && !signsOut(c) {
+				return errNotWhilePreviewing
+			}
 		}
 		if page != "" && !policy.CanSeePage(who, set, page) {
 			return errForbidden

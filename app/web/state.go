@@ -40,6 +40,15 @@ func (st *reqState) signIn(sess *auth.Session, u *people.User) {
 	st.principalUser, st.principal = u, st.actor
 }
 
+// previewing reports whether the request acts as someone other than the
+// signed-in user.
+func (st *reqState) previewing() bool {
+	if st.user != nil && st.principalUser != nil && st.user.ID != st.principalUser.ID {
+		return true
+	}
+	return st.actor.UserID != st.principal.UserID
+}
+
 const stateKey = "atrium.state"
 
 func state(c *fiber.Ctx) *reqState {
