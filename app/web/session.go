@@ -1,8 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -23,7 +26,9 @@ import (
 const maxJSONBytes = 64 << 10
 
 // decodeJSON reads a JSON body into v, refusing other content types,
-// oversized bodies and unknown fields.
+// oversized bodies, unknown fields (a misspelt field would otherwise be
+// ignored and the request answer 200 having changed nothing) and anything
+// after the JSON value.
 func decodeJSON(c *fiber.Ctx, v any) error {
 	if !isJSON(c) {
 		return &httpError{Status: 415, Code: "unsupported_media_type", Message: "Send JSON with Content-Type: application/json."}
@@ -32,10 +37,31 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	if len(body) > maxJSONBytes {
 		return &httpError{Status: 413, Code: "too_large", Message: "The request body is too large."}
 	}
-	if err := json.Unmarshal(body, v); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if name, ok := unknownField(err); ok {
+			return &httpError{Status: 400, Code: "invalid", Message: fmt.Sprintf("Unknown field %q.", name),
+				Fields: map[string]string{name: "Not a field of this request."}}
+		}
 		return errBadRequest("The body is not valid JSON for this request.")
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errBadRequest("The body has more after its JSON value; send one JSON value only.")
+	}
 	return nil
+}
+
+// unknownField is the name in encoding/json's error for a field that the
+// request type does not have.
+func unknownField(err error) (string, bool) {
+	const prefix = "json: unknown field "
+	msg := err.Error()
+	if !strings.HasPrefix(msg, prefix) {
+		return "", false
+	}
+	name, err := strconv.Unquote(msg[len(prefix):])
+	return name, err == nil
 }
 
 // userJSON is a user as the API shows it.
