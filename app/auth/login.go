@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/valid"
@@ -32,15 +33,17 @@ type Authenticator struct {
 }
 
 // Login checks email and password in the tenant of db and starts a session.
-// The attempt is counted against the address and the account before the
-// password is checked, so parallel guesses cannot exceed the limit.
-func (a *Authenticator) Login(ctx context.Context, db *store.Scoped, email, password, address, userAgent string) (*people.User, string, *Session, error) {
+// The attempt is counted against the address (who.Address) and the account
+// before the password is checked, so parallel guesses cannot exceed the
+// limit. The session and its audit.Login record are written in one
+// transaction; a refused attempt is recorded as audit.LoginFailed.
+func (a *Authenticator) Login(ctx context.Context, db *store.Scoped, email, password string, who audit.Who, userAgent string) (*people.User, string, *Session, error) {
 	if !valid.Text(email) || !valid.Text(password) {
 		// No account has such an address and no password has such bytes.
-		return nil, "", nil, ErrInvalidCredentials
+		return nil, "", nil, a.refuse(ctx, db, who, email)
 	}
 	email = people.NormalizeEmail(email)
-	keys := []string{AddressKey(address), AccountKey(db.TenantID(), email)}
+	keys := []string{AddressKey(who.Address), AccountKey(db.TenantID(), email)}
 	wait, err := a.Limiter.Reserve(ctx, keys...)
 	if err != nil {
 		return nil, "", nil, err
@@ -62,7 +65,21 @@ func (a *Authenticator) Login(ctx context.Context, db *store.Scoped, email, pass
 		return nil, "", nil, errors.Join(err, a.Limiter.Release(ctx, keys...))
 	}
 	if !ok || u == nil || u.Status != people.Active {
-		return nil, "", nil, ErrInvalidCredentials
+		return nil, "", nil, a.refuse(ctx, db, who, email)
+	}
+	var token string
+	var sess *Session
+	who.ActorID, who.ImpersonatorID = u.ID, 0
+	err = db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		var err error
+		if token, sess, err = a.Sessions.Create(ctx, tx, u.ID, who.Address, userAgent); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, who, audit.Login, "user", u.ID, "signed in")
+	})
+	if err != nil {
+		// Nothing was saved: the attempt was not a guess either.
+		return nil, "", nil, errors.Join(err, a.Limiter.Release(ctx, keys...))
 	}
 	if err := a.Limiter.Reset(ctx, keys[1]); err != nil {
 		return nil, "", nil, err
@@ -70,17 +87,39 @@ func (a *Authenticator) Login(ctx context.Context, db *store.Scoped, email, pass
 	if err := a.Limiter.Release(ctx, keys[0]); err != nil {
 		return nil, "", nil, err
 	}
-	token, sess, err := a.Sessions.Create(ctx, db, u.ID, address, userAgent)
-	if err != nil {
-		return nil, "", nil, err
-	}
 	return u, token, sess, nil
 }
 
-// CheckCurrentPassword checks the password of a signed-in user before a
+// refuse records a failed sign-in and returns ErrInvalidCredentials, or the
+// error of the record.
+func (a *Authenticator) refuse(ctx context.Context, db *store.Scoped, who audit.Who, email string) error {
+	summary := "failed sign-in"
+	if valid.Text(email) {
+		summary += " for " + people.NormalizeEmail(email)
+	}
+	who.ActorID, who.ImpersonatorID = 0, 0
+	if err := audit.Record(ctx, db, who, audit.LoginFailed, "user", 0, summary); err != nil {
+		return err
+	}
+	return ErrInvalidCredentials
+}
+
+// Logout ends one session and records who signed out, in one transaction.
+// who is the principal: signing out ends the whole session, a preview
+// included.
+func Logout(ctx context.Context, db *store.Scoped, sessionID int64, who audit.Who) error {
+	return db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		if err := Revoke(ctx, tx, sessionID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, who, audit.Logout, "user", who.ActorID, "signed out")
+	})
+}
+
+// checkCurrentPassword checks the password of a signed-in user before a
 // change, counted against the account like a sign-in: whoever holds a
 // stolen session gets no more guesses than at the sign-in form.
-func (a *Authenticator) CheckCurrentPassword(ctx context.Context, db *store.Scoped, u *people.User, password string) (bool, error) {
+func (a *Authenticator) checkCurrentPassword(ctx context.Context, db *store.Scoped, u *people.User, password string) (bool, error) {
 	if !valid.Text(password) {
 		return false, nil
 	}

@@ -81,4 +81,39 @@ func TestCSRF(t *testing.T) {
 			t.Errorf("a text/plain cross-site-able login was accepted")
 		}
 	})
+	t.Run("token in the query string", func(t *testing.T) {
+		c := signedIn()
+		tok := url.QueryEscape(c.csrf)
+		if r := c.do("DELETE", "/api/v1/session?_csrf="+tok, nil, "", nil); r.status != 403 || r.errorCode() != "csrf" {
+			t.Errorf("API with the token in the URL: %d %s", r.status, r.body)
+		}
+		if r := c.do("POST", "/logout?_csrf="+tok, strings.NewReader(""), "application/x-www-form-urlencoded", nil); r.status != 403 {
+			t.Errorf("form with the token in the URL: %d", r.status)
+		}
+		if r := c.multipartForm("/logout?_csrf="+tok, map[string]string{"other": "x"}, nil, nil); r.status != 403 {
+			t.Errorf("multipart form with the token in the URL: %d", r.status)
+		}
+		if r := c.api("GET", "/api/v1/me", nil); r.status != 200 {
+			t.Errorf("session ended by a token in a URL: %d", r.status)
+		}
+		if r := c.form("/logout", url.Values{"_csrf": {c.csrf}}); r.status != 303 {
+			t.Errorf("form with the token in its body: %d", r.status)
+		}
+		c = signedIn()
+		if r := c.multipartForm("/logout", map[string]string{"_csrf": c.csrf}, nil, nil); r.status != 303 {
+			t.Errorf("multipart form with the token in its body: %d", r.status)
+		}
+	})
+	t.Run("anonymous form token in the query string", func(t *testing.T) {
+		c := e.client("acme.localhost")
+		tok := formCSRF(t, c.get("/login").body)
+		form := url.Values{"email": {"alan@acme.test"}, "password": {"demo-pass-1"}}
+		if r := c.form("/login?_csrf="+url.QueryEscape(tok), form); r.status != 403 {
+			t.Errorf("sign-in form with the token in the URL: %d", r.status)
+		}
+		form.Set("_csrf", tok)
+		if r := c.form("/login", form); r.status != 303 {
+			t.Errorf("sign-in form with the token in its body: %d %s", r.status, r.body)
+		}
+	})
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"strconv"
 	"strings"
@@ -9,10 +8,8 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/mail"
 	"github.com/atrium-portal/atrium/app/policy"
-	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tenant"
 	"github.com/atrium-portal/atrium/app/valid"
 	"github.com/atrium-portal/atrium/ui"
@@ -88,16 +85,7 @@ func (s *Server) emailSave(c *fiber.Ctx) error {
 func (s *Server) emailTest(c *fiber.Ctx) error {
 	st := state(c)
 	ic := s.inviteContext(c)
-	m, err := mail.Build(st.tenant, ic.Base, ic.LogoETag, mail.KindTest, st.user.Email, mail.TestLetter(st.tenant))
-	if err != nil {
-		return err
-	}
-	err = st.db.Tx(c.UserContext(), func(ctx context.Context, tx *store.Scoped) error {
-		if err := mail.Enqueue(ctx, tx, m); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, s.who(c), audit.EmailTest, "tenant", st.tenant.ID, "sent a test email to "+st.user.Email)
-	})
+	m, err := mail.SendTest(c.UserContext(), st.db, st.tenant, ic.Base, ic.LogoETag, st.user.Email, s.who(c))
 	if err != nil {
 		return err
 	}

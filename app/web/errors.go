@@ -35,7 +35,10 @@ var (
 	errNotFound        = &httpError{Status: 404, Code: "not_found", Message: "There is nothing at this address, or it is not shared with you."}
 	errUnknownHost     = &httpError{Status: 404, Code: "unknown_host", Message: "No workspace is served at this address."}
 	errBadCredentials  = &httpError{Status: 401, Code: "invalid_credentials", Message: "Email or password is incorrect."}
-	errBadText         = &httpError{Status: 400, Code: "invalid_characters", Message: "The request contains a NUL byte or text that is not valid UTF-8. Remove those characters and try again."}
+	// errNotWhilePreviewing refuses an own-account route (password, sign-in
+	// secrets) while the principal previews as someone else.
+	errNotWhilePreviewing = &httpError{Status: 403, Code: "forbidden", Message: "Not while previewing: this changes your own account."}
+	errBadText            = &httpError{Status: 400, Code: "invalid_characters", Message: "The request contains a NUL byte or text that is not valid UTF-8. Remove those characters and try again."}
 )
 
 func errBadRequest(msg string) *httpError {

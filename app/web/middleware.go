@@ -240,9 +240,10 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 
 // checkCSRF guards every state change. A request from another origin is
 // refused outright. A signed-in request must carry the session's token in
-// X-CSRF-Token (htmx and the API) or the _csrf form field; a form used
-// before sign-in must echo its double-submit cookie. Anonymous JSON needs
-// Content-Type application/json, which a cross-site form cannot send.
+// X-CSRF-Token (htmx and the API) or the _csrf field of a form body (never
+// the query string); a form used before sign-in must echo its double-submit
+// cookie. Anonymous JSON needs Content-Type application/json, which a
+// cross-site form cannot send.
 func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
@@ -257,7 +258,7 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	st := state(c)
 	given := c.Get("X-CSRF-Token")
 	if given == "" {
-		given = c.FormValue("_csrf")
+		given = bodyCSRF(c)
 	}
 	// Signing in again replaces the session, so the sign-in routes follow
 	// the rules of anonymous requests even when a session exists.
@@ -275,6 +276,22 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 		return errCSRF
 	}
 	return nil
+}
+
+// bodyCSRF is the _csrf field of a form body (urlencoded or multipart).
+// Never the query string: a token in a URL ends up in logs, history and
+// Referer headers, and a link carrying it must not pass for a form.
+func bodyCSRF(c *fiber.Ctx) string {
+	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+	switch {
+	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
+		return string(c.Request().PostArgs().Peek("_csrf"))
+	case strings.HasPrefix(ct, fiber.MIMEMultipartForm):
+		if form, err := c.MultipartForm(); err == nil && len(form.Value["_csrf"]) > 0 {
+			return form.Value["_csrf"][0]
+		}
+	}
+	return ""
 }
 
 func sameToken(given, want string) bool {
@@ -309,6 +326,11 @@ func (s *Server) authorize(page policy.Page, rule policy.Rule) fiber.Handler {
 		who := st.actor
 		if rule == policy.OwnAccount {
 			who = st.principal
+			// A preview never touches the principal's own secrets; signing
+			// out always works and ends the whole session, preview and all.
+			if st.previewing() && !signsOut(c) {
+				return errNotWhilePreviewing
+			}
 		}
 		if page != "" && !policy.CanSeePage(who, set, page) {
 			return errForbidden

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -23,7 +26,9 @@ import (
 const maxJSONBytes = 64 << 10
 
 // decodeJSON reads a JSON body into v, refusing other content types,
-// oversized bodies and unknown fields.
+// oversized bodies, unknown fields (a misspelt field would otherwise be
+// ignored and the request answer 200 having changed nothing) and anything
+// after the JSON value.
 func decodeJSON(c *fiber.Ctx, v any) error {
 	if !isJSON(c) {
 		return &httpError{Status: 415, Code: "unsupported_media_type", Message: "Send JSON with Content-Type: application/json."}
@@ -32,10 +37,31 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	if len(body) > maxJSONBytes {
 		return &httpError{Status: 413, Code: "too_large", Message: "The request body is too large."}
 	}
-	if err := json.Unmarshal(body, v); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if name, ok := unknownField(err); ok {
+			return &httpError{Status: 400, Code: "invalid", Message: fmt.Sprintf("Unknown field %q.", name),
+				Fields: map[string]string{name: "Not a field of this request."}}
+		}
 		return errBadRequest("The body is not valid JSON for this request.")
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errBadRequest("The body has more after its JSON value; send one JSON value only.")
+	}
 	return nil
+}
+
+// unknownField is the name in encoding/json's error for a field that the
+// request type does not have.
+func unknownField(err error) (string, bool) {
+	const prefix = "json: unknown field "
+	msg := err.Error()
+	if !strings.HasPrefix(msg, prefix) {
+		return "", false
+	}
+	name, err := strconv.Unquote(msg[len(prefix):])
+	return name, err == nil
 }
 
 // userJSON is a user as the API shows it.
@@ -59,7 +85,7 @@ func (s *Server) login(c *fiber.Ctx, email, password string) (*people.User, *aut
 		return nil, nil, err
 	}
 	st := state(c)
-	u, token, sess, err := s.Auth.Login(c.UserContext(), st.db, email, password, c.IP(), c.Get(fiber.HeaderUserAgent))
+	u, token, sess, err := s.Auth.Login(c.UserContext(), st.db, email, password, audit.Who{Address: c.IP()}, c.Get(fiber.HeaderUserAgent))
 	var rl *auth.RateLimitedError
 	var busy *auth.BusyError
 	switch {
@@ -70,10 +96,6 @@ func (s *Server) login(c *fiber.Ctx, email, password string) (*people.User, *aut
 		s.logWith(c).Warn("sign-in refused: every password-hashing slot is taken", "address", c.IP())
 		return nil, nil, errBusy(busy.RetrySeconds())
 	case errors.Is(err, auth.ErrInvalidCredentials):
-		if err := audit.Record(c.UserContext(), st.db, audit.Who{Address: c.IP()}, audit.LoginFailed, "user", 0,
-			"failed sign-in for "+people.NormalizeEmail(email)); err != nil {
-			return nil, nil, err
-		}
 		return nil, nil, errBadCredentials
 	case err != nil:
 		return nil, nil, err
@@ -86,9 +108,6 @@ func (s *Server) login(c *fiber.Ctx, email, password string) (*people.User, *aut
 	}
 	s.setSessionCookie(c, token)
 	st.signIn(sess, u)
-	if err := audit.Record(c.UserContext(), st.db, s.who(c), audit.Login, "user", u.ID, "signed in"); err != nil {
-		return nil, nil, err
-	}
 	return u, sess, nil
 }
 
@@ -124,12 +143,19 @@ func (s *Server) apiLogout(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// signsOut reports whether the request is a sign-out (POST /logout or
+// DELETE /api/v1/session), the one own-account action a preview allows.
+func signsOut(c *fiber.Ctx) bool {
+	r := c.Route()
+	return (r.Method == fiber.MethodPost && r.Path == "/logout") ||
+		(r.Method == fiber.MethodDelete && r.Path == "/api/v1/session")
+}
+
+// endSession signs the principal out: the whole session ends, a preview
+// included, and the record names the principal.
 func (s *Server) endSession(c *fiber.Ctx) error {
 	st := state(c)
-	if err := audit.Record(c.UserContext(), st.db, s.who(c), audit.Logout, "user", st.user.ID, "signed out"); err != nil {
-		return err
-	}
-	if err := auth.Revoke(c.UserContext(), st.db, st.session.ID); err != nil {
+	if err := auth.Logout(c.UserContext(), st.db, st.session.ID, s.principalWho(c)); err != nil {
 		return err
 	}
 	s.clearSessionCookie(c)

@@ -40,6 +40,15 @@ func (st *reqState) signIn(sess *auth.Session, u *people.User) {
 	st.principalUser, st.principal = u, st.actor
 }
 
+// previewing reports whether the request acts as someone other than the
+// signed-in user.
+func (st *reqState) previewing() bool {
+	if st.user != nil && st.principalUser != nil && st.user.ID != st.principalUser.ID {
+		return true
+	}
+	return st.actor.UserID != st.principal.UserID
+}
+
 const stateKey = "atrium.state"
 
 func state(c *fiber.Ctx) *reqState {
@@ -69,6 +78,17 @@ func (s *Server) who(c *fiber.Ctx) audit.Who {
 	}
 	if p := st.principalUser; p != nil && st.user != nil && p.ID != st.user.ID {
 		w.ImpersonatorID = p.ID
+	}
+	return w
+}
+
+// principalWho is the signed-in user and the address of a request, for the
+// audit records of what they do to their own account (password, sign-out):
+// the principal acts there, even while previewing someone else.
+func (s *Server) principalWho(c *fiber.Ctx) audit.Who {
+	w := audit.Who{Address: c.IP()}
+	if p := state(c).principalUser; p != nil {
+		w.ActorID = p.ID
 	}
 	return w
 }
