@@ -237,13 +237,20 @@ func TestDuplicateNamesAreConflictsNotErrors(t *testing.T) {
 	e := newEnv(t, nil)
 	ada := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1")
 	grace := e.client("acme.localhost").mustLogin("grace@acme.test", "demo-pass-1")
-	for _, tt := range []struct{ path, name, msg string }{
-		{"/api/v1/teams", "service desk", "A team with this name already exists."},
-		{"/api/v1/teams", "Service Desk", "A team with this name already exists."},
-		{"/api/v1/companies", "INITECH", "A company with this name already exists."},
-		{"/api/v1/company_groups", "managed CLIENTS", "A group with this name already exists."},
+	for _, tt := range []struct {
+		path, name, msg string
+		extra           map[string]any
+	}{
+		{"/api/v1/teams", "service desk", "A team with this name already exists.", map[string]any{"kind": "function"}},
+		{"/api/v1/teams", "Service Desk", "A team with this name already exists.", map[string]any{"kind": "function"}},
+		{"/api/v1/companies", "INITECH", "A company with this name already exists.", nil},
+		{"/api/v1/company_groups", "managed CLIENTS", "A group with this name already exists.", nil},
 	} {
-		r := ada.api("POST", tt.path, map[string]any{"name": tt.name, "kind": "function"})
+		body := map[string]any{"name": tt.name}
+		for k, v := range tt.extra {
+			body[k] = v
+		}
+		r := ada.api("POST", tt.path, body)
 		if r.status != 400 || !strings.Contains(r.body, tt.msg) {
 			t.Errorf("POST %s %q: %d %s", tt.path, tt.name, r.status, r.body)
 		}
