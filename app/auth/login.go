@@ -67,16 +67,7 @@ func (a *Authenticator) Login(ctx context.Context, db *store.Scoped, email, pass
 	if !ok || u == nil || u.Status != people.Active {
 		return nil, "", nil, a.refuse(ctx, db, who, email)
 	}
-	var token string
-	var sess *Session
-	who.ActorID, who.ImpersonatorID = u.ID, 0
-	err = db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		var err error
-		if token, sess, err = a.Sessions.Create(ctx, tx, u.ID, who.Address, userAgent); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, who, audit.Login, "user", u.ID, "signed in")
-	})
+	token, sess, err := a.Sessions.Start(ctx, db, u.ID, who, userAgent, "signed in")
 	if err != nil {
 		// Nothing was saved: the attempt was not a guess either.
 		return nil, "", nil, errors.Join(err, a.Limiter.Release(ctx, keys...))
@@ -102,6 +93,26 @@ func (a *Authenticator) refuse(ctx context.Context, db *store.Scoped, who audit.
 		return err
 	}
 	return ErrInvalidCredentials
+}
+
+// Start opens a session for userID and records the sign-in, in one
+// transaction: after a password, or after accepting an invitation or
+// completing a reset (summary says which).
+func (s Sessions) Start(ctx context.Context, db *store.Scoped, userID int64, who audit.Who, userAgent, summary string) (string, *Session, error) {
+	var token string
+	var sess *Session
+	who.ActorID, who.ImpersonatorID = userID, 0
+	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		var err error
+		if token, sess, err = s.Create(ctx, tx, userID, who.Address, userAgent); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, who, audit.Login, "user", userID, summary)
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return token, sess, nil
 }
 
 // Logout ends one session and records who signed out, in one transaction.

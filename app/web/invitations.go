@@ -164,7 +164,7 @@ func (s *Server) apiAcceptInvitation(c *fiber.Ctx) error {
 	if err != nil {
 		return invitationError(err)
 	}
-	sess, err := s.startSession(c, u)
+	sess, err := s.startSession(c, u, "signed in after accepting the invitation")
 	if err != nil {
 		return err
 	}
@@ -172,9 +172,9 @@ func (s *Server) apiAcceptInvitation(c *fiber.Ctx) error {
 }
 
 // startSession signs u in on this browser after an invitation or reset.
-func (s *Server) startSession(c *fiber.Ctx, u *people.User) (*auth.Session, error) {
+func (s *Server) startSession(c *fiber.Ctx, u *people.User, summary string) (*auth.Session, error) {
 	st := state(c)
-	token, sess, err := s.Auth.Sessions.Create(c.UserContext(), st.db, u.ID, c.IP(), c.Get(fiber.HeaderUserAgent))
+	token, sess, err := s.Auth.Sessions.Start(c.UserContext(), st.db, u.ID, s.who(c), c.Get(fiber.HeaderUserAgent), summary)
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +337,7 @@ func (s *Server) resetForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.startSession(c, u); err != nil {
+	if _, err := s.startSession(c, u, "signed in after resetting the password"); err != nil {
 		return err
 	}
 	return redirect(c, "/")

@@ -123,6 +123,10 @@ func TestInvitationByEmail(t *testing.T) {
 			t.Errorf("audit lacks %s", want)
 		}
 	}
+	// The session that acceptance opens is a sign-in like any other.
+	if logins := alan.api("GET", "/api/v1/audit?action=login", nil); !strings.Contains(logins.body, "signed in after accepting the invitation") {
+		t.Errorf("audit lacks the sign-in after acceptance: %s", logins.body)
+	}
 }
 
 func TestInvitationRules(t *testing.T) {

@@ -257,7 +257,7 @@ func (s *Server) inviteForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.startSession(c, u); err != nil {
+	if _, err := s.startSession(c, u, "signed in after accepting the invitation"); err != nil {
 		return err
 	}
 	return redirect(c, "/")
