@@ -105,5 +105,7 @@ func (s *Server) emailTestStatus(c *fiber.Ctx) error {
 	if err != nil || m.Kind != mail.KindTest {
 		return errNotFound
 	}
-	return render(c, 200, ui.TestMailStatus(ui.TestMail{ID: m.ID, To: m.ToAddress, Status: string(m.Status), Error: m.LastError}))
+	t := ui.TestMail{ID: m.ID, To: m.ToAddress, Status: string(m.Status), Error: m.LastError}
+	return view(c, 200, ui.TestMailStatus(t),
+		func() templ.Component { return ui.EmailSettingsPage(s.emailFrame(c), s.emailForm(c, state(c).tenant), &t) })
 }
