@@ -107,5 +107,7 @@ func (s *Server) emailTestStatus(c *fiber.Ctx) error {
 	}
 	t := ui.TestMail{ID: m.ID, To: m.ToAddress, Status: string(m.Status), Error: m.LastError}
 	return view(c, 200, ui.TestMailStatus(t),
-		func() templ.Component { return ui.EmailSettingsPage(s.emailFrame(c), s.emailForm(c, state(c).tenant), &t) })
+		func() templ.Component {
+			return ui.EmailSettingsPage(s.emailFrame(c), s.emailForm(c, state(c).tenant), &t)
+		})
 }
