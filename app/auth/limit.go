@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -44,7 +45,18 @@ type Limiter struct {
 const purgeEvery = 200
 
 // AddressKey and AccountKey name the two counters a sign-in touches.
-func AddressKey(addr string) string { return "addr:" + addr }
+//
+// An IPv6 client is counted by its /64, the block one subscriber or host
+// usually holds: counting each of its 2^64 addresses apart would let one
+// client try without limit.
+func AddressKey(addr string) string {
+	if a, err := netip.ParseAddr(addr); err == nil && a.Is6() && !a.Is4In6() {
+		if p, err := a.Prefix(64); err == nil {
+			return "addr:" + p.String()
+		}
+	}
+	return "addr:" + addr
+}
 
 // AccountKey names an account: the same address in two tenants is two accounts.
 func AccountKey(tenantID int64, email string) string {

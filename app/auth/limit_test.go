@@ -280,3 +280,17 @@ func TestReserveRunsOneStatementPerKey(t *testing.T) {
 		writer.ops = nil
 	}
 }
+
+// TestAddressKeyCountsIPv6By64: every address of one /64 is one client to
+// the limiter; IPv4 addresses count one by one.
+func TestAddressKeyCountsIPv6By64(t *testing.T) {
+	if a, b := auth.AddressKey("2001:db8:1:2::1"), auth.AddressKey("2001:db8:1:2:ffff::9"); a != b {
+		t.Errorf("one /64 gives two keys: %q %q", a, b)
+	}
+	if a, b := auth.AddressKey("2001:db8:1:2::1"), auth.AddressKey("2001:db8:1:3::1"); a == b {
+		t.Errorf("two /64s give one key %q", a)
+	}
+	if a, b := auth.AddressKey("192.0.2.1"), auth.AddressKey("192.0.2.2"); a == b || a != "addr:192.0.2.1" {
+		t.Errorf("IPv4 keys %q %q", a, b)
+	}
+}

@@ -142,7 +142,14 @@ func CheckUserFields(a Actor, s Settings, fields ...UserField) error {
 // user's profile hides them (SPEC §4.3) from everyone but those who manage
 // users, who need them to reactivate the right person.
 func SeesContactDetails(a Actor, s Settings, targetDeactivated bool) bool {
-	return !targetDeactivated || Allows(a, s, ManageUsers)
+	return !targetDeactivated || administersUsers(a, s)
+}
+
+// administersUsers reports whether a manages users and still has Settings,
+// where that is done: with Settings hidden, what only Settings shows is
+// hidden elsewhere too (the API, profiles, search).
+func administersUsers(a Actor, s Settings) bool {
+	return Allows(a, s, ManageUsers) && CanSeePage(a, s, PageSettings)
 }
 
 // SeesAdminFields reports whether a may see the administrative fields of
@@ -151,7 +158,7 @@ func SeesContactDetails(a Actor, s Settings, targetDeactivated bool) bool {
 // a user sees their own, which shape their own navigation. Everyone else
 // sees a user without them.
 func SeesAdminFields(a Actor, s Settings, targetID int64) bool {
-	return (a.SignedIn() && a.UserID != 0 && a.UserID == targetID) || Allows(a, s, ManageUsers)
+	return (a.SignedIn() && a.UserID != 0 && a.UserID == targetID) || administersUsers(a, s)
 }
 
 // Errors of capability changes, worded for the person making them.

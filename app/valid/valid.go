@@ -69,7 +69,25 @@ func Line(s string, max int) string {
 	if HasControl(s) {
 		return "Use one line, without line breaks."
 	}
+	if HasDirectionOverride(s) {
+		return msgDirection
+	}
 	return ""
+}
+
+const msgDirection = "Remove the invisible characters that reverse the direction of the text."
+
+// HasDirectionOverride reports whether s holds a bidirectional embedding,
+// override or isolate (U+202A–U+202E, U+2066–U+2069): invisible characters
+// that make a name or a line read differently from what it holds, a known
+// way to spoof names in lists and logs.
+func HasDirectionOverride(s string) bool {
+	for _, r := range s {
+		if (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069') {
+			return true
+		}
+	}
+	return false
 }
 
 // MultiLine checks a text of several lines (notes): at most max
@@ -87,6 +105,9 @@ func MultiLine(s string, max int) string {
 		case unicode.IsControl(r):
 			return "Use text, line breaks and tabs only: no other control characters."
 		}
+	}
+	if HasDirectionOverride(s) {
+		return msgDirection
 	}
 	return ""
 }

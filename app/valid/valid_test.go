@@ -22,6 +22,9 @@ func TestLine(t *testing.T) {
 		{"Acme\tPortal", 60, false},
 		{"Acme\u2028Portal", 60, false},
 		{strings.Repeat("é", 1<<20), 60, false},
+		{"Eve\u202Enimda", 60, false},
+		{"Eve\u2066x\u2069", 60, false},
+		{"שלום Acme", 60, true},
 	} {
 		if got := valid.Line(tt.in, tt.max) == ""; got != tt.okay {
 			t.Errorf("Line(%.40q, %d) ok = %v, want %v", tt.in, tt.max, got, tt.okay)

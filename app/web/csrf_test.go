@@ -117,3 +117,22 @@ func TestCSRF(t *testing.T) {
 		}
 	})
 }
+
+// TestPublicFormsWithASession: a browser that is signed in can still use the
+// signed-out forms (forgot, reset, invitation) with the token their page
+// carries; without it they are refused as before.
+func TestPublicFormsWithASession(t *testing.T) {
+	e := newEnv(t, nil)
+	ken := e.client("acme.localhost").mustLogin("ken@acme.test", "demo-pass-1")
+	page := ken.get("/forgot")
+	tok := formCSRF(t, page.body)
+	if r := ken.form("/forgot", url.Values{"_csrf": {tok}, "email": {"ken@acme.test"}}); r.status != 200 {
+		t.Errorf("forgot with the page's token while signed in: %d", r.status)
+	}
+	if r := ken.form("/forgot", url.Values{"email": {"ken@acme.test"}}); r.status != 403 {
+		t.Errorf("forgot without a token while signed in: %d", r.status)
+	}
+	if r := ken.form("/forgot", url.Values{"_csrf": {ken.csrf}, "email": {"ken@acme.test"}}); r.status != 403 {
+		t.Errorf("forgot with the session's token instead of the form's: %d", r.status)
+	}
+}

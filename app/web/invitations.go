@@ -114,7 +114,12 @@ func (s *Server) apiInvitation(c *fiber.Ctx) error {
 }
 
 func paramID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	raw := c.Params("id")
+	// Digits only: one object has one address ("+5" and "05" are not 5).
+	if raw == "" || raw[0] < '1' || raw[0] > '9' || strings.Trim(raw, "0123456789") != "" {
+		return 0, errNotFound
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
 		return 0, errNotFound
 	}
@@ -177,6 +182,12 @@ func (s *Server) startSession(c *fiber.Ctx, u *people.User, summary string) (*au
 	token, sess, err := s.Auth.Sessions.Start(c.UserContext(), st.db, u.ID, s.who(c), c.Get(fiber.HeaderUserAgent), summary)
 	if err != nil {
 		return nil, err
+	}
+	// A session that was already on this browser ends: the new one replaces it.
+	if st.session != nil {
+		if err := auth.Revoke(c.UserContext(), st.db, st.session.ID); err != nil {
+			return nil, err
+		}
 	}
 	s.setSessionCookie(c, token)
 	st.signIn(sess, u)

@@ -244,7 +244,7 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 // the query string); a form used before sign-in must echo its double-submit
 // cookie. Anonymous JSON needs Content-Type application/json, which a
 // cross-site form cannot send.
-func (s *Server) checkCSRF(c *fiber.Ctx) error {
+func (s *Server) checkCSRF(c *fiber.Ctx, rule policy.Rule) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return nil
@@ -260,10 +260,11 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	if given == "" {
 		given = bodyCSRF(c)
 	}
-	// Signing in again replaces the session, so the sign-in routes follow
-	// the rules of anonymous requests even when a session exists.
-	signIn := c.Method() == fiber.MethodPost && (c.Path() == "/api/v1/session" || c.Path() == "/login")
-	if st.session != nil && !signIn {
+	// Public routes (signing in, accepting an invitation, asking for or
+	// completing a reset) are used signed out and their pages carry the
+	// double-submit token, so they follow the rules of anonymous requests
+	// even when the browser also has a session.
+	if st.session != nil && rule != policy.Public {
 		if !sameToken(given, st.session.CSRFToken) {
 			return errCSRF
 		}
@@ -318,7 +319,7 @@ func (s *Server) authorize(page policy.Page, rule policy.Rule) fiber.Handler {
 			return errUnauthenticated
 		}
 		if st.tenant != nil {
-			if err := s.checkCSRF(c); err != nil {
+			if err := s.checkCSRF(c, rule); err != nil {
 				return err
 			}
 		}

@@ -94,6 +94,10 @@ func scenarios() []scenario {
 		{name: "a member cannot see an invitation", who: "ken@acme.test", method: "GET", path: "/api/v1/invitations/{invitation:acme:newadmin@acme.test}", status: 403},
 		{name: "another tenant cannot see an invitation", who: "nina@northwind.test", home: "northwind.localhost", host: "northwind.localhost", method: "GET", path: "/api/v1/invitations/{invitation:acme:newadmin@acme.test}", status: 404, hasNot: []string{"newadmin"}},
 
+		// One object, one address.
+		{name: "an ID with a plus sign is not an ID", who: "ken@acme.test", method: "GET", path: "/api/v1/users/+{user:acme:alan@acme.test}", status: 404},
+		{name: "an ID with a leading zero is not an ID", who: "ken@acme.test", method: "GET", path: "/api/v1/users/0{user:acme:alan@acme.test}", status: 404},
+
 		// Bad input is a clear 400, and what is personal is never cached.
 		{name: "a NUL in the query", who: "ken@acme.test", method: "GET", path: "/teams?q=%00", status: 400},
 		{name: "invalid UTF-8 in the query", who: "ken@acme.test", method: "GET", path: "/?q=%ff", status: 400},

@@ -72,6 +72,14 @@ func TestHiddenPageClosesItsSection(t *testing.T) {
 	if n < 30 {
 		t.Errorf("only %d routes in sections", n)
 	}
+	// What only Settings shows is hidden with it: a deactivated user's
+	// address and every user's admin fields.
+	dora := "/api/v1/users/" + strconv.FormatInt(userID(t, e, "acme", "dora@acme.test"), 10)
+	for _, path := range []string{dora, "/api/v1/users?q=dora@", "/users/" + strconv.FormatInt(userID(t, e, "acme", "dora@acme.test"), 10)} {
+		if r := alan.get(path); strings.Contains(r.body, "dora@acme.test") || strings.Contains(r.body, `"hidden_pages"`) {
+			t.Errorf("%s with Settings hidden shows what Settings shows: %d %.200s", path, r.status, r.body)
+		}
+	}
 	if r := ada.api("PATCH", alanURL, map[string]any{"hidden_pages": []string{}}); r.status != 200 {
 		t.Fatalf("show pages: %d %s", r.status, r.body)
 	}
