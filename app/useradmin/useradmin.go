@@ -62,6 +62,7 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 			return err
 		}
 		teamIDs, companyIDs, err := people.Assignments(ctx, tx, u.ID)
+		teamsBefore, companiesBefore := slices.Clone(teamIDs), slices.Clone(companyIDs)
 		if err != nil {
 			return err
 		}
@@ -144,7 +145,9 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 				return merr
 			}
 			modules = ms
-			record(audit.ModuleChange, fmt.Sprintf("modules of %s: %s", u.Email, moduleList(ms)))
+			if !sameModules(u.Modules, ms) {
+				record(audit.ModuleChange, fmt.Sprintf("modules of %s: %s", u.Email, moduleList(ms)))
+			}
 		}
 		if p.TeamIDs != nil {
 			teamIDs = *p.TeamIDs
@@ -162,7 +165,7 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 					errs.Add(k, v)
 				}
 			}
-			if p.TeamIDs != nil || p.CompanyIDs != nil {
+			if !sameIDs(teamIDs, teamsBefore) || !sameIDs(companyIDs, companiesBefore) {
 				record(audit.UserChange, fmt.Sprintf("teams and companies of %s changed", u.Email))
 			}
 		}
@@ -224,6 +227,16 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 				errs.Add("status", "Use active or deactivated.")
 			}
 		}
+		// A deactivated user keeps the teams they had, but joins no new one
+		// (as when a team's member is added: people.SetTeamMember).
+		if status == people.Deactivated {
+			for _, id := range teamIDs {
+				if !slices.Contains(teamsBefore, id) {
+					errs.Add("team_ids", "A deactivated user can't join a team. Reactivate them first.")
+					break
+				}
+			}
+		}
 		if err := errs.Err(); err != nil {
 			return err
 		}
@@ -257,6 +270,12 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 		if p.OwnTicketsOnly != nil {
 			q = q.Set("own_tickets_only = ?", *p.OwnTicketsOnly)
 		}
+		// A user who stops being external keeps no portal settings that
+		// would come back unasked if they became external again.
+		leavesPortal := policy.HasCompanies(u.Kind) && !policy.HasCompanies(kind)
+		if leavesPortal {
+			q = q.Set("own_tickets_only = ?", false)
+		}
 		if p.TestUser != nil {
 			q = q.Set("test_user = ?", *p.TestUser)
 		}
@@ -278,7 +297,10 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 				return err
 			}
 		}
-		if p.Modules != nil {
+		if p.Modules != nil || leavesPortal {
+			if leavesPortal {
+				modules = nil
+			}
 			if err := people.SetModules(ctx, tx, u.ID, modules); err != nil {
 				return err
 			}
@@ -435,4 +457,38 @@ func checkManager(ctx context.Context, tx *store.Scoped, userID int64, kind poli
 		next = *m.ManagerID
 	}
 	return nil
+}
+
+// sameIDs reports whether a and b hold the same IDs, in any order.
+func sameIDs(a, b []int64) bool {
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(slices.Compact(x), slices.Compact(y))
+}
+
+// sameModules reports whether the stored modules and the new settings show
+// the same pages under the same labels. A page not shown and not labelled
+// is the same as a page with no row.
+func sameModules(before []people.UserModule, after []people.ModuleSetting) bool {
+	key := func(p policy.Page, show bool, label string) string {
+		if !show && label == "" {
+			return ""
+		}
+		return fmt.Sprintf("%s|%v|%s", p, show, label)
+	}
+	var x, y []string
+	for _, m := range before {
+		if k := key(m.Page, m.Show, m.Label); k != "" {
+			x = append(x, k)
+		}
+	}
+	for _, m := range after {
+		if k := key(m.Key, m.Show, m.Label); k != "" {
+			y = append(y, k)
+		}
+	}
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
 }

@@ -895,3 +895,71 @@ func TestPermissionFlagsAreRecorded(t *testing.T) {
 func auditScope(db *store.Scoped) policy.Scope {
 	return policy.AuditScope(policy.Operator(db.TenantID()))
 }
+
+// TestUnchangedSaveRecordsNothing: posting a user's form back as it is
+// changes nothing and records nothing; a page not shown is the same as no row.
+func TestUnchangedSaveRecordsNothing(t *testing.T) {
+	e := newEnv(t)
+	admin := user(t, e.s, "admin@acme.test", policy.Member, policy.Admin)
+	target := externalUser(t, e, "target@acme.test", policy.ExternalEditor)
+	set := []people.ModuleSetting{{Key: policy.PageTickets, Show: true, Label: "Support"}, {Key: policy.PageReports, Show: false}}
+	if _, err := apply(e, admin, target.ID, useradmin.Patch{Modules: &set}); err != nil {
+		t.Fatal(err)
+	}
+	current := e.reload(t, target.ID)
+	var mods []people.ModuleSetting
+	for _, m := range current.Modules {
+		if m.Show || m.Label != "" {
+			mods = append(mods, people.ModuleSetting{Key: m.Page, Show: m.Show, Label: m.Label})
+		}
+	}
+	_, companies, err := people.Assignments(context.Background(), e.s, target.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(e.entries(t))
+	reversed := slices.Clone(companies)
+	slices.Reverse(reversed)
+	if _, err := apply(e, admin, target.ID, useradmin.Patch{Modules: &mods, CompanyIDs: &reversed, TeamIDs: &[]int64{}}); err != nil {
+		t.Fatal(err)
+	}
+	if after := e.entries(t); len(after) != before {
+		t.Errorf("an unchanged save wrote %d records: %v", len(after)-before, after[before:])
+	}
+}
+
+// TestDeactivatedUserJoinsNoTeam: PATCH cannot put a deactivated user in a
+// new team, as adding them to the team cannot.
+func TestDeactivatedUserJoinsNoTeam(t *testing.T) {
+	e := newEnv(t)
+	admin := user(t, e.s, "admin@acme.test", policy.Member, policy.SuperAdmin)
+	target := user(t, e.s, "gone@acme.test", policy.Member)
+	tm, err := people.SaveTeam(context.Background(), e.s, opBy(e.s), 0, people.TeamInput{Name: ptr("Ops")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := apply(e, admin, target.ID, useradmin.Patch{Status: ptr(people.Deactivated)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = apply(e, admin, target.ID, useradmin.Patch{TeamIDs: &[]int64{tm.ID}})
+	if msg := fieldErr(err, "team_ids"); msg == "" {
+		t.Errorf("a deactivated user joined a team: %v", err)
+	}
+}
+
+// TestLeavingThePortalClearsModules: an external user made a member keeps
+// no modules or own-tickets-only to come back later.
+func TestLeavingThePortalClearsModules(t *testing.T) {
+	e := newEnv(t)
+	admin := user(t, e.s, "admin@acme.test", policy.Member, policy.SuperAdmin)
+	target := externalUser(t, e, "target@acme.test", policy.ExternalEditor)
+	if _, err := apply(e, admin, target.ID, useradmin.Patch{OwnTicketsOnly: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := apply(e, admin, target.ID, useradmin.Patch{Kind: ptr(policy.Member), CompanyIDs: &[]int64{}}); err != nil {
+		t.Fatal(err)
+	}
+	if u := e.reload(t, target.ID); len(u.Modules) != 0 || u.OwnTicketsOnly {
+		t.Errorf("a member keeps portal settings: modules %v, own tickets only %v", u.Modules, u.OwnTicketsOnly)
+	}
+}
