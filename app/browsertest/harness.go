@@ -85,8 +85,10 @@ func StartDemo(t testing.TB) *Demo {
 	dataDir := t.TempDir()
 	go func() {
 		done <- cli.Run(context.Background(), cli.Env{
-			Args:   []string{"atrium", "serve", "--demo", "--addr", "127.0.0.1:0", "--data-dir", dataDir},
-			Stdout: logs, Stderr: logs, Static: os.DirFS(filepath.Join(repoRoot(t), "ui", "static")),
+			Args: []string{"atrium", "serve", "--demo", "--addr", "127.0.0.1:0", "--data-dir", dataDir},
+			// The tests' SMTP inbox listens on loopback.
+			Environ: []string{"ATRIUM_SMTP_TENANT_PRIVATE_HOSTS=true"},
+			Stdout:  logs, Stderr: logs, Static: os.DirFS(filepath.Join(repoRoot(t), "ui", "static")),
 			Ready: func(addr string) { ready <- addr }, Stop: stop,
 		})
 	}()

@@ -106,6 +106,12 @@ type SMTP struct {
 	TLS         string `toml:"tls"` // starttls, tls or none
 	FromName    string `toml:"from_name"`
 	FromAddress string `toml:"from_address"`
+	// TenantPrivateHosts lets a tenant's own SMTP server (Settings → Email)
+	// be on a loopback, private or link-local address. Off by default: on a
+	// shared server, a tenant's admin must not make Atrium connect into the
+	// operator's network. The global server above is the operator's and is
+	// never restricted.
+	TenantPrivateHosts bool `toml:"tenant_private_hosts"`
 }
 
 // Limits caps request sizes.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	netmail "net/mail"
 	"strconv"
 	"strings"
 	"testing"
@@ -221,3 +222,47 @@ func TestSenderFallbacks(t *testing.T) {
 		t.Errorf("global SMTP: %s", tr.Name())
 	}
 }
+
+// TestTenantSMTPStaysOutOfPrivateNetworks: a tenant's own SMTP server on a
+// loopback or private address is refused before anything is sent, unless
+// the operator allows it; the operator's global server is never restricted.
+func TestTenantSMTPStaysOutOfPrivateNetworks(t *testing.T) {
+	in := mailtest.Start(t)
+	host, portS, _ := net.SplitHostPort(in.Addr)
+	port, _ := strconv.Atoi(portS)
+	env := mail.Envelope{From: netmail.Address{Address: "desk@acme.example"}, To: "ken@acme.test", Subject: "Hi", Text: "Hi", MessageID: "<x@acme.example>"}
+
+	box, err := secret.Load("", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, _ := box.Seal("")
+	tn := &tenant.Tenant{Slug: "acme", SMTPHost: host, SMTPPort: port, SMTPTLS: "none", SMTPPassword: sealed}
+	tr, err := mail.ChooseTransport(tn, config.SMTP{}, box, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Send(context.Background(), env); !errors.Is(err, mail.ErrPrivateAddress) {
+		t.Errorf("tenant SMTP on loopback: %v, want ErrPrivateAddress", err)
+	}
+	if n := len(in.Messages()); n != 0 {
+		t.Errorf("%d messages reached the private server", n)
+	}
+	tr, _ = mail.ChooseTransport(tn, config.SMTP{TenantPrivateHosts: true}, box, nil)
+	if err := tr.Send(context.Background(), env); err != nil {
+		t.Errorf("allowed by the operator: %v", err)
+	}
+	global := mail.SMTPTransport{Host: host, Port: port, TLS: "none"}
+	if err := global.Send(context.Background(), env); err != nil {
+		t.Errorf("the operator's own server: %v", err)
+	}
+	for _, addr := range []string{"10.0.0.5:25", "169.254.169.254:25", "[::1]:25", "[fd00::1]:25", "100.64.1.1:25", "192.168.1.1:587"} {
+		h, p, _ := net.SplitHostPort(addr)
+		tr := mail.SMTPTransport{Host: h, Port: atoi(p), TLS: "none", PublicOnly: true, Timeout: time.Second}
+		if err := tr.Send(context.Background(), env); !errors.Is(err, mail.ErrPrivateAddress) {
+			t.Errorf("%s: %v, want ErrPrivateAddress", addr, err)
+		}
+	}
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }

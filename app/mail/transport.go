@@ -14,9 +14,11 @@ import (
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/smtp"
 	"net/textproto"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/atrium-portal/atrium/app/valid"
@@ -60,6 +62,32 @@ type SMTPTransport struct {
 	Password string
 	TLS      string // starttls (required), tls (implicit) or none
 	Timeout  time.Duration
+	// PublicOnly refuses to connect to a loopback, private, link-local or
+	// otherwise non-public address, checked on the address actually dialled
+	// (after DNS), so a name that resolves inward is refused too.
+	PublicOnly bool
+}
+
+// ErrPrivateAddress is the refusal of a PublicOnly transport.
+var ErrPrivateAddress = errors.New("this SMTP server is on a private or local network address, which tenant email settings may not use; ask the operator to allow it (smtp.tenant_private_hosts) or use a public server")
+
+// publicOnly is a dialer Control that refuses non-public addresses.
+func publicOnly(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return err
+	}
+	a = a.Unmap()
+	cgnat := netip.MustParsePrefix("100.64.0.0/10")
+	if a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() || a.IsMulticast() ||
+		a.IsUnspecified() || a.IsInterfaceLocalMulticast() || cgnat.Contains(a) {
+		return ErrPrivateAddress
+	}
+	return nil
 }
 
 // Name is "smtp".
@@ -73,6 +101,9 @@ func (s SMTPTransport) Send(ctx context.Context, e Envelope) error {
 	}
 	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
 	d := net.Dialer{Timeout: timeout}
+	if s.PublicOnly {
+		d.Control = publicOnly
+	}
 	var conn net.Conn
 	var err error
 	if s.TLS == "tls" {

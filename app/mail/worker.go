@@ -252,7 +252,8 @@ func ChooseTransport(t *tenant.Tenant, global config.SMTP, box *secret.Box, log 
 		if err != nil {
 			return nil, fmt.Errorf("mail: tenant %s SMTP password: %w", t.Slug, err)
 		}
-		return SMTPTransport{Host: t.SMTPHost, Port: t.SMTPPort, Username: t.SMTPUsername, Password: pw, TLS: t.SMTPTLS}, nil
+		return SMTPTransport{Host: t.SMTPHost, Port: t.SMTPPort, Username: t.SMTPUsername, Password: pw, TLS: t.SMTPTLS,
+			PublicOnly: !global.TenantPrivateHosts}, nil
 	}
 	if global.Host != "" {
 		return SMTPTransport{Host: global.Host, Port: global.Port, Username: global.Username, Password: global.Password, TLS: global.TLS}, nil

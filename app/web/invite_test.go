@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atrium-portal/atrium/app/config"
 	"github.com/atrium-portal/atrium/app/mail"
 	"github.com/atrium-portal/atrium/app/mail/mailtest"
 	"github.com/atrium-portal/atrium/app/tenant"
@@ -33,7 +34,8 @@ func withInbox(t *testing.T, e *env) (*mailtest.Inbox, func()) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	w := &mail.Worker{DB: e.db, Tenants: e.tenants, Secrets: e.box, Log: slog.New(slog.DiscardHandler)}
+	// The test inbox is on loopback, which tenant SMTP settings may use only when allowed.
+	w := &mail.Worker{DB: e.db, Tenants: e.tenants, Secrets: e.box, Log: slog.New(slog.DiscardHandler), Global: config.SMTP{TenantPrivateHosts: true}}
 	return in, func() {
 		t.Helper()
 		for {
