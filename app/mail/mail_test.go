@@ -59,7 +59,8 @@ func setup(t *testing.T, in *mailtest.Inbox) fixture {
 }
 
 func (f fixture) worker(now func() time.Time) *mail.Worker {
-	return &mail.Worker{DB: f.db, Tenants: f.tenants, Secrets: f.box, Log: slog.New(slog.DiscardHandler), Now: now, MaxAttempts: 3}
+	return &mail.Worker{DB: f.db, Tenants: f.tenants, Secrets: f.box, Log: slog.New(slog.DiscardHandler), Now: now, MaxAttempts: 3,
+		Global: config.SMTP{TenantPrivateHosts: true}} // the test inbox is on loopback
 }
 
 func (f fixture) enqueue(t *testing.T, to string) *mail.Message {
