@@ -588,3 +588,19 @@ func setTeamMember(ctx context.Context, db *store.Scoped, teamID, userID int64, 
 	_, err := people.SetTeamMember(ctx, db, opBy(db), teamID, userID, role)
 	return err
 }
+
+// TestUserIDsAreNeverReused: a deleted user's ID (a revoked invitation
+// deletes its invited user) is not given to the next user, so the audit log
+// and invitation records never come to name someone else.
+func TestUserIDsAreNeverReused(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	first := member(t, e.s, "first@acme.test")
+	if _, err := e.s.Delete((*people.User)(nil)).Where("id = ?", first.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	second := member(t, e.s, "second@acme.test")
+	if second.ID <= first.ID {
+		t.Errorf("the next user got ID %d after %d was deleted", second.ID, first.ID)
+	}
+}
