@@ -234,7 +234,10 @@
     note.classList.toggle("warn", low);
   }
 
-  function updateColor(input) {
+  // live: the person is typing or picking. A field the server refused
+  // keeps its message until then, without the same sentence repeated in
+  // the note; once they change it, the note speaks and the stale message goes.
+  function updateColor(input, live) {
     var name = input.getAttribute("data-preview-var");
     if (!name || name.slice(0, 2) !== "--") return;
     var rgb = strictHex(input.value) ? parseHex(input.value) : null;
@@ -245,6 +248,14 @@
       preview.style.setProperty(name + "-contrast", contrastText(rgb));
     }
     if (!input.id) return;
+    if (input.getAttribute("aria-invalid") === "true") {
+      if (!live) return;
+      input.removeAttribute("aria-invalid");
+      var stale = doc.getElementById(input.id + "-error");
+      if (stale) stale.hidden = true;
+      var field = closest(input, ".field");
+      if (field) field.classList.remove("has-error");
+    }
     var notes = doc.querySelectorAll('[data-contrast-for="' + cssEscape(input.id) + '"]');
     for (var i = 0; i < notes.length; i++) contrastNote(notes[i], input.value);
   }
@@ -260,7 +271,7 @@
   function onPreviewInput(evt) {
     var el = evt.target;
     if (!el || !el.getAttribute) return;
-    if (el.hasAttribute("data-preview-var")) updateColor(el);
+    if (el.hasAttribute("data-preview-var")) updateColor(el, true);
     if (el.hasAttribute("data-preview-text")) updateText(el);
   }
   doc.addEventListener("input", onPreviewInput);
@@ -318,7 +329,7 @@
       var text = doc.getElementById(textID);
       if (!text) return;
       text.value = el.value.toUpperCase();
-      updateColor(text);
+      updateColor(text, true);
       return;
     }
     if (el.hasAttribute("data-preview-var") && strictHex(el.value)) {
