@@ -85,7 +85,7 @@ func BrandingPage(f Frame, form BrandingForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div class=\"stack\"><h2>Preview</h2><div id=\"brand-preview\" class=\"brand-preview card\"><div class=\"brand-preview-bar\"><span id=\"brand-preview-name\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div class=\"stack\"><h2 class=\"section-title\">Preview</h2><div id=\"brand-preview\" class=\"brand-preview card\"><div class=\"brand-preview-bar\"><span id=\"brand-preview-name\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -750,7 +750,7 @@ func TeamEditPage(f Frame, t TeamCard, form TeamForm, candidates []Option, membe
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, " <div class=\"stack\"><div class=\"grid-2\"><section class=\"stack\" aria-labelledby=\"team-details-heading\"><h2 id=\"team-details-heading\">Team details</h2>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, " <div class=\"stack\"><div class=\"grid-2\"><section class=\"stack\" aria-labelledby=\"team-details-heading\"><h2 id=\"team-details-heading\" class=\"section-title\">Team details</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -758,7 +758,7 @@ func TeamEditPage(f Frame, t TeamCard, form TeamForm, candidates []Option, membe
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, "</section><section class=\"stack\" aria-labelledby=\"team-members-heading\"><h2 id=\"team-members-heading\">Members</h2><div class=\"card stack\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, "</section><section class=\"stack\" aria-labelledby=\"team-members-heading\"><h2 id=\"team-members-heading\" class=\"section-title\">Members</h2><div class=\"card stack\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1489,7 +1489,7 @@ func CompanyEditPage(f Frame, id int64, form CompanyForm, deleteError string) te
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 104, "<div class=\"stack\"><section class=\"stack company-details\" aria-labelledby=\"company-details-heading\"><h2 id=\"company-details-heading\">Company details</h2>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 104, "<div class=\"stack\"><section class=\"stack company-details\" aria-labelledby=\"company-details-heading\"><h2 id=\"company-details-heading\" class=\"section-title\">Company details</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
