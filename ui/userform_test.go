@@ -21,8 +21,8 @@ func TestUserFormMarksRefusedFlags(t *testing.T) {
 		}
 		html := b.String()
 		for _, want := range []string{
-			`<p class="field-error" id="f-test_user-error">No test user.</p>`,
-			`<p class="field-error" id="f-own_tickets_only-error">No own tickets.</p>`,
+			`<p class="field-error" id="user-test_user-error">No test user.</p>`,
+			`<p class="field-error" id="user-own_tickets_only-error">No own tickets.</p>`,
 		} {
 			if !strings.Contains(html, want) {
 				t.Errorf("offered %v: no %s", offered, want)

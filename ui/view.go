@@ -106,4 +106,30 @@ type Field struct {
 	Name  string
 	Value string
 	Error string
+	// Prefix names the form the field belongs to, so that two forms on one
+	// page never share an element ID: the field's input is PREFIX-NAME and
+	// its error PREFIX-NAME-error. Without one they are f-NAME and e-NAME.
+	Prefix string
+}
+
+// In is the field placed in the form named prefix (see Prefix).
+func (f Field) In(prefix string) Field {
+	f.Prefix = prefix
+	return f
+}
+
+// ID is the element ID of the field's input.
+func (f Field) ID() string {
+	if f.Prefix != "" {
+		return f.Prefix + "-" + f.Name
+	}
+	return "f-" + f.Name
+}
+
+// ErrorID is the element ID of the field's error message.
+func (f Field) ErrorID() string {
+	if f.Prefix != "" {
+		return f.Prefix + "-" + f.Name + "-error"
+	}
+	return "e-" + f.Name
 }

@@ -33,9 +33,11 @@ func TestInviteExternalEditor(t *testing.T) {
 		chromedp.WaitVisible(`h1.page-title`),
 		chromedp.Navigate(d.URL("acme.localhost", "/settings/users/new")),
 		chromedp.WaitVisible(`#user-form`),
-		chromedp.SendKeys(`#f-email`, "ivy@globex.test"),
-		chromedp.SetValue(`#f-kind`, "external_editor"),
+		chromedp.SendKeys(`#user-email`, "ivy@globex.test"),
+		chromedp.SetValue(`#user-kind`, "external_editor"),
 	)
+	// SetValue fires no event; a person choosing the kind does.
+	run(t, admin, chromedp.Evaluate[bool](`document.getElementById('user-kind').dispatchEvent(new Event('change', {bubbles: true}))`))
 	run(t, admin, chromedp.Evaluate[bool](`(() => {
 		for (const i of document.querySelectorAll('input[name=company_ids]')) {
 			if (i.parentElement.textContent.includes('Globex')) i.checked = true;

@@ -186,7 +186,7 @@ func apply(t *Tenant, p Patch, errs valid.Errors) []string {
 		}
 		v := strings.TrimSpace(*src)
 		if len(v) > 7 || !ColorRE.MatchString(v) {
-			errs.Add(field, "Use a colour like #0F766E.")
+			errs.Add(field, ColorFormatMessage)
 			return
 		}
 		*dst = strings.ToUpper(v)
@@ -194,8 +194,8 @@ func apply(t *Tenant, p Patch, errs valid.Errors) []string {
 	color("primary_color", p.PrimaryColor, &t.PrimaryColor)
 	color("accent_color", p.AccentColor, &t.AccentColor)
 	if p.PrimaryColor != nil && ColorRE.MatchString(t.PrimaryColor) {
-		if c := Contrast(t.PrimaryColor, "#FFFFFF"); c < MinPrimaryContrast {
-			errs.Add("primary_color", fmt.Sprintf("Too light to read on white (contrast %.1f:1, needs %.0f:1). Pick a darker colour.", c, MinPrimaryContrast))
+		if _, msg := PrimaryContrast.Check(t.PrimaryColor); msg != "" {
+			errs.Add("primary_color", msg)
 		}
 	}
 	if p.WhyEnabled != nil {

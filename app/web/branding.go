@@ -75,6 +75,9 @@ func (s *Server) currentBranding(c *fiber.Ctx) ui.BrandingForm {
 		LogoURL: b.LogoURL, FaviconURL: b.FaviconURL,
 		MaxUploadKB: s.Config.Limits.UploadBytes / 1024,
 		CSRF:        state(c).session.CSRFToken,
+		PrimaryRule: ui.ContrastRule{Against: tenant.PrimaryContrast.Against, Min: tenant.FormatRatio(tenant.PrimaryContrast.Min),
+			Message: tenant.PrimaryContrast.Message, OK: tenant.PrimaryContrast.OK},
+		FormatMessage: tenant.ColorFormatMessage,
 	}
 }
 

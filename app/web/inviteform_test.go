@@ -21,7 +21,7 @@ func TestInviteFormMarksARefusedFlag(t *testing.T) {
 	if !strings.Contains(r.body, "Fix the fields marked below.") {
 		t.Errorf("no form error: %s", r.body)
 	}
-	marked := regexp.MustCompile(`<div class="field has-error"><p class="field-error" id="f-test_user-error">You can&#39;t make someone a test user.</p></div>`)
+	marked := regexp.MustCompile(`<div class="field has-error"><p class="field-error" id="user-test_user-error">You can&#39;t make someone a test user.</p></div>`)
 	if !marked.MatchString(r.body) {
 		t.Errorf("the test-user refusal is not marked at its field:\n%s", r.body)
 	}

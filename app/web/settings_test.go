@@ -131,7 +131,7 @@ func TestSettingsRefuseHeaderInjection(t *testing.T) {
 	form := url.Values{"smtp_host": {""}, "smtp_port": {"587"}, "smtp_tls": {"starttls"},
 		"mail_from_name": {"Desk\r\nBcc: victim@example.com"}, "mail_from_address": {"desk@acme.example\nBcc: victim@example.com"}}
 	r := ada.htmx("POST", "/settings/email", form)
-	if r.status != 400 || strings.Count(r.body, "Use one line") != 1 || !strings.Contains(r.body, `id="e-mail_from_address"`) {
+	if r.status != 400 || strings.Count(r.body, "Use one line") != 1 || !strings.Contains(r.body, `id="email-mail_from_address-error"`) {
 		t.Errorf("email form with line breaks: %d\n%s", r.status, r.body)
 	}
 	form.Set("mail_from_name", strings.Repeat("n", 121))

@@ -148,7 +148,10 @@ func (s *Server) userForm(c *fiber.Ctx, kind policy.Kind, caps []policy.Capabili
 	f := ui.UserForm{Kind: ui.Field{Name: "kind", Value: string(kind)},
 		CanModules:    policy.CanSetUserField(st.actor, set, policy.FieldModules),
 		CanTestUser:   policy.CanSetUserField(st.actor, set, policy.FieldTestUser),
-		CanPageAccess: policy.CanSetUserField(st.actor, set, policy.FieldHiddenPages)}
+		CanPageAccess: policy.CanSetUserField(st.actor, set, policy.FieldHiddenPages),
+		CapsFor:       kindSection(policy.MayHoldCapabilities),
+		TeamsFor:      kindSection(policy.MayJoinTeams),
+		CompaniesFor:  kindSection(policy.HasCompanies)}
 	for _, k := range policy.Kinds {
 		f.Kinds = append(f.Kinds, ui.Option{Value: string(k), Label: k.Label(), Selected: k == kind})
 	}
@@ -188,6 +191,30 @@ func (s *Server) userForm(c *fiber.Ctx, kind policy.Kind, caps []policy.Capabili
 		}
 	}
 	return f, nil
+}
+
+// kindSection is the kinds a part of the user form applies to, asked of
+// the policy rule that decides it, with the sentence that names them: the
+// form labels each part with it and app.js shows the part for these kinds
+// only, so the page, the script and the server's refusal agree.
+func kindSection(applies func(policy.Kind) bool) ui.KindSection {
+	var k ui.KindSection
+	var names []string
+	for _, kind := range policy.Kinds {
+		if applies(kind) {
+			k.Kinds = append(k.Kinds, string(kind))
+			names = append(names, strings.ToLower(kind.Label())+"s")
+		}
+	}
+	switch len(names) {
+	case 0:
+		k.Note = "For no kind of user."
+	case 1:
+		k.Note = "For " + names[0] + " only."
+	default:
+		k.Note = "For " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + "."
+	}
+	return k
 }
 
 // spread puts field errors next to their fields.

@@ -175,7 +175,7 @@
   function luminance(rgb) {
     var c = rgb.map(function (v) {
       v = v / 255;
-      return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
     });
     return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
   }
@@ -195,43 +195,69 @@
     return window.CSS && CSS.escape ? CSS.escape(s) : String(s).replace(/["\\]/g, "\\$&");
   }
 
-  function updateColor(input) {
+  // A colour as the server takes it: #RRGGBB, spaces around it ignored.
+  function strictHex(value) {
+    return /^#[0-9a-f]{6}$/i.test(String(value || "").trim());
+  }
+
+  // A contrast ratio as tenant.FormatRatio writes it: a whole number
+  // without decimals, else one decimal cut, never rounded up to a minimum.
+  function formatRatio(r) {
+    if (r === Math.trunc(r)) return String(r);
+    return (Math.floor(r * 10) / 10).toFixed(1);
+  }
+
+  // The note under a colour field. Its rule comes from the server in data
+  // attributes (tenant.ContrastRule): the background, the minimum and the
+  // sentences with {ratio}, {min} and {text}; so the live note and the
+  // server's answer on save are the same sentence. Without a minimum it
+  // only informs (the accent, which gets black or white text).
+  function contrastNote(note, value) {
+    var low = false, text = "";
+    if (strictHex(value)) {
+      var rgb = parseHex(value);
+      var against = parseHex(note.getAttribute("data-contrast-against") || "");
+      var minAttr = note.getAttribute("data-contrast-min") || "";
+      var black = contrastText(rgb) === "#000";
+      var l = luminance(rgb);
+      var r = against ? ratio(l, luminance(against)) : ratio(l, black ? 0 : 1);
+      var min = minAttr === "" ? NaN : parseFloat(minAttr);
+      low = !isNaN(min) && r < min;
+      text = (low ? note.getAttribute("data-contrast-message") : note.getAttribute("data-contrast-ok")) || "";
+      text = text.split("{ratio}").join(formatRatio(r)).split("{min}").join(isNaN(min) ? "" : formatRatio(min))
+        .split("{text}").join(black ? "black" : "white");
+    } else if (String(value || "").trim() !== "") {
+      low = true;
+      text = note.getAttribute("data-format-message") || "";
+    }
+    note.textContent = text;
+    note.classList.toggle("warn", low);
+  }
+
+  // live: the person is typing or picking. A field the server refused
+  // keeps its message until then, without the same sentence repeated in
+  // the note; once they change it, the note speaks and the stale message goes.
+  function updateColor(input, live) {
     var name = input.getAttribute("data-preview-var");
     if (!name || name.slice(0, 2) !== "--") return;
-    var rgb = parseHex(input.value);
+    var rgb = strictHex(input.value) ? parseHex(input.value) : null;
     var preview = doc.getElementById("brand-preview");
     if (rgb && preview && preview.style && preview.style.setProperty) {
       var hex = "#" + rgb.map(function (v) { return ("0" + v.toString(16)).slice(-2); }).join("").toUpperCase();
       preview.style.setProperty(name, hex);
       preview.style.setProperty(name + "-contrast", contrastText(rgb));
     }
-    // The hex value shown next to a colour picker.
-    var row = closest(input, ".color-row");
-    var code = row && row.querySelector("code");
-    if (code && rgb) code.textContent = input.value;
-
     if (!input.id) return;
-    var notes = doc.querySelectorAll('[data-contrast-for="' + cssEscape(input.id) + '"]');
-    for (var i = 0; i < notes.length; i++) {
-      var note = notes[i];
-      if (!rgb) {
-        note.textContent = "";
-        note.classList.remove("warn");
-        continue;
-      }
-      var l = luminance(rgb);
-      // The primary colour is also text and buttons on white, so it is measured
-      // against white. Other colours (the accent) always get black or white
-      // text, whichever reads better: say which, and how well.
-      var onWhite = name === "--brand";
-      var black = !onWhite && contrastText(rgb) === "#000";
-      var r = ratio(l, black ? 0 : 1);
-      var shown = (Math.floor(r * 10) / 10).toFixed(1); // never round up past 4.5
-      var low = r < 4.5;
-      note.textContent = (onWhite ? "Contrast with white text: " : "Contrast with " + (black ? "black" : "white") + " text: ") +
-        shown + ":1" + (low ? " — below 4.5:1, hard to read" : "");
-      note.classList.toggle("warn", low);
+    if (input.getAttribute("aria-invalid") === "true") {
+      if (!live) return;
+      input.removeAttribute("aria-invalid");
+      var stale = doc.getElementById(input.id + "-error");
+      if (stale) stale.hidden = true;
+      var field = closest(input, ".field");
+      if (field) field.classList.remove("has-error");
     }
+    var notes = doc.querySelectorAll('[data-contrast-for="' + cssEscape(input.id) + '"]');
+    for (var i = 0; i < notes.length; i++) contrastNote(notes[i], input.value);
   }
 
   function updateText(input) {
@@ -245,7 +271,7 @@
   function onPreviewInput(evt) {
     var el = evt.target;
     if (!el || !el.getAttribute) return;
-    if (el.hasAttribute("data-preview-var")) updateColor(el);
+    if (el.hasAttribute("data-preview-var")) updateColor(el, true);
     if (el.hasAttribute("data-preview-text")) updateText(el);
   }
   doc.addEventListener("input", onPreviewInput);
@@ -261,20 +287,89 @@
     for (var j = 0; j < texts.length; j++) updateText(texts[j]);
   }
 
+  /* ---------- Forms ---------- */
+
+  // The user form adapts to the chosen kind. Each part that applies to some
+  // kinds only carries them in data-kinds (from app/policy, rendered by the
+  // server); parts for other kinds are hidden and their fields disabled, so
+  // they are not sent either. Without JavaScript every part shows, labelled
+  // with its kinds, and the server refuses what does not apply.
+  function applyKind(select) {
+    var form = select.form;
+    if (!form) return;
+    var kind = select.value;
+    var parts = form.querySelectorAll("[data-kinds]");
+    for (var i = 0; i < parts.length; i++) {
+      var kinds = parts[i].getAttribute("data-kinds");
+      parts[i].hidden = kinds !== "" && kinds.split(/\s+/).indexOf(kind) < 0;
+    }
+    // A field in a hidden part, or in a part within one, is not sent.
+    var fields = form.querySelectorAll("[data-kinds] input, [data-kinds] select, [data-kinds] textarea");
+    for (var j = 0; j < fields.length; j++) {
+      fields[j].disabled = !!closest(fields[j], "[data-kinds][hidden]");
+    }
+  }
+
+  // A colour picker beside a #RRGGBB text field: the text field is the
+  // one that is sent and works alone; the picker shows once this script
+  // runs, and each follows the other.
+  function pickerFor(text) {
+    return text.id ? doc.querySelector('[data-color-picker-for="' + cssEscape(text.id) + '"]') : null;
+  }
+
+  function onFormInput(evt) {
+    var el = evt.target;
+    if (!el || !el.getAttribute) return;
+    if (el.hasAttribute("data-kind-select")) {
+      applyKind(el);
+      return;
+    }
+    var textID = el.getAttribute("data-color-picker-for");
+    if (textID) {
+      var text = doc.getElementById(textID);
+      if (!text) return;
+      text.value = el.value.toUpperCase();
+      updateColor(text, true);
+      return;
+    }
+    if (el.hasAttribute("data-preview-var") && strictHex(el.value)) {
+      var picker = pickerFor(el);
+      if (picker) picker.value = el.value.trim().toLowerCase();
+    }
+  }
+  doc.addEventListener("input", onFormInput);
+  doc.addEventListener("change", onFormInput);
+
+  function initForms(root) {
+    if (!root || !root.querySelectorAll) return;
+    var selects = root.querySelectorAll("select[data-kind-select]");
+    for (var i = 0; i < selects.length; i++) applyKind(selects[i]);
+    var pickers = root.querySelectorAll("[data-color-picker-for]");
+    for (var j = 0; j < pickers.length; j++) {
+      var text = doc.getElementById(pickers[j].getAttribute("data-color-picker-for"));
+      if (text && strictHex(text.value)) pickers[j].value = text.value.trim().toLowerCase();
+      pickers[j].hidden = false;
+    }
+  }
+
   /* ---------- Start ---------- */
 
   function start() {
     if (doc.body) doc.body.addEventListener("toast", onToast);
     initPreview(doc);
+    initForms(doc);
   }
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", start);
   else start();
 
   doc.addEventListener("htmx:load", function (evt) {
     var el = evt.target;
-    if (el && el !== doc.body) initPreview(el.parentNode || el);
+    if (el && el !== doc.body) {
+      initPreview(el.parentNode || el);
+      initForms(el.parentNode || el);
+    }
   });
 
   // For other scripts and for tests.
-  window.Atrium = { toast: showToast, contrastText: contrastText };
+  window.Atrium = { toast: showToast, contrastText: contrastText, formatRatio: formatRatio };
 })();
