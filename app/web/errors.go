@@ -157,6 +157,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 // way on — home when signed in, the sign-in page otherwise.
 func errorView(he *httpError, signedIn bool) ui.ErrorView {
 	v := ui.ErrorView{Status: he.Status, Title: errorTitle(he.Status), Message: he.Message}
+	if he.Code == errCSRF.Code {
+		v.Title = "This form has expired"
+	}
 	for _, k := range slices.Sorted(maps.Keys(he.Fields)) {
 		v.Details = append(v.Details, he.Fields[k])
 	}
