@@ -190,7 +190,7 @@ func SettingsPage(f Frame, sections []SettingsSection) templ.Component {
 }
 
 // ErrorPage is a branded error inside the app frame.
-func ErrorPage(f Frame, code int, title, message string) templ.Component {
+func ErrorPage(f Frame, e ErrorView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -223,7 +223,7 @@ func ErrorPage(f Frame, code int, title, message string) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = ErrorBox(code, title, message).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ErrorBox(e).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -238,7 +238,7 @@ func ErrorPage(f Frame, code int, title, message string) templ.Component {
 }
 
 // BareErrorPage is a branded error for someone not signed in.
-func BareErrorPage(b Brand, staticV, htmxConfig string, code int, title, message string) templ.Component {
+func BareErrorPage(b Brand, staticV, htmxConfig string, e ErrorView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -271,13 +271,13 @@ func BareErrorPage(b Brand, staticV, htmxConfig string, code int, title, message
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = ErrorBox(code, title, message).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ErrorBox(e).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Bare(title, b, staticV, htmxConfig).Render(templ.WithChildren(ctx, templ_7745c5c3_Var12), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Bare(e.Title, b, staticV, htmxConfig).Render(templ.WithChildren(ctx, templ_7745c5c3_Var12), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -114,3 +114,21 @@ func RevokeTokens(ctx context.Context, db *store.Scoped, userID int64) error {
 	}
 	return nil
 }
+
+// FindToken returns the token for secret in whatever state it is — used,
+// revoked or expired too — so that a dead link's page can say who sent it.
+// It grants nothing: use PeekToken or UseToken to act on a link.
+func FindToken(ctx context.Context, db *store.Scoped, secret string, purpose Purpose) (*UserToken, error) {
+	if secret == "" || len(secret) > 100 {
+		return nil, ErrTokenGone
+	}
+	t := new(UserToken)
+	err := db.Select(t).Where("token_hash = ? AND purpose = ?", hashToken(secret), purpose).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrTokenGone
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: find token: %w", err)
+	}
+	return t, nil
+}

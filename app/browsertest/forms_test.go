@@ -7,18 +7,6 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-func signIn(t *testing.T, b *Browser, d *Demo, email string) {
-	t.Helper()
-	do(t, b, d,
-		chromedp.Navigate(d.URL("acme.localhost", "/login")),
-		chromedp.WaitVisible(`#f-email`),
-		chromedp.SendKeys(`#f-email`, email),
-		chromedp.SendKeys(`#f-password`, "demo-pass-1"),
-		chromedp.Click(`#login-form button[type=submit]`),
-		chromedp.WaitVisible(`h1.page-title`),
-	)
-}
-
 // chooseKind picks a kind in the user form's select as a person does,
 // with the change event that follows.
 func chooseKind(t *testing.T, b *Browser, d *Demo, kind string) {

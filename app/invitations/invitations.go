@@ -88,11 +88,14 @@ type Invitation struct {
 	Kind   policy.Kind `json:"kind"`
 	Status string      `json:"status"` // pending, accepted, revoked, expired
 	// State is where the invitation is: queued, sent, failed, accepted, revoked or expired.
-	State     string      `json:"state"`
-	Delivery  mail.Status `json:"delivery"`
-	Error     string      `json:"delivery_error,omitempty"`
-	ExpiresAt time.Time   `json:"expires_at"`
-	CreatedAt time.Time   `json:"created_at"`
+	State    string      `json:"state"`
+	Delivery mail.Status `json:"delivery"`
+	// DeliveredBy is the transport that sent the email: "smtp", or "log"
+	// when it was only written to the server's log; absent until sent.
+	DeliveredBy string    `json:"delivered_by,omitempty"`
+	Error       string    `json:"delivery_error,omitempty"`
+	ExpiresAt   time.Time `json:"expires_at"`
+	CreatedAt   time.Time `json:"created_at"`
 	// Link is the emailed link; only the command line shows it, to its operator.
 	Link string `json:"-"`
 }
@@ -484,10 +487,11 @@ func ListPage(ctx context.Context, db *store.Scoped, sc policy.Scope, p store.Pa
 		CreatedAt time.Time   `bun:"created_at"`
 		Status    mail.Status `bun:"status"`
 		LastError string      `bun:"last_error"`
+		By        string      `bun:"delivered_by"`
 	}
 	q := db.SelectScoped((*record)(nil), sc, scopeTable).
 		ColumnExpr("inv.id, inv.user_id, inv.email, inv.kind, inv.expires_at, inv.created_at").
-		ColumnExpr("COALESCE(ob.status, '') AS status, COALESCE(ob.last_error, '') AS last_error").
+		ColumnExpr("COALESCE(ob.status, '') AS status, COALESCE(ob.last_error, '') AS last_error, COALESCE(ob.delivered_by, '') AS delivered_by").
 		Join("JOIN users AS u ON u.id = inv.user_id AND u.tenant_id = inv.tenant_id AND u.email = inv.email").
 		Join("LEFT JOIN outbox AS ob ON ob.id = inv.message_id AND ob.tenant_id = inv.tenant_id").
 		Where("u.status = ? AND inv.accepted_at IS NULL AND inv.revoked_at IS NULL", people.Invited).
@@ -512,7 +516,7 @@ func ListPage(ctx context.Context, db *store.Scoped, sc policy.Scope, p store.Pa
 		}
 		out = append(out, Invitation{ID: r.ID, UserID: r.UserID, Email: r.Email, Kind: r.Kind, Status: st,
 			State:    stateOf(nil, nil, r.ExpiresAt, r.Status, now),
-			Delivery: r.Status, Error: r.LastError, ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt})
+			Delivery: r.Status, DeliveredBy: r.By, Error: r.LastError, ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt})
 	}
 	return out, next, nil
 }
@@ -534,7 +538,7 @@ func Get(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*Invi
 		if err != nil {
 			return nil, err
 		}
-		inv.Delivery, inv.Error = m.Status, m.LastError
+		inv.Delivery, inv.DeliveredBy, inv.Error = m.Status, m.DeliveredBy, m.LastError
 	}
 	now := time.Now().UTC()
 	inv.State = stateOf(r.AcceptedAt, r.RevokedAt, r.ExpiresAt, inv.Delivery, now)
@@ -652,4 +656,33 @@ func joinCaps(cs []policy.Capability) string {
 	}
 	slices.Sort(out)
 	return strings.Join(out, ", ")
+}
+
+// InviterOf names who sent the invitation behind a link, live or dead, so
+// that the page of a used or expired link can say whom to ask for a new
+// one. It is "" when nobody can be named: an unknown link (a revoked
+// invitation's link goes with the invited user), one made on the command
+// line, or an inviter who is no longer active.
+func InviterOf(ctx context.Context, db *store.Scoped, secret string) (string, error) {
+	tok, err := auth.FindToken(ctx, db, secret, auth.PurposeInvite)
+	if errors.Is(err, auth.ErrTokenGone) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if tok.CreatedBy == nil {
+		return "", nil
+	}
+	u, err := people.UserByID(ctx, db, *tok.CreatedBy)
+	if errors.Is(err, people.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if u.Status != people.Active {
+		return "", nil
+	}
+	return u.DisplayName(), nil
 }

@@ -57,6 +57,9 @@ type Message struct {
 	LastError     string     `bun:"last_error,notnull"`
 	CreatedAt     time.Time  `bun:"created_at,notnull"`
 	SentAt        *time.Time `bun:"sent_at"`
+	// DeliveredBy is the Name of the transport that sent the message
+	// ("smtp" or "log"); "" until it is sent.
+	DeliveredBy string `bun:"delivered_by,notnull"`
 }
 
 // Enqueue writes m to the outbox; pass the transaction of the action that

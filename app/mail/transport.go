@@ -45,12 +45,23 @@ type Transport interface {
 // default and what runs when no SMTP server is configured.
 type LogTransport struct{ Log *slog.Logger }
 
-// Name is "log".
-func (LogTransport) Name() string { return "log" }
+// The names of the transports, recorded on each message they deliver
+// (Message.DeliveredBy).
+const (
+	ByLog  = "log"
+	BySMTP = "smtp"
+)
 
-// Send logs the message.
+// Name is "log".
+func (LogTransport) Name() string { return ByLog }
+
+// Send logs the message, then each link in it on a line of its own, so
+// that an evaluator can copy an invitation or reset link from the log.
 func (l LogTransport) Send(_ context.Context, e Envelope) error {
 	l.Log.Info("email (log transport)", "from", e.From.String(), "to", e.To, "subject", e.Subject, "body", e.Text)
+	for _, link := range Links(e.Text) {
+		l.Log.Info("email link", "to", e.To, "subject", e.Subject, "url", link)
+	}
 	return nil
 }
 
@@ -91,7 +102,7 @@ func publicOnly(_, address string, _ syscall.RawConn) error {
 }
 
 // Name is "smtp".
-func (SMTPTransport) Name() string { return "smtp" }
+func (SMTPTransport) Name() string { return BySMTP }
 
 // Send delivers e and returns after the server's answer to the end of DATA.
 func (s SMTPTransport) Send(ctx context.Context, e Envelope) error {

@@ -89,7 +89,8 @@ func (w *Worker) RunOnce(ctx context.Context) (bool, error) {
 	if err != nil || m == nil {
 		return false, err
 	}
-	sendErr := w.deliver(ctx, m)
+	by, sendErr := w.deliver(ctx, m)
+	m.DeliveredBy = by
 	if errors.Is(sendErr, errNotMine) {
 		w.Log.Info("email not sent: cancelled or taken over", "tenant_id", m.TenantID, "message", m.ID)
 		return true, nil
@@ -164,25 +165,26 @@ func (w *Worker) stillMine(ctx context.Context, m *Message) error {
 	return nil
 }
 
-func (w *Worker) deliver(ctx context.Context, m *Message) error {
+// deliver sends m and returns the name of the transport it went through.
+func (w *Worker) deliver(ctx context.Context, m *Message) (string, error) {
 	t, err := w.Tenants.ByID(ctx, m.TenantID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	tr, err := w.transportFor(t)
 	if err != nil {
-		return err
+		return "", err
 	}
 	e := Envelope{
 		From: Sender(t, w.Global), To: m.ToAddress, Subject: m.Subject, Text: m.TextBody, HTML: m.HTMLBody,
 		MessageID: fmt.Sprintf("<outbox-%d-%d@%s>", m.TenantID, m.ID, t.PrimaryHost()),
 	}
 	if err := w.stillMine(ctx, m); err != nil {
-		return err
+		return "", err
 	}
 	sctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	return tr.Send(sctx, e)
+	return tr.Name(), tr.Send(sctx, e)
 }
 
 // finish records the outcome: sent, queued again with backoff, or failed.
@@ -194,16 +196,18 @@ func (w *Worker) finish(ctx context.Context, m *Message, sendErr error) error {
 	switch {
 	case sendErr == nil:
 		m.Status, m.SentAt, m.ClaimedUntil, m.LastError = Sent, &now, nil, ""
-		w.Log.Info("email sent", "tenant_id", m.TenantID, "message", m.ID, "kind", m.Kind)
+		w.Log.Info("email sent", "tenant_id", m.TenantID, "message", m.ID, "kind", m.Kind, "delivered_by", m.DeliveredBy)
 	case m.Attempts >= w.maxAttempts():
 		m.Status, m.ClaimedUntil, m.LastError = Failed, nil, trim(sendErr.Error())
+		m.DeliveredBy = ""
 		w.Log.Error("email failed", "tenant_id", m.TenantID, "message", m.ID, "attempts", m.Attempts, "err", sendErr)
 	default:
 		m.Status, m.ClaimedUntil, m.LastError = Queued, nil, trim(sendErr.Error())
+		m.DeliveredBy = ""
 		m.NextAttemptAt = now.Add(backoff(m.Attempts))
 		w.Log.Warn("email will be retried", "tenant_id", m.TenantID, "message", m.ID, "attempts", m.Attempts, "err", sendErr)
 	}
-	res, err := q.Column("status", "sent_at", "claimed_until", "last_error", "next_attempt_at").Exec(ctx)
+	res, err := q.Column("status", "sent_at", "claimed_until", "last_error", "next_attempt_at", "delivered_by").Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("mail: record outcome of %d: %w", m.ID, err)
 	}
@@ -247,6 +251,9 @@ func (w *Worker) transportFor(t *tenant.Tenant) (Transport, error) {
 // ChooseTransport is the transport for tenant t: its own SMTP server, else
 // the global one from config, else the log.
 func ChooseTransport(t *tenant.Tenant, global config.SMTP, box *secret.Box, log *slog.Logger) (Transport, error) {
+	if UsesLog(t, global) {
+		return LogTransport{Log: log}, nil
+	}
 	if t.SMTPHost != "" {
 		pw, err := box.Open(t.SMTPPassword)
 		if err != nil {
@@ -255,10 +262,15 @@ func ChooseTransport(t *tenant.Tenant, global config.SMTP, box *secret.Box, log 
 		return SMTPTransport{Host: t.SMTPHost, Port: t.SMTPPort, Username: t.SMTPUsername, Password: pw, TLS: t.SMTPTLS,
 			PublicOnly: !global.TenantPrivateHosts}, nil
 	}
-	if global.Host != "" {
-		return SMTPTransport{Host: global.Host, Port: global.Port, Username: global.Username, Password: global.Password, TLS: global.TLS}, nil
-	}
-	return LogTransport{Log: log}, nil
+	return SMTPTransport{Host: global.Host, Port: global.Port, Username: global.Username, Password: global.Password, TLS: global.TLS}, nil
+}
+
+// UsesLog reports whether tenant t's mail goes to the log transport: it
+// has no SMTP server of its own and the server has no global one. Only
+// then may Settings → Email show the messages' links, which reach nobody
+// else.
+func UsesLog(t *tenant.Tenant, global config.SMTP) bool {
+	return t.SMTPHost == "" && global.Host == ""
 }
 
 // Sender is the From of a tenant's mail: its own sender, else the global

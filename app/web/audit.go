@@ -64,6 +64,17 @@ func auditFilter(c *fiber.Ctx) (audit.Filter, ui.AuditFilter, error) {
 	return f, uf, nil
 }
 
+// auditActionOptions are the action filter's choices, in words, from the
+// audit package's one list of labels.
+func auditActionOptions() []ui.Option {
+	opts := audit.FilterOptions()
+	out := make([]ui.Option, 0, len(opts))
+	for _, o := range opts {
+		out = append(out, ui.Option{Value: o.Value, Label: o.Label})
+	}
+	return out
+}
+
 // actorNames maps the user IDs of entries to "Name <email>".
 func (s *Server) actorNames(c *fiber.Ctx, entries []audit.Entry) (map[int64]*people.User, error) {
 	ids := map[int64]bool{}
@@ -106,6 +117,7 @@ func nameOf(users map[int64]*people.User, id *int64) string {
 // auditPage is GET /audit; with a cursor from htmx it returns the next rows only.
 func (s *Server) auditPage(c *fiber.Ctx) error {
 	f, uf, err := auditFilter(c)
+	uf.Actions = auditActionOptions()
 	var ve valid.Errors
 	if errors.As(err, &ve) {
 		// A filter that cannot be applied shows its messages by the fields.
@@ -136,7 +148,7 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 			actor = "—"
 		}
 		rows = append(rows, ui.AuditRow{At: e.At, Actor: actor, Impersonator: nameOf(users, e.ImpersonatorID),
-			Action: string(e.Action), Address: e.Address, Summary: e.Summary})
+			Action: string(e.Action), ActionLabel: e.Action.Label(), Address: e.Address, Summary: e.Summary})
 	}
 	q := url.Values{}
 	for k, v := range map[string]string{"action": uf.Action, "q": uf.Query, "since": uf.Since, "until": uf.Until} {
@@ -154,6 +166,8 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 
 type auditJSON struct {
 	audit.Entry
+	// ActionLabel is the action in words, next to the action itself.
+	ActionLabel  string     `json:"action_label"`
 	Actor        *personRef `json:"actor"`
 	Impersonator *personRef `json:"impersonator"`
 }
@@ -192,7 +206,7 @@ func (s *Server) apiAudit(c *fiber.Ctx) error {
 	}
 	items := make([]auditJSON, 0, len(entries))
 	for _, e := range entries {
-		items = append(items, auditJSON{Entry: e, Actor: refOf(users, e.ActorID), Impersonator: refOf(users, e.ImpersonatorID)})
+		items = append(items, auditJSON{Entry: e, ActionLabel: e.Action.Label(), Actor: refOf(users, e.ActorID), Impersonator: refOf(users, e.ImpersonatorID)})
 	}
 	return listJSON(c, items, next)
 }
@@ -208,7 +222,7 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="audit-`+time.Now().UTC().Format("2006-01-02")+`.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	w := csvout.NewWriter(c.Response().BodyWriter())
-	_ = w.Write([]string{"time", "actor", "impersonator", "action", "object_type", "object_id", "address", "summary"})
+	_ = w.Write([]string{"time", "actor", "impersonator", "action", "action_label", "object_type", "object_id", "address", "summary"})
 	f.Limit = min(audit.MaxLimit, s.Config.Limits.ExportRows)
 	// The export is built in memory, so it stops at maxExportRows; when it
 	// does, it says so in a last row and a header instead of ending silently.
@@ -232,7 +246,7 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 				obj = strconv.FormatInt(*e.ObjectID, 10)
 			}
 			_ = w.Write([]string{e.At.UTC().Format(time.RFC3339), nameOf(users, e.ActorID), nameOf(users, e.ImpersonatorID),
-				string(e.Action), e.ObjectType, obj, e.Address, e.Summary})
+				string(e.Action), e.Action.Label(), e.ObjectType, obj, e.Address, e.Summary})
 		}
 		written += len(entries)
 		if next == 0 {
@@ -243,7 +257,7 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 	}
 	if truncated {
 		c.Set("X-Export-Truncated", strconv.Itoa(maxRows))
-		_ = w.Write([]string{"", "", "", "", "", "", "", fmt.Sprintf("The export stops at %d rows, newest first. Narrow the dates to export older entries.", maxRows)})
+		_ = w.Write([]string{"", "", "", "", "", "", "", "", fmt.Sprintf("The export stops at %d rows, newest first. Narrow the dates to export older entries.", maxRows)})
 	}
 	w.Flush()
 	return w.Error()

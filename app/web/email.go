@@ -36,6 +36,35 @@ func (s *Server) emailForm(c *fiber.Ctx, t *tenant.Tenant) ui.EmailForm {
 	}
 }
 
+// mailLog is the tenant's recent messages for Settings → Email, or nil when
+// its mail goes through an SMTP server: links then reach only their
+// recipients. mail.RecentMessages asks the policy and stays in the tenant.
+func (s *Server) mailLog(c *fiber.Ctx) (*ui.MailLog, error) {
+	st := state(c)
+	if !mail.UsesLog(st.tenant, s.Config.SMTP) {
+		return nil, nil
+	}
+	ms, err := mail.RecentMessages(c.UserContext(), st.db, st.actor)
+	if err != nil {
+		return nil, err
+	}
+	log := &ui.MailLog{Messages: make([]ui.MailRow, 0, len(ms))}
+	for _, m := range ms {
+		log.Messages = append(log.Messages, ui.MailRow{At: m.CreatedAt, To: m.To, Subject: m.Subject, Kind: mail.KindLabel(m.Kind),
+			State: mail.StateLabel(m.Status, m.DeliveredBy), Error: m.Error, Links: m.Links})
+	}
+	return log, nil
+}
+
+// emailSettingsPage is the whole Settings → Email page.
+func (s *Server) emailSettingsPage(c *fiber.Ctx, form ui.EmailForm, test *ui.TestMail) (templ.Component, error) {
+	log, err := s.mailLog(c)
+	if err != nil {
+		return nil, err
+	}
+	return ui.EmailSettingsPage(s.emailFrame(c), form, test, log), nil
+}
+
 func (s *Server) emailFrame(c *fiber.Ctx) ui.Frame {
 	f := s.frame(c, "Email", policy.PageSettings)
 	f.Crumbs = []ui.Crumb{{Label: "Settings", Path: "/settings"}}
@@ -46,7 +75,11 @@ func (s *Server) emailFrame(c *fiber.Ctx) ui.Frame {
 func (s *Server) emailPage(c *fiber.Ctx) error {
 	form := s.emailForm(c, state(c).tenant)
 	form.Saved = c.Query("saved") == "1"
-	return render(c, 200, ui.EmailSettingsPage(s.emailFrame(c), form, nil))
+	page, err := s.emailSettingsPage(c, form, nil)
+	if err != nil {
+		return err
+	}
+	return render(c, 200, page)
 }
 
 // emailSave is POST /settings/email. An empty password keeps the stored
@@ -75,8 +108,8 @@ func (s *Server) emailSave(c *fiber.Ctx) error {
 		form.Host.Error, form.Port.Error, form.Username.Error, form.TLS.Error = errs["smtp_host"], errs["smtp_port"], errs["smtp_username"], errs["smtp_tls"]
 		form.FromName.Error, form.FromAddress.Error, form.Password.Error = errs["mail_from_name"], errs["mail_from_address"], errs["smtp_password"]
 		form.FormError = "Nothing was saved. Fix the fields marked below."
-		return view(c, 400, ui.EmailFormView(form),
-			func() templ.Component { return ui.EmailSettingsPage(s.emailFrame(c), form, nil) })
+		return viewErr(c, 400, ui.EmailFormView(form),
+			func() (templ.Component, error) { return s.emailSettingsPage(c, form, nil) })
 	}
 	return redirect(c, "/settings/email?saved=1")
 }
@@ -91,8 +124,8 @@ func (s *Server) emailTest(c *fiber.Ctx) error {
 	}
 	s.wakeMail()
 	t := ui.TestMail{ID: m.ID, To: m.ToAddress, Status: string(m.Status)}
-	return view(c, 200, ui.TestMailStatus(t),
-		func() templ.Component { return ui.EmailSettingsPage(s.emailFrame(c), s.emailForm(c, st.tenant), &t) })
+	return viewErr(c, 200, ui.TestMailStatus(t),
+		func() (templ.Component, error) { return s.emailSettingsPage(c, s.emailForm(c, st.tenant), &t) })
 }
 
 // emailTestStatus is GET /settings/email/test/ID: the delivery state of a test email.
@@ -105,9 +138,10 @@ func (s *Server) emailTestStatus(c *fiber.Ctx) error {
 	if err != nil || m.Kind != mail.KindTest {
 		return errNotFound
 	}
-	t := ui.TestMail{ID: m.ID, To: m.ToAddress, Status: string(m.Status), Error: m.LastError}
-	return view(c, 200, ui.TestMailStatus(t),
-		func() templ.Component {
-			return ui.EmailSettingsPage(s.emailFrame(c), s.emailForm(c, state(c).tenant), &t)
+	t := ui.TestMail{ID: m.ID, To: m.ToAddress, Status: string(m.Status), Error: m.LastError,
+		Logged: m.DeliveredBy == mail.ByLog}
+	return viewErr(c, 200, ui.TestMailStatus(t),
+		func() (templ.Component, error) {
+			return s.emailSettingsPage(c, s.emailForm(c, state(c).tenant), &t)
 		})
 }

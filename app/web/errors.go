@@ -2,9 +2,11 @@ package web
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,9 +32,9 @@ func (e *httpError) Error() string { return e.Code + ": " + e.Message }
 
 var (
 	errUnauthenticated = &httpError{Status: 401, Code: "unauthenticated", Message: "Sign in to continue."}
-	errForbidden       = &httpError{Status: 403, Code: "forbidden", Message: "You don't have access to this page."}
+	errForbidden       = &httpError{Status: 403, Code: "forbidden", Message: "You don't have access to this page. If you need it, ask an administrator of this workspace to share it with you."}
 	errCSRF            = &httpError{Status: 403, Code: "csrf", Message: "This form has expired. Reload the page and try again."}
-	errNotFound        = &httpError{Status: 404, Code: "not_found", Message: "There is nothing at this address, or it is not shared with you."}
+	errNotFound        = &httpError{Status: 404, Code: "not_found", Message: "There is nothing at this address, or it is not shared with you. Check the link, or start again from the home page."}
 	errUnknownHost     = &httpError{Status: 404, Code: "unknown_host", Message: "No workspace is served at this address."}
 	errBadCredentials  = &httpError{Status: 401, Code: "invalid_credentials", Message: "Email or password is incorrect."}
 	// errNotWhilePreviewing refuses an own-account route (password, sign-in
@@ -90,11 +92,15 @@ func asHTTPError(err error) (*httpError, bool) {
 		case fiber.StatusNotFound:
 			return errNotFound, true
 		case fiber.StatusRequestEntityTooLarge:
-			code, msg = "too_large", "The request is too large."
+			code, msg = "too_large", "What you sent is too large to accept. Send a smaller file or shorter text."
+		}
+		if msg == "" || msg == http.StatusText(fe.Code) {
+			// Fiber's own message is the bare status text: say it in words.
+			msg = "This request could not be handled. Go back and try again."
 		}
 		return &httpError{Status: fe.Code, Code: code, Message: msg}, true
 	}
-	return &httpError{Status: 500, Code: "internal", Message: "Something went wrong on our side. Try again in a moment."}, false
+	return &httpError{Status: 500, Code: "internal", Message: "Something went wrong on our side. Try again in a moment; if it keeps happening, tell your administrator."}, false
 }
 
 type errorBody struct {
@@ -131,39 +137,62 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		}
 		return c.Redirect("/login?next="+url.QueryEscape(safeNext(c.OriginalURL())), fiber.StatusSeeOther)
 	}
-	title := errorTitle(he.Status)
-	if isHTMX(c) {
-		return render(c, he.Status, ui.ErrorBox(he.Status, title, he.Message))
-	}
 	st := state(c)
+	v := errorView(he, st.user != nil)
+	if isHTMX(c) {
+		return render(c, he.Status, ui.ErrorBox(v))
+	}
 	if st.tenant == nil {
-		return c.SendString(title + ". " + he.Message)
+		return c.SendString(v.Title + ". " + he.Message)
 	}
 	if st.user != nil {
-		return render(c, he.Status, ui.ErrorPage(s.frame(c, title, ""), he.Status, title, he.Message))
+		return render(c, he.Status, ui.ErrorPage(s.frame(c, v.Title, ""), v))
 	}
-	return render(c, he.Status, ui.BareErrorPage(s.brand(c), s.staticV, htmxConfig, he.Status, title, he.Message))
+	v.Bare = true
+	return render(c, he.Status, ui.BareErrorPage(s.brand(c), s.staticV, htmxConfig, v))
 }
 
+// errorView is what an error page says: the heading for the status, the
+// error's sentence with what to do, the messages of the fields, and the
+// way on — home when signed in, the sign-in page otherwise.
+func errorView(he *httpError, signedIn bool) ui.ErrorView {
+	v := ui.ErrorView{Status: he.Status, Title: errorTitle(he.Status), Message: he.Message}
+	if he.Code == errCSRF.Code {
+		v.Title = "This form has expired"
+	}
+	for _, k := range slices.Sorted(maps.Keys(he.Fields)) {
+		v.Details = append(v.Details, he.Fields[k])
+	}
+	if signedIn {
+		v.Actions = []ui.ErrorAction{{Label: "Go to the home page", Path: "/"}}
+	} else {
+		v.Actions = []ui.ErrorAction{{Label: "Sign in", Path: "/login"}}
+	}
+	return v
+}
+
+// errorTitle is the heading of an error page: what happened, in words.
 func errorTitle(status int) string {
 	switch status {
 	case 403:
-		return "Access denied"
+		return "You don't have access"
 	case 404:
-		return "Not found"
+		return "Page not found"
+	case 409:
+		return "This clashes with what is already there"
 	case 410:
-		return "Link expired"
+		return "This link no longer works"
 	case 413:
-		return "Too large"
+		return "Too large to accept"
 	case 429:
-		return "Slow down"
+		return "Too many attempts"
 	case 503:
-		return "Busy"
+		return "The server is busy"
 	}
 	if status >= 500 {
 		return "Something went wrong"
 	}
-	return "Can't do that"
+	return "This request can't be completed"
 }
 
 func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }

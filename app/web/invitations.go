@@ -22,7 +22,7 @@ import (
 
 var (
 	errGone     = &httpError{Status: 410, Code: "gone", Message: "This link was already used, revoked or has expired."}
-	errConflict = &httpError{Status: 409, Code: "conflict", Message: "A user with this address already exists."}
+	errConflict = &httpError{Status: 409, Code: "conflict", Message: "A user with this address already exists. Find them in Settings → Users instead of inviting them again."}
 	// errNotManaged: the invitation is visible in the list, but the person
 	// it invites is beyond the actor's reach (an admin for a people admin).
 	errNotManaged = &httpError{Status: 403, Code: "forbidden", Message: "You can't resend or revoke this invitation: only those who may manage the person it invites can."}
@@ -317,7 +317,7 @@ func (s *Server) renderForgot(c *fiber.Ctx, status int, f ui.Field, sent bool, t
 func (s *Server) resetPage(c *fiber.Ctx) error {
 	u, err := resets.Peek(c.UserContext(), state(c).db, c.Params("token"))
 	if errors.Is(err, resets.ErrGone) {
-		return render(c, fiber.StatusGone, ui.TokenGonePage(s.brand(c), s.staticV, htmxConfig))
+		return s.resetGone(c)
 	}
 	if err != nil {
 		return err
@@ -333,7 +333,7 @@ func (s *Server) resetPage(c *fiber.Ctx) error {
 func (s *Server) resetForm(c *fiber.Ctx) error {
 	u, err := resets.Complete(c.UserContext(), state(c).db, s.Auth.Hasher, c.Params("token"), c.FormValue("password"), s.who(c))
 	if errors.Is(err, resets.ErrGone) {
-		return render(c, fiber.StatusGone, ui.TokenGonePage(s.brand(c), s.staticV, htmxConfig))
+		return s.resetGone(c)
 	}
 	var ve valid.Errors
 	if errors.As(err, &ve) {

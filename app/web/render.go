@@ -81,7 +81,7 @@ func (s *Server) frame(c *fiber.Ctx, title string, current policy.Page) ui.Frame
 	u := st.user
 	return ui.Frame{
 		Title: title, Brand: s.brand(c), Nav: groups,
-		User:    ui.Person{Name: u.DisplayName(), Email: u.Email, KindLabel: menuBadge(u.Kind, u.CapabilityList()), Client: u.Kind == policy.Client},
+		User:    ui.Person{Name: u.DisplayName(), Email: u.Email, KindLabel: s.menuLabel(c), Client: u.Kind == policy.Client},
 		CSRF:    st.session.CSRFToken,
 		StaticV: s.staticV, HTMXConfig: htmxConfig,
 	}

@@ -58,7 +58,7 @@ type Server struct {
 const htmxConfig = `{"allowEval":false,"allowScriptTags":false,"includeIndicatorStyles":false,` +
 	`"selfRequestsOnly":true,"historyCacheSize":0,"refreshOnHistoryMiss":true,` +
 	`"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},` +
-	`{"code":"40[01349]","swap":true,"error":false},{"code":"41[3]","swap":true,"error":false},` +
+	`{"code":"40[01349]","swap":true,"error":false},{"code":"41[03]","swap":true,"error":false},` +
 	`{"code":"42[29]","swap":true,"error":false},{"code":"503","swap":true,"error":false},` +
 	`{"code":"...","swap":false,"error":true}]}`
 

@@ -216,7 +216,7 @@ func (s *Server) logoutForm(c *fiber.Ctx) error {
 func (s *Server) invitePage(c *fiber.Ctx) error {
 	u, err := invitations.Peek(c.UserContext(), state(c).db, c.Params("token"))
 	if errors.Is(err, invitations.ErrGone) {
-		return render(c, fiber.StatusGone, ui.TokenGonePage(s.brand(c), s.staticV, htmxConfig))
+		return s.invitationGone(c, c.Params("token"))
 	}
 	if err != nil {
 		return err
@@ -236,7 +236,7 @@ func (s *Server) inviteForm(c *fiber.Ctx) error {
 	name := strings.TrimSpace(c.FormValue("name"))
 	u, err := invitations.Accept(c.UserContext(), st.db, s.Auth.Hasher, secret, name, c.FormValue("password"), s.who(c))
 	if errors.Is(err, invitations.ErrGone) {
-		return render(c, fiber.StatusGone, ui.TokenGonePage(s.brand(c), s.staticV, htmxConfig))
+		return s.invitationGone(c, secret)
 	}
 	var ve valid.Errors
 	if errors.As(err, &ve) {

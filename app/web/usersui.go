@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/invitations"
+	"github.com/atrium-portal/atrium/app/mail"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/useradmin"
@@ -42,7 +43,7 @@ func (s *Server) invitationRows(c *fiber.Ctx) ([]ui.InvitationRow, error) {
 	}
 	rows := make([]ui.InvitationRow, 0, len(list))
 	for _, inv := range list {
-		d := string(inv.Delivery)
+		d := mail.StateLabel(inv.Delivery, inv.DeliveredBy)
 		if d == "" {
 			d = "—"
 		}
