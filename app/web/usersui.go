@@ -88,7 +88,7 @@ func (s *Server) usersList(c *fiber.Ctx, uq people.UserQuery) ui.ListView {
 	if o, ok := people.UserSorts.Find(sort); ok {
 		sort = o.Name
 	}
-	return ui.ListView{ID: "users", Path: "/settings/users", Label: "People", Query: listQuery(c), One: "person", Many: "people",
+	return ui.ListView{ID: "user-rows", Path: "/settings/users", Label: "People", Query: listQuery(c), One: "person", Many: "people",
 		Sort: sort, Sorts: sortOptions(people.UserSorts), Filters: filters,
 		Columns: []ui.Column{{Label: "Name", Asc: "name", Desc: "-name"}, {Label: "Kind"}, {Label: "Capabilities"}, {Label: "Status"}, {Label: "Actions", HideLabel: true}},
 		Empty:   ui.Empty{Title: "No people yet", Text: "Invite the first with Invite people."}}
