@@ -174,7 +174,7 @@ func (s *Server) renderCompanies(c *fiber.Ctx, status int, form ui.CompanyForm, 
 	l := ui.ListView{ID: "company-list", Path: "/settings/companies", Label: "Companies", Query: listQuery(c), One: "company", Many: "companies",
 		Sort: sort, Sorts: sortOptions(people.CompanySorts),
 		Filters: []ui.ListFilter{{Name: "group", Label: "Group", Value: c.Query("group"), Options: groupOpts}},
-		Columns: []ui.Column{{Label: "Company", Asc: "name", Desc: "-name"}, {Label: "Domain"}, {Label: "Groups"}, {Label: "Users"}},
+		Columns: []ui.Column{{Label: "Company", Asc: "name", Desc: "-name"}, {Label: "Domain"}, {Label: "Groups"}, {Label: "Users", Num: true}},
 		Empty:   ui.Empty{Title: "No companies yet", Text: "Add the first with the form below."}}
 	if c.Method() != fiber.MethodGet {
 		l.Filters[0].Value = ""

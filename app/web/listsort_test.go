@@ -205,7 +205,7 @@ func TestListRefusals(t *testing.T) {
 	ada := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1")
 	ken := e.client("acme.localhost").mustLogin("ken@acme.test", "demo-pass-1")
 	for _, tt := range []struct {
-		c          *client
+		c           *client
 		path, field string
 	}{
 		{ada, "/api/v1/users?sort=email", "sort"},
