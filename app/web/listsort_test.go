@@ -112,6 +112,24 @@ func TestListSortAndFilters(t *testing.T) {
 	if got := listField(t, ada, "/api/v1/companies?group="+g+"&sort=-name", "name"); !slices.Equal(got, []string{"Initech", "Globex Corporation"}) {
 		t.Errorf("companies of the group by -name: %v", got)
 	}
+	// Pending invitations sort by address or date, newest first by default.
+	for _, addr := range []string{"zed@acme.test", "amy@acme.test", "max@acme.test"} {
+		if r := ada.api("POST", "/api/v1/invitations", map[string]any{"email": addr, "kind": "member"}); r.status != 201 {
+			t.Fatalf("invite %s: %d %s", addr, r.status, r.body)
+		}
+	}
+	if got := listField(t, ada, "/api/v1/invitations?sort=email", "email"); !slices.Equal(got, []string{"amy@acme.test", "max@acme.test", "zed@acme.test"}) {
+		t.Errorf("invitations by email: %v", got)
+	}
+	if got := listField(t, ada, "/api/v1/invitations", "email"); !slices.Equal(got, []string{"max@acme.test", "amy@acme.test", "zed@acme.test"}) {
+		t.Errorf("invitations newest first: %v", got)
+	}
+	if got := pageAll(t, ada, "/api/v1/invitations?sort=email", 1); len(got) != 3 {
+		t.Errorf("invitations by email, a page at a time: %v", got)
+	}
+	if r := ada.get("/settings/users"); !strings.Contains(r.body, ">3 pending invitations<") {
+		t.Errorf("the invitations are not counted")
+	}
 	// The audit log, oldest first, pages forwards.
 	at := pageAll(t, ada, "/api/v1/audit?sort=at", 1)
 	if len(at) < 3 || !slices.IsSorted(at) {
@@ -218,6 +236,7 @@ func TestListRefusals(t *testing.T) {
 		{ada, "/api/v1/companies?group=abc", "group"},
 		{ada, "/api/v1/companies?sort=domain", "sort"},
 		{ada, "/api/v1/audit?sort=name", "sort"},
+		{ada, "/api/v1/invitations?sort=kind", "sort"},
 	} {
 		r := tt.c.api("GET", tt.path, nil)
 		if r.status != 400 || r.errorCode() != "invalid" {
