@@ -14,6 +14,7 @@ import (
 
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/valid"
 )
 
 // Action names what happened.
@@ -99,8 +100,28 @@ type Filter struct {
 	Since   time.Time
 	Until   time.Time
 	Query   string // in the summary
-	Before  int64  // cursor: entries with a smaller ID
-	Limit   int
+	// Oldest lists the oldest entries first; the default is newest first.
+	Oldest bool
+	Before int64 // cursor, newest first: entries with a smaller ID
+	After  int64 // cursor, oldest first: entries with a larger ID
+	Limit  int
+}
+
+// Sorts are the orders of the log: newest first (the default) or oldest
+// first. Entries are appended, so their IDs are their order in time.
+var Sorts = store.Sorts{
+	{Name: "-at", Label: "Newest first", ID: "al.id", Desc: true},
+	{Name: "at", Label: "Oldest first", ID: "al.id"},
+}
+
+// CheckSort validates a ?sort= value of the log and reports whether it
+// asks for the oldest entries first.
+func CheckSort(name string) (oldest bool, err error) {
+	o, ok := Sorts.Find(name)
+	if !ok {
+		return false, valid.Errors{"sort": "Sort by one of: " + Sorts.Names() + "."}
+	}
+	return !o.Desc, nil
 }
 
 // scopeTable is how policy.AuditScope becomes SQL.
@@ -109,13 +130,50 @@ var scopeTable = store.ScopeTable{List: policy.ListAudit, Table: "audit_log"}
 // MaxLimit caps one page of entries.
 const MaxLimit = 500
 
-// List returns entries newest first, and the cursor of the next page (0 when none).
+// List returns entries newest first (oldest first when f.Oldest), and the
+// cursor of the next page (0 when none).
 func List(ctx context.Context, db *store.Scoped, f Filter) ([]Entry, int64, error) {
 	if f.Limit <= 0 || f.Limit > MaxLimit {
 		f.Limit = 100
 	}
 	var out []Entry
-	q := db.SelectScoped(&out, f.Scope, scopeTable).OrderExpr("al.id DESC").Limit(int64(f.Limit + 1))
+	q := filtered(db, &out, f).Limit(int64(f.Limit + 1))
+	if f.Oldest {
+		q = q.OrderExpr("al.id ASC")
+	} else {
+		q = q.OrderExpr("al.id DESC")
+	}
+	if f.Before > 0 {
+		q = q.Where("al.id < ?", f.Before)
+	}
+	if f.After > 0 {
+		q = q.Where("al.id > ?", f.After)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, 0, fmt.Errorf("audit: list: %w", err)
+	}
+	var next int64
+	if len(out) > f.Limit {
+		out = out[:f.Limit]
+		next = out[len(out)-1].ID
+	}
+	return out, next, nil
+}
+
+// Count is how many entries match f: the count above the log, through the
+// same query as List without order, limit or cursor.
+func Count(ctx context.Context, db *store.Scoped, f Filter) (int, error) {
+	n, err := filtered(db, (*Entry)(nil), f).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("audit: count: %w", err)
+	}
+	return int(n), nil
+}
+
+// filtered is the select of the entries in f's scope matching its filters,
+// without order, limit or cursor.
+func filtered(db *store.Scoped, model any, f Filter) *bun.SelectQuery {
+	q := db.SelectScoped(model, f.Scope, scopeTable)
 	if f.Action != "" {
 		if f.Action[len(f.Action)-1] == '.' {
 			q = q.Where("al.action LIKE ? ESCAPE '\\'", escapeLikeExact(f.Action)+"%")
@@ -135,18 +193,7 @@ func List(ctx context.Context, db *store.Scoped, f Filter) ([]Entry, int64, erro
 	if f.Query != "" {
 		q = q.Where("LOWER(al.summary) LIKE ? ESCAPE '\\'", "%"+escapeLike(f.Query)+"%")
 	}
-	if f.Before > 0 {
-		q = q.Where("al.id < ?", f.Before)
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, 0, fmt.Errorf("audit: list: %w", err)
-	}
-	var next int64
-	if len(out) > f.Limit {
-		out = out[:f.Limit]
-		next = out[len(out)-1].ID
-	}
-	return out, next, nil
+	return q
 }
 
 // escapeLikeExact escapes LIKE's wildcards and its escape character in s,
@@ -183,21 +230,28 @@ func escapeLike(s string) string {
 // cursorAudit tags the cursors of the audit log.
 const cursorAudit = "audit"
 
-// ListPage returns one page of entries matching f, newest first, and the
-// cursor of the next page ("" when this is the last). f.Before and f.Limit
-// are taken from p.
+// ListPage returns one page of entries matching f, in its order, and the
+// cursor of the next page ("" when this is the last). f.Before, f.After and
+// f.Limit are taken from p; a cursor handed out under the other order is
+// store.ErrBadCursor.
 func ListPage(ctx context.Context, db *store.Scoped, f Filter, p store.Page) ([]Entry, string, error) {
-	after, ok, err := store.DecodeCursor(cursorAudit, p.Cursor)
+	o := Sorts[0]
+	if f.Oldest {
+		o = Sorts[1]
+	}
+	after, ok, err := o.Decode(cursorAudit, p.Cursor)
 	if err != nil {
 		return nil, "", err
 	}
-	f.Before, f.Limit = 0, p.Size()
-	if ok {
+	f.Before, f.After, f.Limit = 0, 0, p.Size()
+	if ok && f.Oldest {
+		f.After = after.ID
+	} else if ok {
 		f.Before = after.ID
 	}
 	out, next, err := List(ctx, db, f)
 	if err != nil || next == 0 {
 		return out, "", err
 	}
-	return out, store.EncodeCursor(cursorAudit, store.Cursor{ID: next}), nil
+	return out, o.Encode(cursorAudit, "", next), nil
 }

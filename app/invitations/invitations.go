@@ -470,10 +470,37 @@ var scopeTable = store.ScopeTable{List: policy.ListInvitations, Table: "invitati
 // cursorInvitations tags the cursors of the invitations list.
 const cursorInvitations = "invitations"
 
+// Sorts are the orders of the pending invitations: newest first (the
+// default), oldest first, or by address.
+var Sorts = store.Sorts{
+	{Name: "-created", Label: "Newest first", ID: "inv.id", Desc: true},
+	{Name: "created", Label: "Oldest first", ID: "inv.id"},
+	{Name: "email", Label: "Address A–Z", Expr: "inv.email", ID: "inv.id"},
+}
+
+// pending is the select of the pending invitations within sc, without
+// order or limit.
+func pending(db *store.Scoped, sc policy.Scope) *bun.SelectQuery {
+	return db.SelectScoped((*record)(nil), sc, scopeTable).
+		Join("JOIN users AS u ON u.id = inv.user_id AND u.tenant_id = inv.tenant_id AND u.email = inv.email").
+		Where("u.status = ? AND inv.accepted_at IS NULL AND inv.revoked_at IS NULL", people.Invited)
+}
+
 // ListPage returns one page of pending invitations, newest first, with their
 // delivery state, and the cursor of the next page ("" when this is the last).
 func ListPage(ctx context.Context, db *store.Scoped, sc policy.Scope, p store.Page) ([]Invitation, string, error) {
-	after, ok, err := store.DecodeCursor(cursorInvitations, p.Cursor)
+	return ListPageSorted(ctx, db, sc, "", p)
+}
+
+// ListPageSorted is ListPage in the order of Sorts named sort ("" for the
+// default); an unknown sort is valid.Errors, a cursor of another sort
+// store.ErrBadCursor.
+func ListPageSorted(ctx context.Context, db *store.Scoped, sc policy.Scope, sort string, p store.Page) ([]Invitation, string, error) {
+	o, known := Sorts.Find(sort)
+	if !known {
+		return nil, "", valid.Errors{"sort": "Sort by one of: " + Sorts.Names() + "."}
+	}
+	after, ok, err := o.Decode(cursorInvitations, p.Cursor)
 	if err != nil {
 		return nil, "", err
 	}
@@ -489,23 +516,18 @@ func ListPage(ctx context.Context, db *store.Scoped, sc policy.Scope, p store.Pa
 		LastError string      `bun:"last_error"`
 		By        string      `bun:"delivered_by"`
 	}
-	q := db.SelectScoped((*record)(nil), sc, scopeTable).
+	q := o.Apply(pending(db, sc).
 		ColumnExpr("inv.id, inv.user_id, inv.email, inv.kind, inv.expires_at, inv.created_at").
 		ColumnExpr("COALESCE(ob.status, '') AS status, COALESCE(ob.last_error, '') AS last_error, COALESCE(ob.delivered_by, '') AS delivered_by").
-		Join("JOIN users AS u ON u.id = inv.user_id AND u.tenant_id = inv.tenant_id AND u.email = inv.email").
-		Join("LEFT JOIN outbox AS ob ON ob.id = inv.message_id AND ob.tenant_id = inv.tenant_id").
-		Where("u.status = ? AND inv.accepted_at IS NULL AND inv.revoked_at IS NULL", people.Invited).
-		OrderExpr("inv.id DESC").Limit(int64(limit + 1))
-	if ok {
-		q = q.Where("inv.id < ?", after.ID)
-	}
+		Join("LEFT JOIN outbox AS ob ON ob.id = inv.message_id AND ob.tenant_id = inv.tenant_id"), after, ok, limit)
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, "", fmt.Errorf("invitations: list: %w", err)
 	}
 	next := ""
 	if len(rows) > limit {
 		rows = rows[:limit]
-		next = store.EncodeCursor(cursorInvitations, store.Cursor{ID: rows[len(rows)-1].ID})
+		last := rows[len(rows)-1]
+		next = o.Encode(cursorInvitations, last.Email, last.ID)
 	}
 	now := time.Now().UTC()
 	out := make([]Invitation, 0, len(rows))

@@ -47,7 +47,7 @@ func (a Affiliation) Label() string {
 func AffiliationOf(ctx context.Context, db *store.Scoped, a policy.Actor) (Affiliation, error) {
 	switch {
 	case a.Kind.External():
-		cs, next, err := CompaniesFor(ctx, db, a, store.Page{Limit: maxAffiliations})
+		cs, next, err := CompaniesFor(ctx, db, a, CompanyQuery{}, store.Page{Limit: maxAffiliations})
 		if err != nil {
 			return Affiliation{}, err
 		}

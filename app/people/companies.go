@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
@@ -34,32 +36,87 @@ type CompanyView struct {
 // cursorCompanies tags the cursors of the companies list.
 const cursorCompanies = "companies"
 
-// CompaniesFor returns one page of the companies in the actor's scope, by
-// name, and the cursor of the next page ("" when this is the last). External
-// users see only their assigned companies, and not the internal notes or groups.
-func CompaniesFor(ctx context.Context, db *store.Scoped, a policy.Actor, p store.Page) ([]CompanyView, string, error) {
-	after, ok, err := store.DecodeCursor(cursorCompanies, p.Cursor)
+// CompanySorts are the orders of the companies list: by name (the
+// default) or by the date they were added, which is the order of their IDs.
+var CompanySorts = store.Sorts{
+	{Name: "name", Label: "Name A–Z", Expr: "c.name", ID: "c.id"},
+	{Name: "-name", Label: "Name Z–A", Expr: "c.name", ID: "c.id", Desc: true},
+	{Name: "-created", Label: "Newest first", ID: "c.id", Desc: true},
+	{Name: "created", Label: "Oldest first", ID: "c.id"},
+}
+
+// CompanyQuery is what a companies list asks for: the companies of one
+// group (0 for any) and a sort of CompanySorts ("" for the default).
+type CompanyQuery struct {
+	GroupID int64
+	Sort    string
+}
+
+// check validates the query for scope: groups are internal, so only a
+// scope of the whole tenant filters by them.
+func (cq CompanyQuery) check(scope policy.Scope) (store.Sort, error) {
+	errs := valid.Errors{}
+	if cq.GroupID < 0 || (cq.GroupID != 0 && !scope.All()) {
+		errs.Add("group", "Choose a group from the list.")
+	}
+	o, ok := CompanySorts.Find(cq.Sort)
+	if !ok {
+		errs.Add("sort", "Sort by one of: "+CompanySorts.Names()+".")
+	}
+	return o, errs.Err()
+}
+
+// companiesQuery is the select of the companies in scope matching cq,
+// without order or limit: CompaniesFor and CountCompanies share it.
+func companiesQuery(db *store.Scoped, model any, scope policy.Scope, cq CompanyQuery) *bun.SelectQuery {
+	q := scoped(db, model, scope)
+	if cq.GroupID != 0 {
+		q = q.Where("c.id IN (SELECT company_id FROM company_group_members WHERE group_id = ? AND tenant_id = ?)", cq.GroupID, db.TenantID())
+	}
+	return q
+}
+
+// CompaniesFor returns one page of the companies in the actor's scope
+// matching cq, in its sort, and the cursor of the next page ("" when this is
+// the last). External users see only their assigned companies, and not the
+// internal notes or groups.
+func CompaniesFor(ctx context.Context, db *store.Scoped, a policy.Actor, cq CompanyQuery, p store.Page) ([]CompanyView, string, error) {
+	scope := policy.CompaniesScope(a)
+	o, err := cq.check(scope)
+	if err != nil {
+		return nil, "", err
+	}
+	after, ok, err := o.Decode(cursorCompanies, p.Cursor)
 	if err != nil {
 		return nil, "", err
 	}
 	limit := p.Size()
-	scope := policy.CompaniesScope(a)
 	var cs []Company
-	q := scoped(db, &cs, scope).OrderExpr("c.name, c.id").Limit(int64(limit + 1))
-	if ok {
-		q = q.Where("(c.name > ? OR (c.name = ? AND c.id > ?))", after.Key, after.Key, after.ID)
-	}
-	if err := q.Scan(ctx); err != nil {
+	if err := o.Apply(companiesQuery(db, &cs, scope, cq), after, ok, limit).Scan(ctx); err != nil {
 		return nil, "", fmt.Errorf("people: companies: %w", err)
 	}
 	next := ""
 	if len(cs) > limit {
 		cs = cs[:limit]
 		last := cs[len(cs)-1]
-		next = store.EncodeCursor(cursorCompanies, store.Cursor{Key: last.Name, ID: last.ID})
+		next = o.Encode(cursorCompanies, last.Name, last.ID)
 	}
 	views, err := companyViews(ctx, db, scope, cs)
 	return views, next, err
+}
+
+// CountCompanies is how many companies in the actor's scope match cq,
+// through the same query as CompaniesFor without order, limit or cursor.
+func CountCompanies(ctx context.Context, db *store.Scoped, a policy.Actor, cq CompanyQuery) (int, error) {
+	scope := policy.CompaniesScope(a)
+	if _, err := cq.check(scope); err != nil {
+		return 0, err
+	}
+	n, err := companiesQuery(db, (*Company)(nil), scope, cq).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("people: count companies: %w", err)
+	}
+	return int(n), nil
 }
 
 // CompanyFor loads one company in the actor's scope, else ErrNotFoundCompany.

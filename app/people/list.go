@@ -38,24 +38,61 @@ func CheckSearch(q string) error {
 	return nil
 }
 
-// List returns one page of the users in the actor's scope matching q in
-// name or email, ordered by ID, and the cursor of the next page ("" when
-// this is the last). The email is searched only where the actor may see it
-// (policy.SeesContactDetails under the tenant's settings s): a search must
-// not confirm an address the answer would withhold.
-func List(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Settings, q string, p store.Page) ([]Listed, string, error) {
-	if err := CheckSearch(q); err != nil {
-		return nil, "", err
+// UserSorts are the orders of the users list: by name (the default) or by
+// the date they were added, which is the order of their IDs.
+var UserSorts = store.Sorts{
+	{Name: "name", Label: "Name A–Z", Expr: "u.name", ID: "u.id"},
+	{Name: "-name", Label: "Name Z–A", Expr: "u.name", ID: "u.id", Desc: true},
+	{Name: "-created", Label: "Newest first", ID: "u.id", Desc: true},
+	{Name: "created", Label: "Oldest first", ID: "u.id"},
+}
+
+// UserQuery is what a users list asks for: a search in name or email,
+// filters by kind and status ("" for any) and a sort of UserSorts ("" for
+// the default).
+type UserQuery struct {
+	Q      string
+	Kind   policy.Kind
+	Status Status
+	Sort   string
+}
+
+// check validates the query for actor a under settings s and returns its
+// sort. A status filter is for those who see statuses
+// (policy.SeesContactDetails): filtering by it would tell the others who is
+// deactivated.
+func (uq UserQuery) check(a policy.Actor, s policy.Settings) (store.Sort, error) {
+	errs := valid.Errors{}
+	if err := CheckSearch(uq.Q); err != nil {
+		errs.Add("q", err.(valid.Errors)["q"])
 	}
-	after, _, err := store.DecodeCursor(cursorUsers, p.Cursor)
-	if err != nil {
-		return nil, "", err
+	if uq.Kind != "" && !uq.Kind.Valid() {
+		errs.Add("kind", "Choose member, guest, client, external_editor or external_viewer.")
 	}
-	limit := p.Size()
-	var users []User
-	sq := scoped(db, &users, policy.UsersScope(a)).Relation("Capabilities").Relation("Modules").
-		Where("u.id > ?", after.ID).OrderExpr("u.id").Limit(int64(limit + 1))
-	if q = strings.ToLower(strings.TrimSpace(q)); q != "" {
+	switch uq.Status {
+	case "":
+	case Invited, Active, Deactivated:
+		if !policy.SeesContactDetails(a, s, true) {
+			errs.Add("status", "You can't filter people by status.")
+		}
+	default:
+		errs.Add("status", "Choose invited, active or deactivated.")
+	}
+	o, ok := UserSorts.Find(uq.Sort)
+	if !ok {
+		errs.Add("sort", "Sort by one of: "+UserSorts.Names()+".")
+	}
+	return o, errs.Err()
+}
+
+// usersQuery is the select of the users in the actor's scope matching uq,
+// without order or limit: List and CountUsers share it. The email is
+// searched only where the actor may see it (policy.SeesContactDetails under
+// the tenant's settings s): a search must not confirm an address the
+// answer would withhold.
+func usersQuery(db *store.Scoped, model any, a policy.Actor, s policy.Settings, uq UserQuery) *bun.SelectQuery {
+	sq := scoped(db, model, policy.UsersScope(a))
+	if q := strings.ToLower(strings.TrimSpace(uq.Q)); q != "" {
 		like := containsPattern(q)
 		if policy.SeesContactDetails(a, s, true) {
 			sq = sq.Where(`(LOWER(u.name) LIKE ? ESCAPE '\' OR LOWER(u.email) LIKE ? ESCAPE '\')`, like, like)
@@ -63,16 +100,55 @@ func List(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Settin
 			sq = sq.Where(`(LOWER(u.name) LIKE ? ESCAPE '\' OR (u.status <> ? AND LOWER(u.email) LIKE ? ESCAPE '\'))`, like, Deactivated, like)
 		}
 	}
+	if uq.Kind != "" {
+		sq = sq.Where("u.kind = ?", uq.Kind)
+	}
+	if uq.Status != "" {
+		sq = sq.Where("u.status = ?", uq.Status)
+	}
+	return sq
+}
+
+// List returns one page of the users in the actor's scope matching uq, in
+// its sort, and the cursor of the next page ("" when this is the last).
+// Invalid filters or sort are valid.Errors; a cursor of another list or
+// another sort is store.ErrBadCursor.
+func List(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Settings, uq UserQuery, p store.Page) ([]Listed, string, error) {
+	o, err := uq.check(a, s)
+	if err != nil {
+		return nil, "", err
+	}
+	after, ok, err := o.Decode(cursorUsers, p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := p.Size()
+	var users []User
+	sq := o.Apply(usersQuery(db, &users, a, s, uq).Relation("Capabilities").Relation("Modules"), after, ok, limit)
 	if err := sq.Scan(ctx); err != nil {
 		return nil, "", fmt.Errorf("people: list: %w", err)
 	}
 	next := ""
 	if len(users) > limit {
 		users = users[:limit]
-		next = store.EncodeCursor(cursorUsers, store.Cursor{ID: users[len(users)-1].ID})
+		last := users[len(users)-1]
+		next = o.Encode(cursorUsers, last.Name, last.ID)
 	}
 	out, err := withAssignments(ctx, db, users)
 	return out, next, err
+}
+
+// CountUsers is how many users in the actor's scope match uq: the count
+// above the list, through the same query without order, limit or cursor.
+func CountUsers(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Settings, uq UserQuery) (int, error) {
+	if _, err := uq.check(a, s); err != nil {
+		return 0, err
+	}
+	n, err := usersQuery(db, (*User)(nil), a, s, uq).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("people: count users: %w", err)
+	}
+	return int(n), nil
 }
 
 // withAssignments adds each user's team and company IDs, in two queries.

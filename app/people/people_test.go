@@ -120,13 +120,13 @@ func TestScopeFailsClosed(t *testing.T) {
 	}
 	// The public lists and loads of a zero actor find nothing either.
 	var nobody policy.Actor
-	if l, _, err := people.List(f.ctx, f.a, nobody, policy.Settings{}, "", store.Page{}); err != nil || len(l) != 0 {
+	if l, _, err := people.List(f.ctx, f.a, nobody, policy.Settings{}, people.UserQuery{}, store.Page{}); err != nil || len(l) != 0 {
 		t.Errorf("users of nobody: %d %v", len(l), err)
 	}
 	if _, err := people.Visible(f.ctx, f.a, nobody, f.admin.UserID); !errors.Is(err, people.ErrNotFound) {
 		t.Errorf("user of nobody: %v", err)
 	}
-	if l, _, err := people.CompaniesFor(f.ctx, f.a, nobody, store.Page{}); err != nil || len(l) != 0 {
+	if l, _, err := people.CompaniesFor(f.ctx, f.a, nobody, people.CompanyQuery{}, store.Page{}); err != nil || len(l) != 0 {
 		t.Errorf("companies of nobody: %d %v", len(l), err)
 	}
 }
@@ -140,7 +140,7 @@ func TestSearchEscapesWildcards(t *testing.T) {
 	f.user(t, "axb@x.test", "No Score", policy.Member)
 	names := func(q string) string {
 		t.Helper()
-		l, _, err := people.List(f.ctx, f.a, f.admin, policy.Settings{}, q, store.Page{})
+		l, _, err := people.List(f.ctx, f.a, f.admin, policy.Settings{}, people.UserQuery{Q: q}, store.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,7 +159,7 @@ func TestSearchEscapesWildcards(t *testing.T) {
 	if got := names(`\`); got != "" {
 		t.Errorf(`"\" finds %q`, got)
 	}
-	_, _, err := people.List(f.ctx, f.a, f.admin, policy.Settings{}, strings.Repeat("x", people.MaxSearch+1), store.Page{})
+	_, _, err := people.List(f.ctx, f.a, f.admin, policy.Settings{}, people.UserQuery{Q: strings.Repeat("x", people.MaxSearch+1)}, store.Page{})
 	var ve valid.Errors
 	if !errors.As(err, &ve) || ve["q"] == "" {
 		t.Errorf("a long search: %v", err)
@@ -287,7 +287,7 @@ func TestLengthLimits(t *testing.T) {
 		{"name", second(people.SaveGroup(f.ctx, f.a, f.by, 0, *long(people.MaxGroupName + 1), nil))},
 		{"name", second(people.CreateUser(f.ctx, f.a, people.NewUser{Email: "x@y.test", Name: *long(people.MaxUserName + 1), Kind: policy.Member}))},
 		{"email", second(people.CreateUser(f.ctx, f.a, people.NewUser{Email: strings.Repeat("x", people.MaxEmail) + "@y.test", Kind: policy.Member}))},
-		{"q", third(people.List(f.ctx, f.a, f.admin, policy.Settings{}, *long(people.MaxSearch + 1), store.Page{}))},
+		{"q", third(people.List(f.ctx, f.a, f.admin, policy.Settings{}, people.UserQuery{Q: *long(people.MaxSearch + 1)}, store.Page{}))},
 	}
 	for i, c := range cases {
 		if got := field(c.err); got != c.want {

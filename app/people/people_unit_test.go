@@ -170,21 +170,21 @@ func listed(t *testing.T, s *store.Scoped, actor policy.Actor) string {
 	ctx := context.Background()
 	var b strings.Builder
 	all := store.Page{Limit: store.MaxLimit}
-	users, _, err := people.List(ctx, s, actor, policy.Settings{}, "", all)
+	users, _, err := people.List(ctx, s, actor, policy.Settings{}, people.UserQuery{Sort: "created"}, all)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range users {
 		fmt.Fprintf(&b, "user %d %s %s teams %v companies %v\n", u.ID, u.Email, u.Name, u.TeamIDs, u.CompanyIDs)
 	}
-	teams, _, err := people.TeamsFor(ctx, s, actor, policy.Settings{}, all)
+	teams, _, err := people.TeamsFor(ctx, s, actor, policy.Settings{}, people.TeamQuery{}, all)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tm := range teams {
 		fmt.Fprintf(&b, "team %d %s %+v\n", tm.ID, tm.Name, tm.Members)
 	}
-	companies, _, err := people.CompaniesFor(ctx, s, actor, all)
+	companies, _, err := people.CompaniesFor(ctx, s, actor, people.CompanyQuery{}, all)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
@@ -59,32 +61,83 @@ var ErrNotFoundTeam = errors.New("people: team not found")
 // cursorTeams tags the cursors of the teams list.
 const cursorTeams = "teams"
 
-// TeamsFor returns one page of the teams in the actor's scope, by name, with
-// members as the actor may see them under the tenant's settings s, in three
-// queries whatever the page size, and the cursor of the next page ("" when
-// this is the last).
-func TeamsFor(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Settings, p store.Page) ([]TeamView, string, error) {
-	after, ok, err := store.DecodeCursor(cursorTeams, p.Cursor)
+// TeamSorts are the orders of the teams list: by name (the default) or by
+// the date they were added, which is the order of their IDs.
+var TeamSorts = store.Sorts{
+	{Name: "name", Label: "Name A–Z", Expr: "tm.name", ID: "tm.id"},
+	{Name: "-name", Label: "Name Z–A", Expr: "tm.name", ID: "tm.id", Desc: true},
+	{Name: "-created", Label: "Newest first", ID: "tm.id", Desc: true},
+	{Name: "created", Label: "Oldest first", ID: "tm.id"},
+}
+
+// TeamQuery is what a teams list asks for: a kind of team ("" for any) and
+// a sort of TeamSorts ("" for the default).
+type TeamQuery struct {
+	Kind TeamKind
+	Sort string
+}
+
+func (tq TeamQuery) check() (store.Sort, error) {
+	errs := valid.Errors{}
+	if tq.Kind != "" && !tq.Kind.Valid() {
+		errs.Add("kind", "Choose function, geography, vertical, horizontal or client.")
+	}
+	o, ok := TeamSorts.Find(tq.Sort)
+	if !ok {
+		errs.Add("sort", "Sort by one of: "+TeamSorts.Names()+".")
+	}
+	return o, errs.Err()
+}
+
+// teamsQuery is the select of the teams in the actor's scope matching tq,
+// without order or limit: TeamsFor and CountTeams share it.
+func teamsQuery(db *store.Scoped, model any, a policy.Actor, tq TeamQuery) *bun.SelectQuery {
+	q := scoped(db, model, policy.TeamsScope(a))
+	if tq.Kind != "" {
+		q = q.Where("tm.kind = ?", tq.Kind)
+	}
+	return q
+}
+
+// TeamsFor returns one page of the teams in the actor's scope matching tq,
+// in its sort, with members as the actor may see them under the tenant's
+// settings s, in three queries whatever the page size, and the cursor of
+// the next page ("" when this is the last).
+func TeamsFor(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Settings, tq TeamQuery, p store.Page) ([]TeamView, string, error) {
+	o, err := tq.check()
+	if err != nil {
+		return nil, "", err
+	}
+	after, ok, err := o.Decode(cursorTeams, p.Cursor)
 	if err != nil {
 		return nil, "", err
 	}
 	limit := p.Size()
 	var teams []Team
-	q := scoped(db, &teams, policy.TeamsScope(a)).OrderExpr("tm.name, tm.id").Limit(int64(limit + 1))
-	if ok {
-		q = q.Where("(tm.name > ? OR (tm.name = ? AND tm.id > ?))", after.Key, after.Key, after.ID)
-	}
-	if err := q.Scan(ctx); err != nil {
+	if err := o.Apply(teamsQuery(db, &teams, a, tq), after, ok, limit).Scan(ctx); err != nil {
 		return nil, "", fmt.Errorf("people: teams: %w", err)
 	}
 	next := ""
 	if len(teams) > limit {
 		teams = teams[:limit]
 		last := teams[len(teams)-1]
-		next = store.EncodeCursor(cursorTeams, store.Cursor{Key: last.Name, ID: last.ID})
+		next = o.Encode(cursorTeams, last.Name, last.ID)
 	}
 	views, err := teamViews(ctx, db, a, s, teams)
 	return views, next, err
+}
+
+// CountTeams is how many teams in the actor's scope match tq, through the
+// same query as TeamsFor without order, limit or cursor.
+func CountTeams(ctx context.Context, db *store.Scoped, a policy.Actor, tq TeamQuery) (int, error) {
+	if _, err := tq.check(); err != nil {
+		return 0, err
+	}
+	n, err := teamsQuery(db, (*Team)(nil), a, tq).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("people: count teams: %w", err)
+	}
+	return int(n), nil
 }
 
 // TeamFor loads one team in the actor's scope, with members as the actor

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"github.com/atrium-portal/atrium/app/csvout"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/valid"
 	"github.com/atrium-portal/atrium/ui"
 )
@@ -24,44 +24,71 @@ const (
 	maxAuditAction = 64
 )
 
-// auditFilter reads the filters of the page, the export and the API from the query.
-func auditFilter(c *fiber.Ctx) (audit.Filter, ui.AuditFilter, error) {
-	uf := ui.AuditFilter{Action: c.Query("action"), Query: c.Query("q"), Since: c.Query("since"), Until: c.Query("until")}
-	f := audit.Filter{Scope: policy.AuditScope(state(c).actor), Action: uf.Action, Query: uf.Query, Limit: c.QueryInt("limit", 50)}
+// auditFilter reads the filters and sort of the page, the export and the
+// API from the query: action (an action or a prefix ending in "."), q (text
+// in the summary), since and until (dates like 2026-11-22) and sort (-at,
+// newest first, the default; at, oldest first). The list view carries the
+// values and, for refused ones, the messages by their fields.
+func auditFilter(c *fiber.Ctx) (audit.Filter, ui.ListView, error) {
+	action, query, since, until, sort := c.Query("action"), c.Query("q"), c.Query("since"), c.Query("until"), c.Query("sort")
+	f := audit.Filter{Scope: policy.AuditScope(state(c).actor), Action: action, Query: query, Limit: c.QueryInt("limit", 50)}
 	errs := valid.Errors{}
-	if msg := valid.Line(uf.Query, maxAuditQuery); msg != "" {
+	if msg := valid.Line(query, maxAuditQuery); msg != "" {
 		errs.Add("q", msg)
 	}
-	if msg := valid.Line(uf.Action, maxAuditAction); msg != "" {
+	if msg := valid.Line(action, maxAuditAction); msg != "" {
 		errs.Add("action", msg)
 	}
-	for field, v := range map[string]string{"since": uf.Since, "until": uf.Until} {
+	for field, v := range map[string]string{"since": since, "until": until} {
 		if len(v) > len("2006-01-02") {
 			errs.Add(field, "Use a date like 2026-11-22.")
 		}
 	}
+	oldest, err := audit.CheckSort(sort)
+	if err != nil {
+		errs.Add("sort", err.(valid.Errors)["sort"])
+	}
+	if len(errs) == 0 {
+		for _, d := range []struct {
+			field, v string
+			dst      *time.Time
+			add      time.Duration
+		}{{"since", since, &f.Since, 0}, {"until", until, &f.Until, 24 * time.Hour}} {
+			if d.v == "" {
+				continue
+			}
+			t, err := time.Parse("2006-01-02", d.v)
+			if err != nil {
+				errs.Add(d.field, "Use a date like 2026-11-22.")
+				continue
+			}
+			*d.dst = t.Add(d.add)
+		}
+	}
+	f.Oldest = oldest
 	if len(errs) > 0 {
 		// The refused values are not echoed back; the messages say what to fix.
-		return f, ui.AuditFilter{Errors: errs}, errs
-	}
-	for _, d := range []struct {
-		field, v string
-		dst      *time.Time
-		add      time.Duration
-	}{{"since", uf.Since, &f.Since, 0}, {"until", uf.Until, &f.Until, 24 * time.Hour}} {
-		if d.v == "" {
-			continue
-		}
-		t, err := time.Parse("2006-01-02", d.v)
-		if err != nil {
-			return f, uf, valid.Errors{d.field: "Use a date like 2026-11-22."}
-		}
-		*d.dst = t.Add(d.add)
+		action, query, since, until, sort = "", "", "", "", ""
 	}
 	if f.Limit < 1 || f.Limit > audit.MaxLimit {
 		f.Limit = 50
 	}
-	return f, uf, nil
+	actions := auditActionOptions()
+	if sort == "" {
+		sort = audit.Sorts[0].Name
+	}
+	l := ui.ListView{ID: "audit-rows", Path: "/audit", Label: "Audit log", Query: listQuery(c), One: "record", Many: "records",
+		Sort: sort, Sorts: sortOptions(audit.Sorts),
+		Filters: []ui.ListFilter{
+			{Name: "action", Label: "Action", Value: action, Options: actions},
+			{Name: "q", Label: "Summary contains", Type: "search", Value: query, MaxLength: maxAuditQuery},
+			{Name: "since", Label: "From", Type: "date", Value: since},
+			{Name: "until", Label: "Until", Type: "date", Value: until},
+		},
+		Columns: []ui.Column{{Label: "When", Asc: "at", Desc: "-at"}, {Label: "Who"}, {Label: "Action"}, {Label: "Summary"}, {Label: "Address"}},
+		Empty:   ui.Empty{Title: "Nothing recorded yet", Text: "Sign-ins, invitations and changes to people and settings are recorded here as they happen."}}
+	applyErrors(&l, errs)
+	return f, l, errs.Err()
 }
 
 // auditActionOptions are the action filter's choices, in words, from the
@@ -114,27 +141,29 @@ func nameOf(users map[int64]*people.User, id *int64) string {
 	return "user " + strconv.FormatInt(*id, 10)
 }
 
-// auditPage is GET /audit; with a cursor from htmx it returns the next rows only.
+// auditPage is GET /audit with its filters and sort; an htmx request from
+// the filters gets the list only, "Load more" from htmx the next rows only.
 func (s *Server) auditPage(c *fiber.Ctx) error {
-	f, uf, err := auditFilter(c)
-	uf.Actions = auditActionOptions()
-	var ve valid.Errors
-	if errors.As(err, &ve) {
-		// A filter that cannot be applied shows its messages by the fields.
-		uf.Errors = ve
+	frame := func() ui.Frame {
 		fr := s.frame(c, policy.Label(state(c).actor, policy.PageAudit), policy.PageAudit)
 		fr.NoHistory = true
-		return render(c, 400, ui.AuditPage(fr, uf, nil, "", "/audit.csv"))
+		return fr
+	}
+	f, l, err := auditFilter(c)
+	p, perr := pageOf(c)
+	if perr != nil {
+		return perr
 	}
 	if err != nil {
-		return err
-	}
-	p, err := pageOf(c)
-	if err != nil {
-		return err
+		// A filter that cannot be applied shows its messages by the fields.
+		page := func() (templ.Component, error) { return ui.AuditPage(frame(), l, nil, "/audit.csv"), nil }
+		return listView(c, 400, l, store.Page{}, ui.ListRegion(l, ui.AuditBody(nil, "")), nil, page)
 	}
 	entries, next, err := audit.ListPage(c.UserContext(), state(c).db, f, p)
 	if err != nil {
+		return err
+	}
+	if l.Count, err = audit.Count(c.UserContext(), state(c).db, f); err != nil {
 		return err
 	}
 	users, err := s.actorNames(c, entries)
@@ -151,16 +180,15 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 			Action: string(e.Action), ActionLabel: e.Action.Label(), Address: e.Address, Summary: e.Summary})
 	}
 	q := url.Values{}
-	for k, v := range map[string]string{"action": uf.Action, "q": uf.Query, "since": uf.Since, "until": uf.Until} {
-		if v != "" {
+	for _, k := range []string{"action", "q", "since", "until", "sort"} {
+		if v := c.Query(k); v != "" {
 			q.Set(k, v)
 		}
 	}
-	more := nextURL(c, "/audit", next)
-	return view(c, 200, nextRows(p, ui.AuditBody(rows, more)), func() templ.Component {
-		fr := s.frame(c, policy.Label(state(c).actor, policy.PageAudit), policy.PageAudit)
-		fr.NoHistory = true
-		return ui.AuditPage(fr, uf, rows, more, "/audit.csv?"+q.Encode())
+	l.Rows, l.Next = len(rows), nextURL(c, "/audit", next)
+	body := ui.AuditBody(rows, l.Next)
+	return listView(c, 200, l, p, ui.ListRegion(l, body), body, func() (templ.Component, error) {
+		return ui.AuditPage(frame(), l, rows, "/audit.csv?"+q.Encode()), nil
 	})
 }
 
@@ -186,7 +214,11 @@ func refOf(users map[int64]*people.User, id *int64) *personRef {
 	return &personRef{ID: u.ID, Email: u.Email, Name: u.Name}
 }
 
-// apiAudit is GET /api/v1/audit.
+// apiAudit is GET /api/v1/audit: one page of the log, newest first. It
+// takes the list's parameters (SPEC §12) and the page's filters: action,
+// q, since, until and sort (-at, newest first, the default; at, oldest
+// first); a cursor is good only for the sort that handed it out. An invalid
+// value is 400 with a message for its field.
 func (s *Server) apiAudit(c *fiber.Ctx) error {
 	f, _, err := auditFilter(c)
 	if err != nil {
@@ -252,7 +284,11 @@ func (s *Server) auditCSV(c *fiber.Ctx) error {
 		if next == 0 {
 			break
 		}
-		f.Before = next
+		if f.Oldest {
+			f.After = next
+		} else {
+			f.Before = next
+		}
 		f.Limit = min(audit.MaxLimit, maxRows-written)
 	}
 	if truncated {

@@ -15,13 +15,25 @@ import (
 )
 
 // apiCompanies is GET /api/v1/companies: one page of the companies the
-// caller may see (members all, external users their own).
+// caller may see (members all, external users their own). It takes the
+// list's parameters (SPEC §12) and those of Settings → Companies:
+//
+//   - group: the ID of a company group, for callers who see the whole
+//     tenant's companies (groups are internal; anyone else is refused);
+//   - sort: name (the default), -name, -created (newest first) or created;
+//   - limit and cursor; a cursor is good only for the sort that handed it out.
+//
+// An invalid value is 400 with a message for its field.
 func (s *Server) apiCompanies(c *fiber.Ctx) error {
 	p, err := pageOf(c)
 	if err != nil {
 		return err
 	}
-	cs, next, err := people.CompaniesFor(c.UserContext(), state(c).db, state(c).actor, p)
+	cq, err := companyQuery(c)
+	if err != nil {
+		return err
+	}
+	cs, next, err := people.CompaniesFor(c.UserContext(), state(c).db, state(c).actor, cq, p)
 	if err != nil {
 		return err
 	}
@@ -120,20 +132,69 @@ func companyForm(action, submit string, name, domain, notes string) ui.CompanyFo
 		Domain: ui.Field{Name: "domain", Value: domain}, Notes: ui.Field{Name: "notes", Value: notes}}
 }
 
-// renderCompanies is Settings → Companies; an htmx request gets fragment
-// when one is given (a refused form), else the next rows of "Load more".
+// companyQuery reads the companies list's filter and sort from the query:
+// group (an ID) and sort (people.CompanySorts).
+func companyQuery(c *fiber.Ctx) (people.CompanyQuery, error) {
+	cq := people.CompanyQuery{Sort: c.Query("sort")}
+	if v := c.Query("group"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return cq, valid.Errors{"group": "Choose a group from the list."}
+		}
+		cq.GroupID = id
+	}
+	return cq, nil
+}
+
+// renderCompanies is Settings → Companies with its filter by group and its
+// sort; an htmx request gets fragment when one is given (a refused form),
+// else the list or the next rows as listView decides.
 func (s *Server) renderCompanies(c *fiber.Ctx, status int, form ui.CompanyForm, newGroup *ui.GroupRow, notice string, fragment templ.Component) error {
 	st := state(c)
 	p, err := pageOf(c)
 	if err != nil {
 		return err
 	}
+	cq, qerr := companyQuery(c)
 	if c.Method() != fiber.MethodGet {
-		p = store.Page{}
+		p, cq, qerr = store.Page{}, people.CompanyQuery{}, nil
 	}
-	cs, next, err := people.CompaniesFor(c.UserContext(), st.db, st.actor, p)
+	gs, err := people.AllGroups(c.UserContext(), st.db, st.actor)
 	if err != nil {
 		return err
+	}
+	groupOpts := []ui.Option{anyOption("All groups")}
+	for _, g := range gs {
+		groupOpts = append(groupOpts, ui.Option{Value: strconv.FormatInt(g.ID, 10), Label: g.Name})
+	}
+	sort := cq.Sort
+	if o, ok := people.CompanySorts.Find(sort); ok {
+		sort = o.Name
+	}
+	l := ui.ListView{ID: "company-list", Path: "/settings/companies", Label: "Companies", Query: listQuery(c), One: "company", Many: "companies",
+		Sort: sort, Sorts: sortOptions(people.CompanySorts),
+		Filters: []ui.ListFilter{{Name: "group", Label: "Group", Value: c.Query("group"), Options: groupOpts}},
+		Columns: []ui.Column{{Label: "Company", Asc: "name", Desc: "-name"}, {Label: "Domain"}, {Label: "Groups"}, {Label: "Users", Num: true}},
+		Empty:   ui.Empty{Title: "No companies yet", Text: "Add the first with the form below."}}
+	if c.Method() != fiber.MethodGet {
+		l.Filters[0].Value = ""
+	}
+	var cs []people.CompanyView
+	var next string
+	err = qerr
+	if err == nil {
+		cs, next, err = people.CompaniesFor(c.UserContext(), st.db, st.actor, cq, p)
+	}
+	if err == nil {
+		l.Count, err = people.CountCompanies(c.UserContext(), st.db, st.actor, cq)
+	}
+	errs, err := listErrors(err)
+	if err != nil {
+		return err
+	}
+	if errs != nil {
+		status = max(status, 400)
+		applyErrors(&l, errs)
 	}
 	rows := make([]ui.CompanyRow, 0, len(cs))
 	for _, co := range cs {
@@ -143,15 +204,8 @@ func (s *Server) renderCompanies(c *fiber.Ctx, status int, form ui.CompanyForm, 
 		}
 		rows = append(rows, row)
 	}
-	more := nextURL(c, "/settings/companies", next)
-	if fragment == nil {
-		fragment = nextRows(p, ui.CompanyRows(rows, more))
-	}
-	return viewErr(c, status, fragment, func() (templ.Component, error) {
-		gs, err := people.AllGroups(c.UserContext(), st.db, st.actor)
-		if err != nil {
-			return nil, err
-		}
+	l.Rows, l.Next = len(rows), nextURL(c, "/settings/companies", next)
+	page := func() (templ.Component, error) {
 		all, err := people.Companies(c.UserContext(), st.db, st.actor)
 		if err != nil {
 			return nil, err
@@ -175,8 +229,13 @@ func (s *Server) renderCompanies(c *fiber.Ctx, status int, form ui.CompanyForm, 
 		if newGroup != nil {
 			ng.Name = newGroup.Name
 		}
-		return ui.SettingsCompaniesPage(s.settingsFrame(c, "Companies"), rows, more, form, groups, ng, notice), nil
-	})
+		return ui.SettingsCompaniesPage(s.settingsFrame(c, "Companies"), l, rows, form, groups, ng, notice), nil
+	}
+	if fragment != nil {
+		return viewErr(c, status, fragment, page)
+	}
+	body := ui.CompanyRows(rows, l.Next)
+	return listView(c, status, l, p, ui.ListRegion(l, body), body, page)
 }
 
 // settingsCompaniesPage is GET /settings/companies.

@@ -85,13 +85,17 @@ func (s *Server) apiInvite(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(inv)
 }
 
-// apiInvitations is GET /api/v1/invitations: one page of pending invitations.
+// apiInvitations is GET /api/v1/invitations: one page of pending
+// invitations. It takes the list's parameters (SPEC §12) and sort:
+// -created (newest first, the default), created or email; a cursor is good
+// only for the sort that handed it out. An unknown sort is 400 with a
+// message for its field.
 func (s *Server) apiInvitations(c *fiber.Ctx) error {
 	p, err := pageOf(c)
 	if err != nil {
 		return err
 	}
-	list, next, err := invitations.ListPage(c.UserContext(), state(c).db, policy.InvitationsScope(state(c).actor), p)
+	list, next, err := invitations.ListPageSorted(c.UserContext(), state(c).db, policy.InvitationsScope(state(c).actor), c.Query("sort"), p)
 	if err != nil {
 		return err
 	}

@@ -317,7 +317,7 @@ func TestTextLimits(t *testing.T) {
 	if n := count(t, e, "SELECT COUNT(*) FROM companies WHERE name = 'Ok'"); n != 0 {
 		t.Errorf("%d companies stored despite errors", n)
 	}
-	if r := alan.get("/settings/users?q=" + url.QueryEscape(long(201))); r.status != 400 || !strings.Contains(r.body, "Search for at most 200 characters.") || !strings.Contains(r.body, `id="user-search"`) {
+	if r := alan.get("/settings/users?q=" + url.QueryEscape(long(201))); r.status != 400 || !strings.Contains(r.body, "Search for at most 200 characters.") || !strings.Contains(r.body, `id="user-rows-q"`) {
 		t.Errorf("long search on the users page: %d", r.status)
 	}
 	page := alan.get("/settings/companies")

@@ -18,12 +18,19 @@ import (
 // --- JSON API -------------------------------------------------------------
 
 // apiTeams is GET /api/v1/teams: one page of the teams the caller may see.
+// It takes the list's parameters (SPEC §12) and those of the teams pages:
+//
+//   - kind: function, geography, vertical, horizontal or client;
+//   - sort: name (the default), -name, -created (newest first) or created;
+//   - limit and cursor; a cursor is good only for the sort that handed it out.
+//
+// An invalid value is 400 with a message for its field.
 func (s *Server) apiTeams(c *fiber.Ctx) error {
 	p, err := pageOf(c)
 	if err != nil {
 		return err
 	}
-	teams, next, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor, settingsOf(state(c).tenant), p)
+	teams, next, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor, settingsOf(state(c).tenant), teamQuery(c), p)
 	if err != nil {
 		return err
 	}
@@ -134,23 +141,76 @@ func (s *Server) teamCards(c *fiber.Ctx, teams []people.TeamView, editable bool)
 	return out
 }
 
+// teamQuery reads the teams list's filter and sort from the query: kind
+// and sort (people.TeamSorts).
+func teamQuery(c *fiber.Ctx) people.TeamQuery {
+	return people.TeamQuery{Kind: people.TeamKind(c.Query("kind")), Sort: c.Query("sort")}
+}
+
+// teamKindLabel is a kind of team as people read it: "Function".
+func teamKindLabel(k people.TeamKind) string {
+	return strings.ToUpper(string(k)[:1]) + string(k)[1:]
+}
+
+// teams reads one page of the teams list at path with its count, for
+// /teams and Settings → Teams alike; refused filters come back in the
+// list, with status 400.
+func (s *Server) teams(c *fiber.Ctx, path string, p store.Page, editable bool, empty ui.Empty) (ui.ListView, []ui.TeamCard, int, error) {
+	st := state(c)
+	tq := teamQuery(c)
+	if c.Method() != fiber.MethodGet {
+		tq = people.TeamQuery{}
+	}
+	kinds := []ui.Option{anyOption("All kinds")}
+	for _, k := range people.TeamKinds {
+		kinds = append(kinds, ui.Option{Value: string(k), Label: teamKindLabel(k)})
+	}
+	sort := tq.Sort
+	if o, ok := people.TeamSorts.Find(sort); ok {
+		sort = o.Name
+	}
+	l := ui.ListView{ID: "team-list", Path: path, Label: "Teams", Query: listQuery(c), One: "team", Many: "teams",
+		Sort: sort, Sorts: sortOptions(people.TeamSorts),
+		Filters: []ui.ListFilter{{Name: "kind", Label: "Kind", Value: string(tq.Kind), Options: kinds}},
+		Columns: []ui.Column{{Label: "Team", Asc: "name", Desc: "-name"}, {Label: "Kind"}, {Label: "Company"}, {Label: "Members"}},
+		Empty:   empty}
+	status := 200
+	teams, next, err := people.TeamsFor(c.UserContext(), st.db, st.actor, settingsOf(st.tenant), tq, p)
+	if err == nil {
+		l.Count, err = people.CountTeams(c.UserContext(), st.db, st.actor, tq)
+	}
+	errs, err := listErrors(err)
+	if err != nil {
+		return l, nil, 0, err
+	}
+	if errs != nil {
+		status = 400
+		applyErrors(&l, errs)
+	}
+	cards := s.teamCards(c, teams, editable)
+	l.Rows, l.Next = len(cards), nextURL(c, path, next)
+	return l, cards, status, nil
+}
+
 // teamsPage is /teams: members see every team, clients theirs, a page at a
-// time; "Load more" from htmx gets the next rows only.
+// time, with a filter by kind and a sort; an htmx request from the filters
+// gets the list only, "Load more" from htmx the next rows only.
 func (s *Server) teamsPage(c *fiber.Ctx) error {
 	st := state(c)
 	p, err := pageOf(c)
 	if err != nil {
 		return err
 	}
-	teams, next, err := people.TeamsFor(c.UserContext(), st.db, st.actor, settingsOf(st.tenant), p)
+	editable := policy.Allows(st.actor, settingsOf(st.tenant), policy.ManageTeams)
+	l, cards, status, err := s.teams(c, "/teams", p, editable,
+		ui.Empty{Title: "No teams yet", Text: "Teams hold meetings, rocks, a scorecard, issues, to-dos and messages. They appear here once created."})
 	if err != nil {
 		return err
 	}
-	editable := policy.Allows(st.actor, settingsOf(st.tenant), policy.ManageTeams)
-	cards, more := s.teamCards(c, teams, editable), nextURL(c, "/teams", next)
-	return view(c, 200, nextRows(p, ui.TeamRows(cards, more)), func() templ.Component {
+	body := ui.TeamRows(cards, l.Next)
+	return listView(c, status, l, p, ui.ListRegion(l, body), body, func() (templ.Component, error) {
 		return ui.TeamsPage(s.frame(c, policy.Label(st.actor, policy.PageTeams), policy.PageTeams),
-			policy.Descriptions[policy.PageTeams], cards, more)
+			policy.Descriptions[policy.PageTeams], l, cards), nil
 	})
 }
 
@@ -158,7 +218,7 @@ func (s *Server) teamForm(c *fiber.Ctx, action, submit, name, kind, company stri
 	f := ui.TeamForm{Action: action, Submit: submit, Name: ui.Field{Name: "name", Value: name},
 		Kind: ui.Field{Name: "kind", Value: kind}, Company: ui.Field{Name: "company_id", Value: company}}
 	for _, k := range people.TeamKinds {
-		f.Kinds = append(f.Kinds, ui.Option{Value: string(k), Label: strings.ToUpper(string(k)[:1]) + string(k)[1:]})
+		f.Kinds = append(f.Kinds, ui.Option{Value: string(k), Label: teamKindLabel(k)})
 	}
 	cs, err := people.Companies(c.UserContext(), state(c).db, state(c).actor)
 	if err != nil {
@@ -171,10 +231,10 @@ func (s *Server) teamForm(c *fiber.Ctx, action, submit, name, kind, company stri
 	return f, nil
 }
 
-// renderSettingsTeams is Settings → Teams: a page of teams and the form of a
-// new team; "Load more" from htmx gets the next rows only.
-// renderSettingsTeams is Settings → Teams; an htmx request gets fragment
-// when one is given (a refused form), else the next rows of "Load more".
+// renderSettingsTeams is Settings → Teams: a page of teams with the
+// filters and sort of /teams, and the form of a new team; an htmx request
+// gets fragment when one is given (a refused form), else the list or the
+// next rows as listView decides.
 func (s *Server) renderSettingsTeams(c *fiber.Ctx, status int, form ui.TeamForm, fragment templ.Component) error {
 	p, err := pageOf(c)
 	if err != nil {
@@ -183,16 +243,20 @@ func (s *Server) renderSettingsTeams(c *fiber.Ctx, status int, form ui.TeamForm,
 	if c.Method() != fiber.MethodGet {
 		p = store.Page{}
 	}
-	teams, next, err := people.TeamsFor(c.UserContext(), state(c).db, state(c).actor, settingsOf(state(c).tenant), p)
+	l, cards, listStatus, err := s.teams(c, "/settings/teams", p, true,
+		ui.Empty{Title: "No teams yet", Text: "Add the first with the form below."})
 	if err != nil {
 		return err
 	}
-	cards, more := s.teamCards(c, teams, true), nextURL(c, "/settings/teams", next)
-	if fragment == nil {
-		fragment = nextRows(p, ui.TeamRows(cards, more))
+	status = max(status, listStatus)
+	page := func() (templ.Component, error) {
+		return ui.SettingsTeamsPage(s.settingsFrame(c, "Teams"), l, cards, form), nil
 	}
-	return view(c, status, fragment,
-		func() templ.Component { return ui.SettingsTeamsPage(s.settingsFrame(c, "Teams"), cards, more, form) })
+	if fragment != nil {
+		return viewErr(c, status, fragment, page)
+	}
+	body := ui.TeamRows(cards, l.Next)
+	return listView(c, status, l, p, ui.ListRegion(l, body), body, page)
 }
 
 // settingsTeamsPage is GET /settings/teams.

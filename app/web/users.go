@@ -60,14 +60,24 @@ func (s *Server) toUserDetail(c *fiber.Ctx, full *people.Listed) userDetailJSON 
 	return out
 }
 
-// apiUsers is GET /api/v1/users: the users the caller may see.
+// apiUsers is GET /api/v1/users: one page of the users the caller may see.
+// It takes the list's parameters (SPEC §12) and those of Settings → Users:
+//
+//   - q: text in the name, or in the address where the caller may see it;
+//   - kind: member, guest, client, external_editor or external_viewer;
+//   - status: invited, active or deactivated, for those who see statuses
+//     (who manage users); anyone else asking is refused;
+//   - sort: name (the default), -name, -created (newest first) or created;
+//   - limit and cursor; a cursor is good only for the sort that handed it out.
+//
+// An invalid value is 400 with a message for its field.
 func (s *Server) apiUsers(c *fiber.Ctx) error {
 	st := state(c)
 	p, err := pageOf(c)
 	if err != nil {
 		return err
 	}
-	list, next, err := people.List(c.UserContext(), st.db, st.actor, settingsOf(st.tenant), c.Query("q"), p)
+	list, next, err := people.List(c.UserContext(), st.db, st.actor, settingsOf(st.tenant), userQuery(c), p)
 	if err != nil {
 		return err
 	}

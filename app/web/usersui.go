@@ -53,8 +53,51 @@ func (s *Server) invitationRows(c *fiber.Ctx) ([]ui.InvitationRow, error) {
 	return rows, nil
 }
 
-// usersPage is GET /settings/users, a page at a time; an htmx search gets
-// the table only, and "Load more" from htmx the next rows only.
+// invitationList is the pending invitations on Settings → Users, every one
+// of them, newest first.
+func invitationList(rows []ui.InvitationRow) ui.ListView {
+	return ui.ListView{ID: "invitation-rows", Path: "/settings/users", Label: "Pending invitations",
+		Count: len(rows), Rows: len(rows), One: "pending invitation", Many: "pending invitations",
+		Columns: []ui.Column{{Label: "Email"}, {Label: "Kind"}, {Label: "Email delivery"}, {Label: "Link"}, {Label: "Actions", HideLabel: true}},
+		Empty:   ui.Empty{Title: "No pending invitations", Text: "People you invite appear here until they accept."}}
+}
+
+// userQuery reads the users list's search, filters and sort from the
+// query: q, kind, status and sort (people.UserSorts).
+func userQuery(c *fiber.Ctx) people.UserQuery {
+	return people.UserQuery{Q: c.Query("q"), Kind: policy.Kind(c.Query("kind")), Status: people.Status(c.Query("status")), Sort: c.Query("sort")}
+}
+
+// usersList is Settings → Users' list before its rows: the filters the
+// viewer may use, the sort, the columns.
+func (s *Server) usersList(c *fiber.Ctx, uq people.UserQuery) ui.ListView {
+	st := state(c)
+	kinds := []ui.Option{anyOption("All kinds")}
+	for _, k := range policy.Kinds {
+		kinds = append(kinds, ui.Option{Value: string(k), Label: k.Label()})
+	}
+	filters := []ui.ListFilter{
+		{Name: "q", Label: "Search", Type: "search", Value: uq.Q, Placeholder: "Name or email", MaxLength: people.MaxSearch},
+		{Name: "kind", Label: "Kind", Value: string(uq.Kind), Options: kinds},
+	}
+	if policy.SeesContactDetails(st.actor, settingsOf(st.tenant), true) {
+		filters = append(filters, ui.ListFilter{Name: "status", Label: "Status", Value: string(uq.Status), Options: []ui.Option{
+			anyOption("All statuses"), {Value: string(people.Active), Label: "Active"},
+			{Value: string(people.Invited), Label: "Invited"}, {Value: string(people.Deactivated), Label: "Deactivated"}}})
+	}
+	sort := uq.Sort
+	if o, ok := people.UserSorts.Find(sort); ok {
+		sort = o.Name
+	}
+	return ui.ListView{ID: "user-rows", Path: "/settings/users", Label: "People", Query: listQuery(c), One: "person", Many: "people",
+		Sort: sort, Sorts: sortOptions(people.UserSorts), Filters: filters,
+		Columns: []ui.Column{{Label: "Name", Asc: "name", Desc: "-name"}, {Label: "Kind"}, {Label: "Capabilities"}, {Label: "Status"}, {Label: "Actions", HideLabel: true}},
+		Empty:   ui.Empty{Title: "No people yet", Text: "Invite the first with Invite people."}}
+}
+
+// usersPage is GET /settings/users, a page at a time, with its search,
+// filters (kind, status) and sort; an htmx request from the filters gets
+// the list only, and "Load more" from htmx the next rows only.
 func (s *Server) usersPage(c *fiber.Ctx) error {
 	st := state(c)
 	set := settingsOf(st.tenant)
@@ -62,13 +105,20 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	status, searchError := 200, ""
-	list, next, err := people.List(c.UserContext(), st.db, st.actor, set, c.Query("q"), p)
-	var ve valid.Errors
-	if errors.As(err, &ve) && ve["q"] != "" {
-		status, searchError = 400, ve["q"]
-	} else if err != nil {
+	uq := userQuery(c)
+	l := s.usersList(c, uq)
+	status := 200
+	list, next, err := people.List(c.UserContext(), st.db, st.actor, set, uq, p)
+	if err == nil {
+		l.Count, err = people.CountUsers(c.UserContext(), st.db, st.actor, set, uq)
+	}
+	errs, err := listErrors(err)
+	if err != nil {
 		return err
+	}
+	if errs != nil {
+		status = 400
+		applyErrors(&l, errs)
 	}
 	rows := make([]ui.UserRow, 0, len(list))
 	for i := range list {
@@ -81,13 +131,9 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 		rows = append(rows, ui.UserRow{ID: u.ID, Person: personOf(v), Caps: caps, TestUser: u.TestUser, Status: string(u.Status),
 			CanManage: policy.CanManageUser(st.actor, set, policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: u.CapabilityList()})})
 	}
-	more := nextURL(c, "/settings/users", next)
-	// A search swaps the whole table; "Load more" appends rows.
-	fragment := nextRows(p, ui.UserRowsBody(rows, more))
-	if c.Get("HX-Target") == "user-rows" {
-		fragment = ui.UserRows(rows, more, searchError)
-	}
-	return viewErr(c, status, fragment, func() (templ.Component, error) {
+	l.Rows, l.Next = len(rows), nextURL(c, "/settings/users", next)
+	body := ui.UserRowsBody(rows, l.Next)
+	return listView(c, status, l, p, ui.ListRegion(l, body), body, func() (templ.Component, error) {
 		canInvite := policy.Allows(st.actor, set, policy.InviteUsers)
 		var invs []ui.InvitationRow
 		if canInvite {
@@ -96,7 +142,10 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 			}
 		}
 		notice := map[string]string{"invited": "Invitation sent.", "saved": "Changes saved."}[c.Query("done")]
-		return ui.UsersPage(s.usersFrame(c, "Users"), c.Query("q"), searchError, rows, more, invs, canInvite, notice), nil
+		if canInvite {
+			l.Empty.ActionLabel, l.Empty.ActionURL = "Invite people", "/settings/users/new"
+		}
+		return ui.UsersPage(s.usersFrame(c, "Users"), l, rows, invitationList(invs), invs, canInvite, notice), nil
 	})
 }
 
@@ -480,7 +529,7 @@ func (s *Server) invitationAction(resend bool) fiber.Handler {
 			msg = "Invitation sent again."
 		}
 		c.Set("HX-Trigger", `{"toast":{"message":"`+msg+`","kind":"success"}}`)
-		return render(c, 200, ui.InvitationRows(rows, state(c).session.CSRFToken))
+		return render(c, 200, ui.InvitationRows(invitationList(rows), rows, state(c).session.CSRFToken))
 	}
 }
 
