@@ -261,7 +261,7 @@ func AuditRows(rows []AuditRow, next string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Summary</th><th>Address</th></tr></thead> <tbody id=\"audit-body\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<div class=\"table-wrap\" role=\"region\" aria-label=\"Audit records\" tabindex=\"0\"><table class=\"table\"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Summary</th><th>Address</th></tr></thead> <tbody id=\"audit-body\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
