@@ -222,9 +222,9 @@ type idItem struct {
 	Status string `json:"status"`
 }
 
-// TestAccessibility runs axe-core on every page of the navigation of six
-// demo users of different kinds, on the settings pages, on a profile and on
-// the open menus, at 1280×800 and at 390×844. It fails on any serious or
+// TestAccessibility runs axe-core on the sign-in page, on every page of the
+// navigation of six demo users of different kinds, on the settings pages,
+// on profiles and on the open menus, at 1280×800 and at 390×844. It fails on any serious or
 // critical violation, on horizontal overflow on the phone and on any error
 // the browser reports; each failure names the page, the user, the size and
 // the rule.
@@ -237,6 +237,10 @@ func TestAccessibility(t *testing.T) {
 	d := StartDemo(t)
 	b := NewBrowserWithin(t, 4*time.Minute) // ~60 s on two idle cores; room for a busy machine
 	c := &axeChecker{t: t, b: b, d: d, src: string(src), known: map[string]bool{}}
+
+	// The sign-in page, in the same frame as the invitation, reset and
+	// error pages.
+	c.page("signed out", "/login")
 
 	// The pages keep their strict CSP while axe runs: no inline script is
 	// allowed, and axe still loads because DevTools evaluation is outside it.
