@@ -34,6 +34,25 @@ type NavGroup struct {
 	Links []NavLink
 }
 
+// collapseAbove is the number of links above which a sidebar group folds
+// away unless it holds the current page, so that the admin links stay on
+// screen at 1280×800 for the users with the longest navigation.
+const collapseAbove = 8
+
+// Collapsible says whether the group folds (a details element, closed
+// unless it holds the current page).
+func (g NavGroup) Collapsible() bool { return len(g.Links) > collapseAbove }
+
+// HasCurrent says whether the current page is one of the group's links.
+func (g NavGroup) HasCurrent() bool {
+	for _, l := range g.Links {
+		if l.Current {
+			return true
+		}
+	}
+	return false
+}
+
 // Crumb is one step of the breadcrumbs.
 type Crumb struct {
 	Label string

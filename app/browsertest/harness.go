@@ -154,9 +154,16 @@ func (b *Browser) Errors() []string {
 	return append([]string(nil), b.errors...)
 }
 
-// NewBrowser starts headless chromium for one test. Without chromium the
-// test is skipped, unless CI=true, where that is a failure.
+// NewBrowser starts headless chromium for one test, which has 90 s to run.
+// Without chromium the test is skipped, unless CI=true, where that is a
+// failure.
 func NewBrowser(t testing.TB) *Browser {
+	t.Helper()
+	return NewBrowserWithin(t, 90*time.Second)
+}
+
+// NewBrowserWithin is NewBrowser for a test that needs longer than 90 s.
+func NewBrowserWithin(t testing.TB, limit time.Duration) *Browser {
 	t.Helper()
 	bin := findChromium()
 	if bin == "" {
@@ -181,7 +188,7 @@ func NewBrowser(t testing.TB) *Browser {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTimeout(); cancelTab(); cancelAlloc() })
 	b := &Browser{Ctx: ctx}
 	err := chromedp.Listen(ctx, func(ev any) {
