@@ -449,10 +449,15 @@ func Revoke(ctx context.Context, ic Context, id int64) error {
 // List returns every pending invitation within sc (policy.InvitationsScope),
 // newest first, following the pages of ListPage.
 func List(ctx context.Context, db *store.Scoped, sc policy.Scope) ([]Invitation, error) {
+	return ListSorted(ctx, db, sc, "")
+}
+
+// ListSorted is List in the order of Sorts named sort ("" for the default).
+func ListSorted(ctx context.Context, db *store.Scoped, sc policy.Scope, sort string) ([]Invitation, error) {
 	out := []Invitation{}
 	p := store.Page{Limit: store.MaxLimit}
 	for {
-		page, next, err := ListPage(ctx, db, sc, p)
+		page, next, err := ListPageSorted(ctx, db, sc, sort, p)
 		if err != nil {
 			return nil, err
 		}

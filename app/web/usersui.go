@@ -37,7 +37,14 @@ func personOf(v people.View) ui.Person {
 }
 
 func (s *Server) invitationRows(c *fiber.Ctx) ([]ui.InvitationRow, error) {
-	list, err := invitations.List(c.UserContext(), state(c).db, policy.InvitationsScope(state(c).actor))
+	sort := ""
+	if c.Method() == fiber.MethodGet {
+		sort = c.Query(invitationSortParam)
+	}
+	if _, known := invitations.Sorts.Find(sort); !known {
+		sort = "" // the list shows its default order; invitationList says why
+	}
+	list, err := invitations.ListSorted(c.UserContext(), state(c).db, policy.InvitationsScope(state(c).actor), sort)
 	if err != nil {
 		return nil, err
 	}
@@ -53,13 +60,31 @@ func (s *Server) invitationRows(c *fiber.Ctx) ([]ui.InvitationRow, error) {
 	return rows, nil
 }
 
+// invitationSortParam is the sort of the invitations on Settings → Users,
+// apart from the users' own sort on the same page.
+const invitationSortParam = "invitation_sort"
+
 // invitationList is the pending invitations on Settings → Users, every one
-// of them, newest first.
-func invitationList(rows []ui.InvitationRow) ui.ListView {
-	return ui.ListView{ID: "invitation-rows", Path: "/settings/users", Label: "Pending invitations",
+// of them, in the order asked (newest first by default); the Email and Link
+// column heads sort them (a link expires a fixed time after it is sent, so
+// the newest invitation has the longest-lived link).
+func invitationList(c *fiber.Ctx, rows []ui.InvitationRow) ui.ListView {
+	sort := ""
+	if c.Method() == fiber.MethodGet {
+		sort = c.Query(invitationSortParam)
+	}
+	l := ui.ListView{ID: "invitation-rows", Path: "/settings/users", Label: "Pending invitations", Query: listQuery(c),
 		Count: len(rows), Rows: len(rows), One: "pending invitation", Many: "pending invitations",
-		Columns: []ui.Column{{Label: "Email"}, {Label: "Kind"}, {Label: "Email delivery"}, {Label: "Link"}, {Label: "Actions", HideLabel: true}},
+		Sort: sort, Sorts: sortOptions(invitations.Sorts), SortParam: invitationSortParam,
+		Columns: []ui.Column{{Label: "Email", Asc: "email"}, {Label: "Kind"}, {Label: "Email delivery"}, {Label: "Link", Asc: "created", Desc: "-created"}, {Label: "Actions", HideLabel: true}},
 		Empty:   ui.Empty{Title: "No pending invitations", Text: "People you invite appear here until they accept."}}
+	if _, known := invitations.Sorts.Find(sort); !known {
+		l.Sort, l.SortError = "", "Sort by one of: "+invitations.Sorts.Names()+"."
+	}
+	if l.Sort == "" {
+		l.Sort = invitations.Sorts[0].Name
+	}
+	return l
 }
 
 // userQuery reads the users list's search, filters and sort from the
@@ -145,7 +170,7 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 		if canInvite {
 			l.Empty.ActionLabel, l.Empty.ActionURL = "Invite people", "/settings/users/new"
 		}
-		return ui.UsersPage(s.usersFrame(c, "Users"), l, rows, invitationList(invs), invs, canInvite, notice), nil
+		return ui.UsersPage(s.usersFrame(c, "Users"), l, rows, invitationList(c, invs), invs, canInvite, notice), nil
 	})
 }
 
@@ -529,7 +554,7 @@ func (s *Server) invitationAction(resend bool) fiber.Handler {
 			msg = "Invitation sent again."
 		}
 		c.Set("HX-Trigger", `{"toast":{"message":"`+msg+`","kind":"success"}}`)
-		return render(c, 200, ui.InvitationRows(invitationList(rows), rows, state(c).session.CSRFToken))
+		return render(c, 200, ui.InvitationRows(invitationList(c, rows), rows, state(c).session.CSRFToken))
 	}
 }
 
