@@ -604,3 +604,40 @@ func TestUserIDsAreNeverReused(t *testing.T) {
 		t.Errorf("the next user got ID %d after %d was deleted", second.ID, first.ID)
 	}
 }
+
+// TestOrgIDsAreNeverReused: a deleted team's or company's ID is not given
+// to the next one, whose history would otherwise include the audit records
+// of the deleted one.
+func TestOrgIDsAreNeverReused(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	by := opBy(e.s)
+	first, err := people.SaveTeam(ctx, e.s, by, 0, people.TeamInput{Name: ptr("First"), Kind: ptr(people.TeamFunction)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := people.DeleteTeam(ctx, e.s, by, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	second, err := people.SaveTeam(ctx, e.s, by, 0, people.TeamInput{Name: ptr("Second"), Kind: ptr(people.TeamFunction)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.ID <= first.ID {
+		t.Errorf("the next team got ID %d after %d was deleted", second.ID, first.ID)
+	}
+	c1, err := people.SaveCompany(ctx, e.s, by, 0, people.CompanyInput{Name: ptr("One")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := people.DeleteCompany(ctx, e.s, by, c1.ID); err != nil {
+		t.Fatal(err)
+	}
+	c2, err := people.SaveCompany(ctx, e.s, by, 0, people.CompanyInput{Name: ptr("Two")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2.ID <= c1.ID {
+		t.Errorf("the next company got ID %d after %d was deleted", c2.ID, c1.ID)
+	}
+}
