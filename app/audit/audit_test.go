@@ -7,20 +7,19 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/atrium-portal/atrium/app/store/storetest"
 
 	"github.com/atrium-portal/atrium/app/audit"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
-	"github.com/atrium-portal/atrium/app/tenant"
 )
 
 type env struct {
@@ -28,86 +27,15 @@ type env struct {
 	s  *store.Scoped
 }
 
-// template is a migrated database file with the tenant "acme", made once
-// per test binary; every env starts from a copy of it, which is much faster
-// than migrating again.
-var template struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if template.dir != "" {
-		os.RemoveAll(template.dir)
-	}
-	os.Exit(code)
-}
-
-func templatePath(t *testing.T) string {
-	t.Helper()
-	template.once.Do(func() {
-		ctx := context.Background()
-		if template.dir, template.err = os.MkdirTemp("", "atrium-audit-test-"); template.err != nil {
-			return
-		}
-		db, err := store.Open(ctx, filepath.Join(template.dir, "live.db"), store.Modernc)
-		if err != nil {
-			template.err = err
-			return
-		}
-		defer db.Close()
-		if _, err := db.Migrate(ctx); err != nil {
-			template.err = err
-			return
-		}
-		slug, name, hosts := "acme", "Tenant acme", []string{"acme.example.test"}
-		if _, err := tenant.NewStore(db).Create(ctx, tenant.Patch{Slug: &slug, Name: &name, Hosts: &hosts}); err != nil {
-			template.err = err
-			return
-		}
-		template.path = filepath.Join(template.dir, "template.db")
-		template.err = db.Snapshot(ctx, template.path)
-	})
-	if template.err != nil {
-		t.Fatal(template.err)
-	}
-	return template.path
-}
-
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	data, err := os.ReadFile(templatePath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "atrium.db")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(ctx, path, store.Modernc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	tn, err := tenant.NewStore(db).BySlug(ctx, "acme")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{db: db, s: db.Tenant(tn.ID)}
+	d := storetest.New(t)
+	return &env{db: d.DB, s: d.Acme}
 }
 
 func (e *env) tenant(t *testing.T, slug string) int64 {
 	t.Helper()
-	name, hosts := "Tenant "+slug, []string{slug + ".example.test"}
-	tn, err := tenant.NewStore(e.db).Create(context.Background(), tenant.Patch{Slug: &slug, Name: &name, Hosts: &hosts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tn.ID
+	return (&storetest.DB{DB: e.db}).NewTenant(t, slug).ID
 }
 
 func member(t *testing.T, s *store.Scoped, email string) *people.User {

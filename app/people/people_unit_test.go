@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/atrium-portal/atrium/app/store/storetest"
 
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
@@ -27,87 +26,15 @@ type env struct {
 	s  *store.Scoped
 }
 
-// template is a migrated database file with the tenant "acme", made once
-// per test binary; every env starts from a copy of it, which is much faster
-// than migrating again.
-var template struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if template.dir != "" {
-		os.RemoveAll(template.dir)
-	}
-	os.Exit(code)
-}
-
-func templatePath(t *testing.T) string {
-	t.Helper()
-	template.once.Do(func() {
-		ctx := context.Background()
-		if template.dir, template.err = os.MkdirTemp("", "atrium-people-test-"); template.err != nil {
-			return
-		}
-		db, err := store.Open(ctx, filepath.Join(template.dir, "live.db"), store.Modernc)
-		if err != nil {
-			template.err = err
-			return
-		}
-		defer db.Close()
-		if _, err := db.Migrate(ctx); err != nil {
-			template.err = err
-			return
-		}
-		slug, name, hosts := "acme", "Tenant acme", []string{"acme.example.test"}
-		if _, err := tenant.NewStore(db).Create(ctx, tenant.Patch{Slug: &slug, Name: &name, Hosts: &hosts}); err != nil {
-			template.err = err
-			return
-		}
-		template.path = filepath.Join(template.dir, "template.db")
-		template.err = db.Snapshot(ctx, template.path)
-	})
-	if template.err != nil {
-		t.Fatal(template.err)
-	}
-	return template.path
-}
-
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	data, err := os.ReadFile(templatePath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "atrium.db")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(ctx, path, store.Modernc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	e := &env{db: db}
-	if e.tn, err = tenant.NewStore(db).BySlug(ctx, "acme"); err != nil {
-		t.Fatal(err)
-	}
-	e.s = db.Tenant(e.tn.ID)
-	return e
+	d := storetest.New(t)
+	return &env{db: d.DB, tn: d.Tenant, s: d.Acme}
 }
 
 func (e *env) tenant(t *testing.T, slug string) *store.Scoped {
 	t.Helper()
-	name, hosts := "Tenant "+slug, []string{slug + ".example.test"}
-	tn, err := tenant.NewStore(e.db).Create(context.Background(), tenant.Patch{Slug: &slug, Name: &name, Hosts: &hosts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e.db.Tenant(tn.ID)
+	return e.db.Tenant((&storetest.DB{DB: e.db}).NewTenant(t, slug).ID)
 }
 
 func create(t *testing.T, s *store.Scoped, n people.NewUser) *people.User {
