@@ -45,8 +45,8 @@ func (a Affiliation) Label() string {
 // (policy.TeamsScope) named by their company when they have one. Anyone
 // else has an empty affiliation.
 func AffiliationOf(ctx context.Context, db *store.Scoped, a policy.Actor) (Affiliation, error) {
-	switch {
-	case a.Kind.External():
+	switch policy.MenuBelonging(a.Kind) {
+	case policy.BelongsToCompanies:
 		cs, next, err := CompaniesFor(ctx, db, a, CompanyQuery{}, store.Page{Limit: maxAffiliations})
 		if err != nil {
 			return Affiliation{}, err
@@ -56,7 +56,7 @@ func AffiliationOf(ctx context.Context, db *store.Scoped, a policy.Actor) (Affil
 			out.Names = append(out.Names, c.Name)
 		}
 		return out, nil
-	case a.Kind == policy.Client:
+	case policy.BelongsToTeams:
 		var rows []struct {
 			Team    string `bun:"team"`
 			Company string `bun:"company"`

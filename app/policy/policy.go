@@ -93,9 +93,39 @@ func MayJoinTeams(k Kind) bool { return k == Member || k == Client }
 // 1:1s): members only; guests, clients and external users have none (SPEC §4.4).
 func MayHaveManager(k Kind) bool { return k == Member }
 
+// MayManage reports whether a user of kind k can be someone's manager:
+// members only, as only members have reports.
+func MayManage(k Kind) bool { return k == Member }
+
 // HasCompanies reports whether a user of kind k is assigned to companies
 // and has modules: the external users, and they must have a company.
 func HasCompanies(k Kind) bool { return k.External() }
+
+// Belonging is what a user's menu names under their name.
+type Belonging int
+
+// What a menu names.
+const (
+	// BelongsToKind: the kind and highest capability ("Member · Admin");
+	// members and guests, to whom those words mean something.
+	BelongsToKind Belonging = iota
+	// BelongsToCompanies: the user's assigned companies (external users).
+	BelongsToCompanies
+	// BelongsToTeams: the user's teams, by their company when they have one
+	// (clients). Outside users never see an internal kind.
+	BelongsToTeams
+)
+
+// MenuBelonging is what the menu of a user of kind k names.
+func MenuBelonging(k Kind) Belonging {
+	switch {
+	case HasCompanies(k):
+		return BelongsToCompanies
+	case k == Client:
+		return BelongsToTeams
+	}
+	return BelongsToKind
+}
 
 // Actor is who is acting: the signed-in user, or the user being previewed.
 // Build it with the fields the store loaded; the zero Actor is anonymous and

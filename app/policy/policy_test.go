@@ -107,10 +107,12 @@ func TestTable(t *testing.T) {
 		fmt.Fprintf(&b, "%-34s sees another user's admin fields %v, own %v\n", p.name,
 			policy.SeesAdminFields(p.actor, settings, 99), policy.SeesAdminFields(p.actor, settings, p.actor.UserID))
 	}
-	b.WriteString("\n# kind → may hold capabilities, join teams, have a manager, be assigned to companies\n")
+	b.WriteString("\n# kind → may hold capabilities, join teams, have a manager, manage, be assigned to companies; what the menu names\n")
+	menu := map[policy.Belonging]string{policy.BelongsToKind: "kind", policy.BelongsToCompanies: "companies", policy.BelongsToTeams: "teams"}
 	for _, k := range policy.Kinds {
-		fmt.Fprintf(&b, "%-34s capabilities %-5v teams %-5v manager %-5v companies %v\n", k,
-			policy.MayHoldCapabilities(k), policy.MayJoinTeams(k), policy.MayHaveManager(k), policy.HasCompanies(k))
+		fmt.Fprintf(&b, "%-34s capabilities %-5v teams %-5v manager %-5v manages %-5v companies %-5v menu %s\n", k,
+			policy.MayHoldCapabilities(k), policy.MayJoinTeams(k), policy.MayHaveManager(k), policy.MayManage(k), policy.HasCompanies(k),
+			menu[policy.MenuBelonging(k)])
 	}
 	got := b.String()
 	const path = "testdata/table.golden"

@@ -445,7 +445,7 @@ func checkManager(ctx context.Context, tx *store.Scoped, userID int64, kind poli
 		if err != nil {
 			return err
 		}
-		if hops == 0 && (m.Kind != policy.Member || m.Status != people.Active) {
+		if hops == 0 && (!policy.MayManage(m.Kind) || m.Status != people.Active) {
 			return valid.Errors{"manager_id": "The manager must be an active member."}
 		}
 		if m.ManagerID == nil {

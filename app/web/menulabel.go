@@ -16,7 +16,7 @@ import (
 func (s *Server) menuLabel(c *fiber.Ctx) string {
 	st := state(c)
 	u := st.user
-	if u.Kind != policy.Client && !u.Kind.External() {
+	if policy.MenuBelonging(u.Kind) == policy.BelongsToKind {
 		return menuBadge(u.Kind, u.CapabilityList())
 	}
 	aff, err := people.AffiliationOf(c.UserContext(), st.db, st.actor)
