@@ -17,6 +17,10 @@ const (
 	// (the principal), never for a previewed actor, and a preview refuses
 	// them (SPEC §9).
 	OwnAccount Rule = "own_account"
+	// SignOut ends the principal's session, a preview and all: decided for
+	// the principal like OwnAccount, and the one such action a preview
+	// allows, so nobody is ever stuck in one.
+	SignOut Rule = "sign_out"
 	// EditBranding covers Settings → Branding (super admins and admins).
 	EditBranding Rule = "settings.branding"
 	// EditStrategyToggles turns the why and direction pages on or off.
@@ -72,6 +76,7 @@ var actionRules = map[Rule]func(Actor) bool{
 	Public:              func(Actor) bool { return true },
 	SignedIn:            Actor.SignedIn,
 	OwnAccount:          Actor.SignedIn,
+	SignOut:             Actor.SignedIn,
 	EditBranding:        func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
 	EditStrategyToggles: func(a Actor) bool { return a.HasAny(SuperAdmin, StrategyAdmin) },
 	EditSettings:        func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, StrategyAdmin) },
@@ -102,3 +107,12 @@ func Allows(a Actor, s Settings, r Rule) bool {
 	}
 	return check(a)
 }
+
+// ForPrincipal reports whether rule r is decided for the signed-in user
+// (the principal) rather than for the actor the request acts as.
+func (r Rule) ForPrincipal() bool { return r == OwnAccount || r == SignOut }
+
+// AllowedInPreview reports whether a route of rule r may be used while the
+// actor is not the principal (a preview, SPEC §9): everything but the
+// principal's own secrets.
+func (r Rule) AllowedInPreview() bool { return r != OwnAccount }

@@ -325,13 +325,11 @@ func (s *Server) authorize(page policy.Page, rule policy.Rule) fiber.Handler {
 		}
 		set := settingsOf(st.tenant)
 		who := st.actor
-		if rule == policy.OwnAccount {
+		if rule.ForPrincipal() {
 			who = st.principal
-			// A preview never touches the principal's own secrets; signing
-			// out always works and ends the whole session, preview and all.
-			if st.previewing() && !signsOut(c) {
-				return errNotWhilePreviewing
-			}
+		}
+		if st.previewing() && !rule.AllowedInPreview() {
+			return errNotWhilePreviewing
 		}
 		if page != "" && !policy.CanSeePage(who, set, page) {
 			return errForbidden

@@ -33,7 +33,7 @@ func (s *Server) routes() {
 	// Signing in and out.
 	s.route("GET", "/login", policy.Public, s.loginPage)
 	s.route("POST", "/login", policy.Public, s.loginForm)
-	s.route("POST", "/logout", policy.OwnAccount, s.logoutForm)
+	s.route("POST", "/logout", policy.SignOut, s.logoutForm)
 	s.route("GET", "/invite/:token", policy.Public, s.invitePage)
 	s.route("POST", "/invite/:token", policy.Public, s.inviteForm)
 	s.route("GET", "/forgot", policy.Public, s.forgotPage)
@@ -87,7 +87,7 @@ func (s *Server) routes() {
 
 	// JSON API.
 	s.route("POST", "/api/v1/session", policy.Public, s.apiLogin)
-	s.route("DELETE", "/api/v1/session", policy.OwnAccount, s.apiLogout)
+	s.route("DELETE", "/api/v1/session", policy.SignOut, s.apiLogout)
 	s.route("GET", "/api/v1/me", policy.SignedIn, s.apiMe)
 	s.route("GET", "/api/v1/pages/:key", policy.SignedIn, s.apiPage)
 	s.route("GET", "/api/v1/settings", policy.SignedIn, s.apiSettings)

@@ -77,13 +77,17 @@ func TestPublicRoutes(t *testing.T) {
 // never for a previewed one, so adding one must be a decision made here.
 func TestOwnAccountRoutes(t *testing.T) {
 	e := newEnv(t, nil)
-	var got []string
+	var got, inPreview []string
 	for route, rule := range e.srv.Rules() {
-		if rule == policy.OwnAccount {
+		if rule.ForPrincipal() {
 			got = append(got, route)
+			if rule.AllowedInPreview() {
+				inPreview = append(inPreview, route)
+			}
 		}
 	}
 	slices.Sort(got)
+	slices.Sort(inPreview)
 	want := []string{
 		"DELETE /api/v1/session",
 		"GET /account/password",
@@ -92,5 +96,9 @@ func TestOwnAccountRoutes(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("own-account routes changed:\n got %q\nwant %q", got, want)
+	}
+	// Of them, only signing out works during a preview.
+	if want := []string{"DELETE /api/v1/session", "POST /logout"}; !slices.Equal(inPreview, want) {
+		t.Errorf("principal routes open in a preview:\n got %q\nwant %q", inPreview, want)
 	}
 }

@@ -143,14 +143,6 @@ func (s *Server) apiLogout(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// signsOut reports whether the request is a sign-out (POST /logout or
-// DELETE /api/v1/session), the one own-account action a preview allows.
-func signsOut(c *fiber.Ctx) bool {
-	r := c.Route()
-	return (r.Method == fiber.MethodPost && r.Path == "/logout") ||
-		(r.Method == fiber.MethodDelete && r.Path == "/api/v1/session")
-}
-
 // endSession signs the principal out: the whole session ends, a preview
 // included, and the record names the principal.
 func (s *Server) endSession(c *fiber.Ctx) error {
