@@ -67,10 +67,7 @@ func (s *Server) apiSaveCompany(c *fiber.Ctx) error {
 	if err != nil {
 		return orgError(err)
 	}
-	if id == 0 {
-		c.Status(fiber.StatusCreated)
-	}
-	return c.JSON(v)
+	return savedJSON(c, id, v)
 }
 
 // apiDeleteCompany is DELETE /api/v1/companies/ID; refused (409) while users are assigned.
@@ -121,10 +118,7 @@ func (s *Server) apiSaveGroup(c *fiber.Ctx) error {
 	if err != nil {
 		return orgError(err)
 	}
-	if id == 0 {
-		c.Status(fiber.StatusCreated)
-	}
-	return c.JSON(g)
+	return savedJSON(c, id, g)
 }
 
 func companyForm(action, submit string, name, domain, notes string) ui.CompanyForm {

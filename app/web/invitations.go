@@ -117,8 +117,12 @@ func (s *Server) apiInvitation(c *fiber.Ctx) error {
 	return c.JSON(inv)
 }
 
-func paramID(c *fiber.Ctx) (int64, error) {
-	raw := c.Params("id")
+func paramID(c *fiber.Ctx) (int64, error) { return paramIDOf(c, "id") }
+
+// paramIDOf is the ID in route parameter name; anything but a plain
+// positive number is 404.
+func paramIDOf(c *fiber.Ctx, name string) (int64, error) {
+	raw := c.Params(name)
 	// Digits only: one object has one address ("+5" and "05" are not 5).
 	if raw == "" || raw[0] < '1' || raw[0] > '9' || strings.Trim(raw, "0123456789") != "" {
 		return 0, errNotFound

@@ -25,6 +25,15 @@ func optionalID(c *fiber.Ctx) (int64, error) {
 	return paramID(c)
 }
 
+// savedJSON answers a save through a route that both creates and changes
+// (optionalID): 201 with the object when it was created (id 0), else 200.
+func savedJSON(c *fiber.Ctx, id int64, v any) error {
+	if id == 0 {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(v)
+}
+
 // by is who performs an org-design operation: the request's actor, and who
 // its audit record names.
 func (s *Server) by(c *fiber.Ctx) people.By {

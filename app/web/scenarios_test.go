@@ -96,6 +96,7 @@ func scenarios() []scenario {
 
 		// One object, one address.
 		{name: "an ID with a plus sign is not an ID", who: "ken@acme.test", method: "GET", path: "/api/v1/users/+{user:acme:alan@acme.test}", status: 404},
+		{name: "a member ID with a plus sign is not an ID", who: "grace@acme.test", method: "DELETE", path: "/api/v1/teams/{team:acme:Service Desk}/members/+{user:acme:ken@acme.test}", status: 404},
 		{name: "an ID with a leading zero is not an ID", who: "ken@acme.test", method: "GET", path: "/api/v1/users/0{user:acme:alan@acme.test}", status: 404},
 
 		// Bad input is a clear 400, and what is personal is never cached.

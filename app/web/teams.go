@@ -64,10 +64,7 @@ func (s *Server) apiSaveTeam(c *fiber.Ctx) error {
 	if err != nil {
 		return orgError(err)
 	}
-	if id == 0 {
-		c.Status(fiber.StatusCreated)
-	}
-	return c.JSON(v)
+	return savedJSON(c, id, v)
 }
 
 // apiDeleteTeam is DELETE /api/v1/teams/ID.
@@ -108,9 +105,9 @@ func (s *Server) apiRemoveTeamMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	uid, err := strconv.ParseInt(c.Params("user_id"), 10, 64)
+	uid, err := paramIDOf(c, "user_id")
 	if err != nil {
-		return errNotFound
+		return err
 	}
 	if err := people.RemoveTeamMember(c.UserContext(), state(c).db, s.by(c), id, uid); err != nil {
 		return orgError(err)
@@ -388,9 +385,9 @@ func (s *Server) teamMemberRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	uid, err := strconv.ParseInt(c.Params("user_id"), 10, 64)
+	uid, err := paramIDOf(c, "user_id")
 	if err != nil {
-		return errNotFound
+		return err
 	}
 	if err := people.RemoveTeamMember(c.UserContext(), state(c).db, s.by(c), id, uid); err != nil {
 		return orgError(err)
