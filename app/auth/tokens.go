@@ -72,16 +72,9 @@ func IssueToken(ctx context.Context, db *store.Scoped, userID int64, purpose Pur
 
 // PeekToken returns the live token for secret without using it (to show the form).
 func PeekToken(ctx context.Context, db *store.Scoped, secret string, purpose Purpose, now time.Time) (*UserToken, error) {
-	if secret == "" || len(secret) > 100 {
-		return nil, ErrTokenGone
-	}
-	t := new(UserToken)
-	err := db.Select(t).Where("token_hash = ? AND purpose = ?", hashToken(secret), purpose).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrTokenGone
-	}
+	t, err := FindToken(ctx, db, secret, purpose)
 	if err != nil {
-		return nil, fmt.Errorf("auth: load token: %w", err)
+		return nil, err
 	}
 	if t.UsedAt != nil || t.RevokedAt != nil || !now.Before(t.ExpiresAt) {
 		return nil, ErrTokenGone
