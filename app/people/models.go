@@ -58,6 +58,10 @@ type User struct {
 	// Relations join on the tenant as well as the user.
 	Capabilities []UserCapability `bun:"rel:has-many,join:id=user_id,join:tenant_id=tenant_id"`
 	Modules      []UserModule     `bun:"rel:has-many,join:id=user_id,join:tenant_id=tenant_id"`
+	Companies    []UserCompany    `bun:"rel:has-many,join:id=user_id,join:tenant_id=tenant_id"`
+	// TicketEmails: the user is emailed about updates of tickets they are
+	// the contact, a watcher or the assignee of (they can turn it off).
+	TicketEmails bool `bun:"ticket_emails,notnull"`
 }
 
 // DisplayName is the name, or the email for someone who has not set one yet.
@@ -86,6 +90,12 @@ func (u *User) Actor() policy.Actor {
 	a := policy.Actor{
 		UserID: u.ID, TenantID: u.TenantID, Kind: u.Kind,
 		Capabilities: u.CapabilityList(), HiddenPages: u.HiddenPages,
+	}
+	if policy.HasCompanies(u.Kind) {
+		a.OwnTicketsOnly = u.OwnTicketsOnly
+		for _, c := range u.Companies {
+			a.Companies = append(a.Companies, c.CompanyID)
+		}
 	}
 	if len(u.Modules) > 0 {
 		a.Modules = map[policy.Page]policy.Module{}

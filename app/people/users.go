@@ -46,7 +46,7 @@ func UserByEmail(ctx context.Context, db *store.Scoped, email string) (*User, er
 
 func oneUser(ctx context.Context, db *store.Scoped, where string, arg any) (*User, error) {
 	u := new(User)
-	err := db.Select(u).Relation("Capabilities").Relation("Modules").Where(where, arg).Scan(ctx)
+	err := db.Select(u).Relation("Capabilities").Relation("Modules").Relation("Companies").Where(where, arg).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

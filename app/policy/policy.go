@@ -140,6 +140,11 @@ type Actor struct {
 	HiddenPages []Page
 	// Modules are an external user's module settings, by page.
 	Modules map[Page]Module
+	// Companies are an external user's assigned companies.
+	Companies []int64
+	// OwnTicketsOnly narrows an external user's tickets to those they are
+	// the contact or a watcher of (SPEC §7).
+	OwnTicketsOnly bool
 	// operator marks the Operator actor; only Operator sets it.
 	operator bool
 }

@@ -58,7 +58,8 @@ func rules() []policy.Rule {
 	}
 	return append(out, policy.Public, policy.SignedIn, policy.OwnAccount, policy.SignOut, policy.EditBranding, policy.EditStrategyToggles,
 		policy.EditSettings, policy.InviteUsers, policy.ManageUsers, policy.ManagePageAccess, policy.ManageModules,
-		policy.ManageTestUser, policy.ManageTeams, policy.ManageCompanies, policy.ViewAudit, policy.ManageEmail)
+		policy.ManageTestUser, policy.ManageTeams, policy.ManageCompanies, policy.ViewAudit, policy.ManageEmail,
+		policy.CreateTickets, policy.EditTickets, policy.ManageTicketSettings)
 }
 
 // TestTable renders every profile × rule decision and compares it with
