@@ -44,6 +44,11 @@ const (
 	TeamChange       Action = "team.change"
 	CompanyChange    Action = "company.change"
 	EmailTest        Action = "email.test"
+	TicketCreate     Action = "ticket.create"
+	TicketChange     Action = "ticket.change"
+	TicketNote       Action = "ticket.note"
+	TicketWatchers   Action = "ticket.watchers"
+	TicketSettings   Action = "settings.tickets"
 )
 
 // Entry is one record.

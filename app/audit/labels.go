@@ -28,6 +28,11 @@ var labels = map[Action]string{
 	TeamChange:       "Changed a team",
 	CompanyChange:    "Changed a company",
 	EmailTest:        "Sent a test email",
+	TicketCreate:     "Opened a ticket",
+	TicketChange:     "Changed a ticket",
+	TicketNote:       "Added a note to a ticket",
+	TicketWatchers:   "Changed a ticket's watchers",
+	TicketSettings:   "Changed the ticket settings",
 }
 
 // Label is the action in words ("Sign-in failed" for login.failed). An

@@ -37,6 +37,8 @@ const (
 	KindInvite Kind = "invite"
 	KindReset  Kind = "reset"
 	KindTest   Kind = "test"
+	// KindTicket tells a ticket's contact, watchers or assignee of an update.
+	KindTicket Kind = "ticket"
 )
 
 // Message is one outbox row.

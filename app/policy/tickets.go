@@ -404,13 +404,14 @@ func CanSeeTicket(a Actor, r TicketRules, t TicketFacts) bool {
 }
 
 // CanCreateTicket reports whether actor a may open a ticket on board
-// boardID for company companyID: members anywhere; external editors for
-// their companies on the boards their kind sees for that company.
+// boardID for company companyID (0: the tenant's own work, no company):
+// members anywhere; external editors for their companies on the boards
+// their kind sees for that company.
 func CanCreateTicket(a Actor, r TicketRules, boardID, companyID int64) bool {
 	if !mayWriteTickets(a) {
 		return false
 	}
-	if _, ok := r.Board(boardID); !ok || companyID == 0 {
+	if _, ok := r.Board(boardID); !ok {
 		return false
 	}
 	if a.Kind == Member {

@@ -75,7 +75,8 @@ CREATE TABLE tickets (
     title        TEXT NOT NULL,
     description  TEXT NOT NULL DEFAULT '',
     board_id     BIGINT NOT NULL,
-    company_id   BIGINT NOT NULL,
+    -- NULL for the tenant's own work (an Internal Ops board, say).
+    company_id   BIGINT,
     contact_id   BIGINT,
     status       TEXT NOT NULL,
     priority     TEXT NOT NULL,
@@ -151,18 +152,43 @@ CREATE TABLE ticket_notes (
 CREATE INDEX ticket_notes_ticket ON ticket_notes(tenant_id, ticket_id, created_at);
 --bun:split
 -- The search index: one row per searchable text of a ticket, named by its
--- source ("title", "description", "field:billing_code", "custom:7",
--- "note:3" for a note of type 3), so a search can leave out every source
--- the caller may not see. Written by the tickets package in the transaction
--- of the change; PostgreSQL gets a table of the same shape with a tsvector.
+-- source ("title", "description", "field:billing_code", "custom" with the
+-- custom field in ref_id, "note" with the note type in ref_id), so a search
+-- can leave out every source the caller may not see. Written by the tickets
+-- package in the transaction of the change. ticket_search is SQLite's
+-- full-text index over it, kept in step by triggers; PostgreSQL indexes the
+-- same table with a tsvector instead.
+CREATE TABLE ticket_texts (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    ticket_id BIGINT NOT NULL,
+    source    TEXT NOT NULL,
+    ref_id    BIGINT NOT NULL DEFAULT 0,
+    body      TEXT NOT NULL,
+    FOREIGN KEY (tenant_id, ticket_id) REFERENCES tickets(tenant_id, id) ON DELETE CASCADE
+);
+--bun:split
+CREATE INDEX ticket_texts_ticket ON ticket_texts(tenant_id, ticket_id);
+--bun:split
 CREATE VIRTUAL TABLE ticket_search USING fts5(
     body,
-    tenant_id UNINDEXED,
-    ticket_id UNINDEXED,
-    source UNINDEXED,
-    ref_id UNINDEXED,
+    content = 'ticket_texts',
+    content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2'
 );
+--bun:split
+CREATE TRIGGER ticket_texts_ai AFTER INSERT ON ticket_texts BEGIN
+    INSERT INTO ticket_search (rowid, body) VALUES (new.id, new.body);
+END;
+--bun:split
+CREATE TRIGGER ticket_texts_ad AFTER DELETE ON ticket_texts BEGIN
+    INSERT INTO ticket_search (ticket_search, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+--bun:split
+CREATE TRIGGER ticket_texts_au AFTER UPDATE ON ticket_texts BEGIN
+    INSERT INTO ticket_search (ticket_search, rowid, body) VALUES ('delete', old.id, old.body);
+    INSERT INTO ticket_search (rowid, body) VALUES (new.id, new.body);
+END;
 --bun:split
 ALTER TABLE users ADD COLUMN ticket_emails BOOLEAN NOT NULL DEFAULT TRUE;
 --bun:split

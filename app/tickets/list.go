@@ -1,0 +1,198 @@
+package tickets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/valid"
+)
+
+// cursorTickets tags the cursors of the tickets list.
+const cursorTickets = "tickets"
+
+// Sorts are the orders of the tickets list: the most recently changed
+// first (the default), or by the date they were opened.
+var Sorts = store.Sorts{
+	{Name: "-updated", Label: "Recently updated", Expr: "t.updated_at", ID: "t.id", Desc: true},
+	{Name: "updated", Label: "Least recently updated", Expr: "t.updated_at", ID: "t.id"},
+	{Name: "-created", Label: "Newest first", ID: "t.id", Desc: true},
+	{Name: "created", Label: "Oldest first", ID: "t.id"},
+}
+
+// Unassigned is the AssigneeID filter of tickets without an assignee.
+const Unassigned int64 = -1
+
+// Query is what a tickets list asks for: filters ("" or 0 for any), a
+// search and a sort of Sorts ("" for the default).
+type Query struct {
+	CompanyID  int64
+	BoardID    int64
+	Status     Status
+	Priority   Priority
+	AssigneeID int64
+	// Open narrows to tickets that still need work (not resolved or closed).
+	Open bool
+	Q    string
+	Sort string
+}
+
+// check validates q for actor a and returns its sort. A filter on a field
+// the reader may not see is refused: filtering by it would reveal it.
+func (q Query) check(a policy.Actor, r policy.TicketRules) (store.Sort, error) {
+	errs := valid.Errors{}
+	if utf8.RuneCountInString(q.Q) > MaxSearch {
+		errs.Add("q", fmt.Sprintf("Search for at most %d characters.", MaxSearch))
+	}
+	if q.CompanyID < 0 {
+		errs.Add("company", "Choose a company from the list.")
+	}
+	if q.BoardID < 0 {
+		errs.Add("board", "Choose a board from the list.")
+	}
+	hidden := func(f policy.TicketField) bool { return policy.FieldAccess(a, r, f) == policy.Hidden }
+	if q.Status != "" && (!slices.Contains(Statuses, q.Status) || hidden(policy.FieldStatus)) {
+		errs.Add("status", "Choose a status from the list.")
+	}
+	if q.Open && hidden(policy.FieldStatus) {
+		errs.Add("status", "Choose a status from the list.")
+	}
+	if q.Priority != "" && (!slices.Contains(Priorities, q.Priority) || hidden(policy.FieldPriority)) {
+		errs.Add("priority", "Choose a priority from the list.")
+	}
+	if q.AssigneeID != 0 && (q.AssigneeID < Unassigned || hidden(policy.FieldAssignee)) {
+		errs.Add("assignee", "Choose an assignee from the list.")
+	}
+	o, ok := Sorts.Find(q.Sort)
+	if !ok {
+		errs.Add("sort", "Sort by one of: "+Sorts.Names()+".")
+	}
+	return o, errs.Err()
+}
+
+// filtered is the select of the tickets in a's scope matching q, without
+// order or limit.
+func filtered(db *store.Scoped, model any, a policy.Actor, cfg *Config, q Query) *bun.SelectQuery {
+	sq := selectScoped(db, model, policy.TicketsScope(a, cfg.Rules))
+	if q.CompanyID != 0 {
+		sq = sq.Where("t.company_id = ?", q.CompanyID)
+	}
+	if q.BoardID != 0 {
+		sq = sq.Where("t.board_id = ?", q.BoardID)
+	}
+	if q.Status != "" {
+		sq = sq.Where("t.status = ?", q.Status)
+	}
+	if q.Open {
+		sq = sq.Where("t.status NOT IN (?)", bun.In([]Status{StatusResolved, StatusClosed}))
+	}
+	if q.Priority != "" {
+		sq = sq.Where("t.priority = ?", q.Priority)
+	}
+	switch {
+	case q.AssigneeID == Unassigned:
+		sq = sq.Where("t.assignee_id IS NULL")
+	case q.AssigneeID > 0:
+		sq = sq.Where("t.assignee_id = ?", q.AssigneeID)
+	}
+	if q.Q != "" {
+		sq = searchWhere(sq, db.TenantID(), a, cfg.Rules, cfg, q.Q)
+	}
+	return sq
+}
+
+// List returns one page of the tickets actor a may see matching q, each
+// filtered for a, and the cursor of the next page ("" when this is the
+// last). Invalid filters are valid.Errors; a cursor of another list or
+// sort is store.ErrBadCursor.
+func List(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, q Query, p store.Page) ([]View, string, error) {
+	o, err := q.check(a, cfg.Rules)
+	if err != nil {
+		return nil, "", err
+	}
+	after, ok, err := o.Decode(cursorTickets, p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := p.Size()
+	var ts []Ticket
+	sq := filtered(db, &ts, a, cfg, q).ColumnExpr("t.*")
+	if o.Expr != "" {
+		sq = sq.ColumnExpr("CAST(" + o.Expr + " AS TEXT) AS sort_key")
+	}
+	if err := o.Apply(sq, after, ok, limit).Scan(ctx); err != nil {
+		return nil, "", fmt.Errorf("tickets: list: %w", err)
+	}
+	next := ""
+	if len(ts) > limit {
+		ts = ts[:limit]
+		last := ts[len(ts)-1]
+		next = o.Encode(cursorTickets, last.SortKey, last.ID)
+	}
+	views, err := views(ctx, db, a, cfg, ts)
+	return views, next, err
+}
+
+// Count returns how many tickets actor a may see match q.
+func Count(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, q Query) (int, error) {
+	if _, err := q.check(a, cfg.Rules); err != nil {
+		return 0, err
+	}
+	n, err := filtered(db, (*Ticket)(nil), a, cfg, q).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("tickets: count: %w", err)
+	}
+	return int(n), nil
+}
+
+// views filters tickets ts for a, loading their custom values, watchers
+// and names in one query each.
+func views(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, ts []Ticket) ([]View, error) {
+	out := make([]View, 0, len(ts))
+	if len(ts) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(ts))
+	for i, t := range ts {
+		ids[i] = t.ID
+	}
+	var vals []Value
+	if len(cfg.CustomFields) > 0 {
+		if err := db.Select(&vals).Where("tv.ticket_id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+			return nil, fmt.Errorf("tickets: load values: %w", err)
+		}
+	}
+	var ws []Watcher
+	if err := db.Select(&ws).Where("tw.ticket_id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("tickets: load watchers: %w", err)
+	}
+	n, err := loadNames(ctx, db, ts)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ts {
+		var vs []Value
+		for _, v := range vals {
+			if v.TicketID == ts[i].ID {
+				vs = append(vs, v)
+			}
+		}
+		var watchers []int64
+		for _, w := range ws {
+			if w.TicketID == ts[i].ID {
+				watchers = append(watchers, w.UserID)
+			}
+		}
+		out = append(out, viewFor(a, cfg, &ts[i], vs, watchers, n))
+	}
+	return out, nil
+}
+
+// ErrNotFound means no such ticket in this tenant, or not one the actor may see.
+var ErrNotFound = errors.New("tickets: ticket not found")
