@@ -56,6 +56,7 @@ type tenantSeed struct {
 	groups                               map[string][]string
 	users                                []user
 	teams                                []team
+	tickets                              ticketsSeed
 }
 
 func mods(show map[policy.Page]string, hidden ...policy.Page) []people.UserModule {
@@ -108,6 +109,7 @@ var seeds = []tenantSeed{{
 		{name: "Globex Success", kind: people.TeamClient, company: "Globex Corporation", members: []string{"alan@acme.test", "ken@acme.test", "carol@globex.test"}},
 		{name: "EMEA", kind: people.TeamGeography, members: []string{"barbara@acme.test"}},
 	},
+	tickets: acmeTickets,
 }, {
 	slug: "northwind", name: "Northwind Partners", appName: "Northwind Hub", primary: "#1D4ED8", accent: "#F59E0B",
 	hosts:     []string{"northwind.localhost"},
@@ -116,7 +118,8 @@ var seeds = []tenantSeed{{
 		{email: "nina@northwind.test", name: "Nina Northwind", kind: policy.Member, caps: []policy.Capability{policy.SuperAdmin}},
 		{email: "ada@acme.test", name: "Ada Lovelace", kind: policy.Member, password: NorthwindPassword},
 	},
-	teams: []team{{name: "Partners", kind: people.TeamFunction, members: []string{"nina@northwind.test", "ada@acme.test"}}},
+	teams:   []team{{name: "Partners", kind: people.TeamFunction, members: []string{"nina@northwind.test", "ada@acme.test"}}},
+	tickets: northwindTickets,
 }}
 
 // Logins lists the demo sign-ins for port, for the start-up message.
@@ -269,6 +272,9 @@ func seedTenant(ctx context.Context, tx *store.Scoped, s tenantSeed, hash func(s
 				return err
 			}
 		}
+	}
+	if err := seedTickets(ctx, tx, s.tickets, companies, users); err != nil {
+		return fmt.Errorf("tickets: %w", err)
 	}
 	return nil
 }

@@ -351,3 +351,22 @@ func SeedDefaults(ctx context.Context, db *store.Scoped) error {
 		return nil
 	})
 }
+
+// Backdate sets when a ticket ("ticket": opened at, updated at) or a note
+// ("note": written at) happened. Only the demo's seeding uses it, to give
+// its tickets a history; nothing a user does reaches it.
+func Backdate(ctx context.Context, db *store.Scoped, what string, id int64, at, updated time.Time) error {
+	var err error
+	switch what {
+	case "ticket":
+		_, err = db.Update((*Ticket)(nil)).Set("created_at = ?", at).Set("updated_at = ?", updated).Where("t.id = ?", id).Exec(ctx)
+	case "note":
+		_, err = db.Update((*Note)(nil)).Set("created_at = ?", at).Where("n.id = ?", id).Exec(ctx)
+	default:
+		err = fmt.Errorf("unknown object %q", what)
+	}
+	if err != nil {
+		return fmt.Errorf("tickets: backdate %s %d: %w", what, id, err)
+	}
+	return nil
+}
