@@ -13,7 +13,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/auth"
+	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/tickets"
 	"github.com/atrium-portal/atrium/app/valid"
 	"github.com/atrium-portal/atrium/ui"
 )
@@ -80,6 +82,18 @@ func asHTTPError(err error) (*httpError, bool) {
 	if errors.As(err, &busy) {
 		return errBusy(busy.RetrySeconds()), true
 	}
+	if errors.Is(err, tickets.ErrNotFound) {
+		return errNotFound, true
+	}
+	if errors.Is(err, tickets.ErrConflict) {
+		return &httpError{Status: 409, Code: "conflict", Message: "Another ticket already has this external ID.",
+			Fields: map[string]string{"external_id": "Another ticket already has this external ID."}}, true
+	}
+	var ff *policy.ErrFieldForbidden
+	if errors.As(err, &ff) {
+		return &httpError{Status: 403, Code: "forbidden", Message: "You can't change " + fieldWords(ff.Field) + ".",
+			Fields: map[string]string{ff.Field: "You can't change this."}}, true
+	}
 	var ve valid.Errors
 	if errors.As(err, &ve) {
 		return &httpError{Status: 400, Code: "invalid", Message: "Some fields need attention.", Fields: ve}, true
@@ -101,6 +115,18 @@ func asHTTPError(err error) (*httpError, bool) {
 		return &httpError{Status: fe.Code, Code: code, Message: msg}, true
 	}
 	return &httpError{Status: 500, Code: "internal", Message: "Something went wrong on our side. Try again in a moment; if it keeps happening, tell your administrator."}, false
+}
+
+// fieldWords names a refused field in a sentence: "the time spent".
+func fieldWords(f string) string {
+	tf := policy.TicketField(f)
+	if tf.Standard() {
+		return "the " + strings.ToLower(tf.Label())
+	}
+	if _, custom := tf.CustomFieldID(); custom {
+		return "this field"
+	}
+	return strings.ReplaceAll(f, "_", " ")
 }
 
 type errorBody struct {
