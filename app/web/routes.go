@@ -88,8 +88,8 @@ func (s *Server) routes() {
 	// JSON API.
 	s.route("POST", "/api/v1/session", policy.Public, s.apiLogin)
 	s.route("DELETE", "/api/v1/session", policy.SignOut, s.apiLogout)
-	s.route("GET", "/api/v1/me", policy.SignedIn, s.apiMe)
-	s.route("GET", "/api/v1/pages/:key", policy.SignedIn, s.apiPage)
+	s.route("GET", "/api/v1/me", policy.Whoami, s.apiMe)
+	s.route("GET", "/api/v1/pages/:key", policy.Whoami, s.apiPage)
 	s.route("GET", "/api/v1/settings", policy.SignedIn, s.apiSettings)
 	settingsSection.route("PATCH", "/api/v1/settings", policy.EditSettings, s.apiPatchSettings)
 	s.route("GET", "/api/v1/users", policy.SignedIn, s.apiUsers)
