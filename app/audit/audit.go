@@ -44,6 +44,8 @@ const (
 	TeamChange       Action = "team.change"
 	CompanyChange    Action = "company.change"
 	EmailTest        Action = "email.test"
+	TokenCreate      Action = "token.create"
+	TokenRevoke      Action = "token.revoke"
 )
 
 // Entry is one record.

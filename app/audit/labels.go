@@ -28,6 +28,8 @@ var labels = map[Action]string{
 	TeamChange:       "Changed a team",
 	CompanyChange:    "Changed a company",
 	EmailTest:        "Sent a test email",
+	TokenCreate:      "Created an API token",
+	TokenRevoke:      "Revoked an API token",
 }
 
 // Label is the action in words ("Sign-in failed" for login.failed). An
@@ -61,7 +63,7 @@ func FilterOptions() []FilterOption {
 	}
 	for _, a := range []Action{Login, LoginFailed, Logout, Invite, InviteResend, InviteRevoke, InviteAccept,
 		PasswordReset, PasswordChange, UserChange, KindChange, CapabilityChange, PageAccessChange, ModuleChange,
-		Deactivate, Reactivate, SettingsChange, BrandingChange, EmailSettings, TeamChange, CompanyChange, EmailTest} {
+		Deactivate, Reactivate, SettingsChange, BrandingChange, EmailSettings, TeamChange, CompanyChange, EmailTest, TokenCreate, TokenRevoke} {
 		out = append(out, FilterOption{string(a), a.Label()})
 	}
 	return out
