@@ -24,9 +24,8 @@ const (
 )
 
 // tokenContext is who makes or revokes a token in this request. Personal
-// tokens are the principal's own; integration tokens are made by the actor
-// (the same user: Settings is refused to no one in a preview, but
-// ManageIntegrations is the admin's own right either way).
+// tokens are the principal's own; integration tokens are made by the actor,
+// who is the principal too since no token is made or revoked in a preview.
 func (s *Server) tokenContext(c *fiber.Ctx, kind tokens.Kind) tokens.Context {
 	st := state(c)
 	if kind == tokens.Personal {
@@ -111,6 +110,11 @@ func (s *Server) tokensGet(kind tokens.Kind) fiber.Handler {
 // redirect: the secret must not travel in a URL.
 func (s *Server) tokensCreate(kind tokens.Kind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		// SPEC §9: tokens are always refused while previewing, the
+		// integration tokens of Settings as well as one's own.
+		if state(c).previewing() {
+			return errNotWhilePreviewing
+		}
 		req := tokens.Request{Kind: kind, Name: c.FormValue("name")}
 		form := emptyTokenForm(kind)
 		form.Name.Value = req.Name
@@ -157,6 +161,9 @@ func (s *Server) tokensCreate(kind tokens.Kind) fiber.Handler {
 // /settings/integrations/ID/revoke.
 func (s *Server) tokensRevoke(kind tokens.Kind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if state(c).previewing() {
+			return errNotWhilePreviewing
+		}
 		id, err := paramID(c)
 		if err != nil {
 			return err
