@@ -49,6 +49,8 @@ const (
 	TicketNote       Action = "ticket.note"
 	TicketWatchers   Action = "ticket.watchers"
 	TicketSettings   Action = "settings.tickets"
+	TokenCreate      Action = "token.create"
+	TokenRevoke      Action = "token.revoke"
 )
 
 // Entry is one record.

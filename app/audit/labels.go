@@ -33,6 +33,8 @@ var labels = map[Action]string{
 	TicketNote:       "Added a note to a ticket",
 	TicketWatchers:   "Changed a ticket's watchers",
 	TicketSettings:   "Changed the ticket settings",
+	TokenCreate:      "Created an API token",
+	TokenRevoke:      "Revoked an API token",
 }
 
 // Label is the action in words ("Sign-in failed" for login.failed). An
@@ -66,7 +68,7 @@ func FilterOptions() []FilterOption {
 	}
 	for _, a := range []Action{Login, LoginFailed, Logout, Invite, InviteResend, InviteRevoke, InviteAccept,
 		PasswordReset, PasswordChange, UserChange, KindChange, CapabilityChange, PageAccessChange, ModuleChange,
-		Deactivate, Reactivate, SettingsChange, BrandingChange, EmailSettings, TeamChange, CompanyChange, EmailTest} {
+		Deactivate, Reactivate, SettingsChange, BrandingChange, EmailSettings, TeamChange, CompanyChange, EmailTest, TokenCreate, TokenRevoke} {
 		out = append(out, FilterOption{string(a), a.Label()})
 	}
 	return out

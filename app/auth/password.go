@@ -95,6 +95,10 @@ func CheckNewPassword(password string) error {
 	return nil
 }
 
+// NewSecret returns a fresh secret token of 32 random bytes, base64url-encoded:
+// what sessions, links and API tokens are made of.
+func NewSecret() (string, error) { return randomToken(32) }
+
 // randomToken returns n random bytes, base64url-encoded.
 func randomToken(n int) (string, error) {
 	b := make([]byte, n)

@@ -47,7 +47,10 @@ type Sessions struct {
 // reading pages does not turn into a write per request.
 const touchEvery = time.Minute
 
-func hashToken(token string) string {
+// HashToken is what is stored of a secret token (sessions, links, API
+// tokens): its SHA-256, hex-encoded. Secrets are 32 random bytes, so a
+// plain hash is enough; a lookup by hash is an index lookup.
+func HashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
@@ -73,7 +76,7 @@ func (s Sessions) Create(ctx context.Context, db *store.Scoped, userID int64, ad
 	userAgent = cleanUserAgent(userAgent)
 	now := s.now()
 	sess := &Session{
-		UserID: userID, TokenHash: hashToken(token), CSRFToken: csrf,
+		UserID: userID, TokenHash: HashToken(token), CSRFToken: csrf,
 		Address: address, UserAgent: userAgent,
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.Absolute),
 	}
@@ -100,7 +103,7 @@ func (s Sessions) Lookup(ctx context.Context, db *store.Scoped, token string) (*
 		return nil, ErrNoSession
 	}
 	sess := new(Session)
-	err := db.Select(sess).Where("token_hash = ?", hashToken(token)).Scan(ctx)
+	err := db.Select(sess).Where("token_hash = ?", HashToken(token)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNoSession
 	}

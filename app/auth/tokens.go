@@ -55,7 +55,7 @@ func IssueToken(ctx context.Context, db *store.Scoped, userID int64, purpose Pur
 	if err != nil {
 		return "", nil, err
 	}
-	t := &UserToken{UserID: userID, Purpose: purpose, TokenHash: hashToken(secret), CreatedAt: now, ExpiresAt: now.Add(TokenTTL[purpose])}
+	t := &UserToken{UserID: userID, Purpose: purpose, TokenHash: HashToken(secret), CreatedAt: now, ExpiresAt: now.Add(TokenTTL[purpose])}
 	err = db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
 		if _, err := tx.Update((*UserToken)(nil)).Set("used_at = ?", now).
 			Where("user_id = ? AND purpose = ? AND used_at IS NULL", userID, purpose).Exec(ctx); err != nil {
@@ -116,7 +116,7 @@ func FindToken(ctx context.Context, db *store.Scoped, secret string, purpose Pur
 		return nil, ErrTokenGone
 	}
 	t := new(UserToken)
-	err := db.Select(t).Where("token_hash = ? AND purpose = ?", hashToken(secret), purpose).Scan(ctx)
+	err := db.Select(t).Where("token_hash = ? AND purpose = ?", HashToken(secret), purpose).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrTokenGone
 	}

@@ -284,6 +284,7 @@ func TestAccessibility(t *testing.T) {
 			c.page(who, p.Path)
 		}
 		c.page(who, "/account/password")
+		c.page(who, "/account/tokens")
 		c.page(who, fmt.Sprintf("/users/%d", me.User.ID))
 
 		// The frame's menus, open: the user menu at both sizes, the folded
@@ -331,11 +332,26 @@ func TestAccessibility(t *testing.T) {
 			fmt.Sprintf("/settings/users/%d", edit.ID),
 			"/settings/teams", fmt.Sprintf("/settings/teams/%d", team.ID),
 			"/settings/companies", fmt.Sprintf("/settings/companies/%d", companies[0].ID),
-			"/settings/branding", "/settings/email", "/audit",
+			"/settings/branding", "/settings/email", "/settings/integrations", "/audit",
 			fmt.Sprintf("/users/%d", profile.ID), fmt.Sprintf("/users/%d", edit.ID),
 		} {
 			c.page(who, path)
 		}
+	}
+	// A new API token, its secret shown once above the list, and an
+	// integration token with its scopes in the list.
+	c.signIn("ada@acme.test")
+	for _, path := range []string{"/account/tokens", "/settings/integrations"} {
+		do(t, b, d, chromedp.Navigate(d.URL("acme.localhost", path)), chromedp.WaitVisible(`#token-name`),
+			chromedp.SendKeys(`#token-name`, "Axe check"))
+		if path == "/settings/integrations" {
+			do(t, b, d, chromedp.Click(`input[name=scopes][value="companies:write"]`))
+		}
+		do(t, b, d, chromedp.Click(`#token-form button[type=submit]`), chromedp.WaitVisible(`#token-secret`))
+		c.setSize(desktop)
+		c.check(path + " with a new token (ada)")
+		c.setSize(phone)
+		c.check(path + " with a new token (ada)")
 	}
 	for k, why := range knownElsewhere {
 		if !c.known[k] {

@@ -29,6 +29,7 @@ func TestAdminPagesInTheBrowser(t *testing.T) {
 		{"/settings/teams", "Teams", "settings-teams"},
 		{"/settings/companies", "Companies", "settings-companies"},
 		{"/settings/email", "Email", "settings-email"},
+		{"/settings/integrations", "Integrations", "settings-integrations"},
 		{"/audit", "Audit log", "audit"},
 		{"/teams", "Teams", "teams"},
 		{"/heatmap", "Heatmap", "heatmap"},

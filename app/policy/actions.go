@@ -12,6 +12,10 @@ const (
 	Public Rule = "public"
 	// SignedIn routes need any signed-in user: the session, /api/v1/me.
 	SignedIn Rule = "signed_in"
+	// Whoami routes tell the caller who they are and what they may open
+	// (GET /api/v1/me, /api/v1/pages/KEY): any signed-in user, and every
+	// API token, whatever its scopes.
+	Whoami Rule = "whoami"
 	// OwnAccount routes touch the principal's own secrets: password,
 	// email, tokens, sessions. They are decided for the signed-in user
 	// (the principal), never for a previewed actor, and a preview refuses
@@ -75,6 +79,7 @@ func (r Rule) PageOf() (Page, bool) {
 var actionRules = map[Rule]func(Actor) bool{
 	Public:              func(Actor) bool { return true },
 	SignedIn:            Actor.SignedIn,
+	Whoami:              Actor.SignedIn,
 	OwnAccount:          Actor.SignedIn,
 	SignOut:             Actor.SignedIn,
 	EditBranding:        func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },

@@ -30,19 +30,23 @@ const (
 	ViewAudit Rule = "audit.view"
 	// ManageEmail: Settings → Email (the tenant's SMTP server and sender).
 	ManageEmail Rule = "settings.email"
+	// ManageIntegrations: Settings → Integrations, the tenant's integration
+	// tokens (SPEC §12): super admins and admins.
+	ManageIntegrations Rule = "settings.integrations"
 )
 
 func init() {
 	for r, f := range map[Rule]func(Actor) bool{
-		InviteUsers:      func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, PeopleAdmin) },
-		ManageUsers:      func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, PeopleAdmin) },
-		ManagePageAccess: func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, PeopleAdmin) },
-		ManageModules:    func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, PeopleAdmin) },
-		ManageTestUser:   func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
-		ManageTeams:      func(a Actor) bool { return a.HasAny(SuperAdmin, PeopleAdmin) },
-		ManageCompanies:  func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
-		ViewAudit:        func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
-		ManageEmail:      func(a Actor) bool { return a.Has(SuperAdmin) },
+		InviteUsers:        func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, PeopleAdmin) },
+		ManageUsers:        func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, PeopleAdmin) },
+		ManagePageAccess:   func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, PeopleAdmin) },
+		ManageModules:      func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, PeopleAdmin) },
+		ManageTestUser:     func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
+		ManageTeams:        func(a Actor) bool { return a.HasAny(SuperAdmin, PeopleAdmin) },
+		ManageCompanies:    func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
+		ViewAudit:          func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
+		ManageEmail:        func(a Actor) bool { return a.Has(SuperAdmin) },
+		ManageIntegrations: func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
 	} {
 		actionRules[r] = f
 	}

@@ -56,9 +56,9 @@ func rules() []policy.Rule {
 	for _, info := range policy.Pages {
 		out = append(out, policy.ViewPage(info.Key))
 	}
-	return append(out, policy.Public, policy.SignedIn, policy.OwnAccount, policy.SignOut, policy.EditBranding, policy.EditStrategyToggles,
+	return append(out, policy.Public, policy.SignedIn, policy.Whoami, policy.OwnAccount, policy.SignOut, policy.EditBranding, policy.EditStrategyToggles,
 		policy.EditSettings, policy.InviteUsers, policy.ManageUsers, policy.ManagePageAccess, policy.ManageModules,
-		policy.ManageTestUser, policy.ManageTeams, policy.ManageCompanies, policy.ViewAudit, policy.ManageEmail,
+		policy.ManageTestUser, policy.ManageTeams, policy.ManageCompanies, policy.ViewAudit, policy.ManageEmail, policy.ManageIntegrations,
 		policy.CreateTickets, policy.EditTickets, policy.ManageTicketSettings)
 }
 

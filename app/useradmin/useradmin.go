@@ -19,6 +19,7 @@ import (
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/tokens"
 	"github.com/atrium-portal/atrium/app/valid"
 )
 
@@ -329,6 +330,11 @@ func Apply(ctx context.Context, db *store.Scoped, a policy.Actor, s policy.Setti
 				return err
 			}
 			if err := auth.RevokeTokens(ctx, tx, u.ID); err != nil {
+				return err
+			}
+			// Their API tokens too, the integration tokens they made
+			// included: those act with their rights, which end here.
+			if err := tokens.RevokeUser(ctx, tx, u.ID); err != nil {
 				return err
 			}
 			// An invited user's invitation ends with them: recorded as

@@ -42,7 +42,15 @@ var (
 	// errNotWhilePreviewing refuses an own-account route (password, sign-in
 	// secrets) while the principal previews as someone else.
 	errNotWhilePreviewing = &httpError{Status: 403, Code: "forbidden", Message: "Not while previewing: this changes your own account."}
-	errBadText            = &httpError{Status: 400, Code: "invalid_characters", Message: "The request contains a NUL byte or text that is not valid UTF-8. Remove those characters and try again."}
+	// errInvalidToken answers a bearer token that is unknown here, revoked,
+	// expired, or whose user is no longer active.
+	errInvalidToken = &httpError{Status: 401, Code: "invalid_token", Message: "This API token is unknown, revoked or expired. Create a new one under your account's API tokens."}
+	// errTokenScope refuses a route an integration token's scopes do not open.
+	errTokenScope = &httpError{Status: 403, Code: "token_scope", Message: "This integration token's scopes do not cover this request. An administrator can create a token with the scope it needs in Settings → Integrations."}
+	// errTokenOwnAccount refuses, to any API token, the routes of the
+	// account itself: a token cannot change a password or make tokens.
+	errTokenOwnAccount = &httpError{Status: 403, Code: "forbidden", Message: "An API token cannot do this: it changes the account itself. Sign in to do it."}
+	errBadText         = &httpError{Status: 400, Code: "invalid_characters", Message: "The request contains a NUL byte or text that is not valid UTF-8. Remove those characters and try again."}
 )
 
 func errBadRequest(msg string) *httpError {

@@ -19,6 +19,7 @@ import (
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/tenant"
+	"github.com/atrium-portal/atrium/app/tokens"
 )
 
 // Cookie names.
@@ -52,6 +53,9 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	}
 	if st.user != nil {
 		attrs = append(attrs, "user", st.user.ID)
+	}
+	if st.token != nil {
+		attrs = append(attrs, "api_token", st.token.ID)
 	}
 	s.Log.Info("request", attrs...)
 	return nil
@@ -206,7 +210,12 @@ func (s *Server) resolveTenant(c *fiber.Ctx) error {
 
 // loadSession finds the signed-in user from the session cookie, in this
 // tenant only: a cookie from another tenant's host names no session here.
+// On the API, an Authorization: Bearer header names an API token instead
+// (loadToken); HTML pages never read it.
 func (s *Server) loadSession(c *fiber.Ctx) error {
+	if secret, ok := bearerToken(c); ok && isAPI(c) {
+		return s.loadToken(c, secret)
+	}
 	token := c.Cookies(sessionCookie)
 	if token == "" {
 		return c.Next()
@@ -238,6 +247,35 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// bearerToken is the token of an Authorization: Bearer header. Other
+// schemes (a proxy's Basic, say) are not ours and are ignored.
+func bearerToken(c *fiber.Ctx) (string, bool) {
+	scheme, secret, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(secret), true
+}
+
+// loadToken signs the request in with an API token of this tenant: its
+// user, with exactly their rights. A token that is unknown here (another
+// tenant's too), revoked or expired, or whose user is not active, is a 401
+// at once, whatever the route: the caller meant to be someone.
+func (s *Server) loadToken(c *fiber.Ctx, secret string) error {
+	st := state(c)
+	t, u, err := tokens.Lookup(c.UserContext(), st.db, secret, time.Now())
+	if errors.Is(err, tokens.ErrInvalid) {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`)
+		return errInvalidToken
+	}
+	if err != nil {
+		return err
+	}
+	st.signInWithToken(t, u)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Next()
+}
+
 // checkCSRF guards every state change. A request from another origin is
 // refused outright. A signed-in request must carry the session's token in
 // X-CSRF-Token (htmx and the API) or the _csrf field of a form body (never
@@ -256,6 +294,11 @@ func (s *Server) checkCSRF(c *fiber.Ctx, rule policy.Rule) error {
 		}
 	}
 	st := state(c)
+	// A request authenticated by an API token carries no cookie, so no
+	// other site can make a browser send it: it needs no CSRF token.
+	if st.token != nil {
+		return nil
+	}
 	given := c.Get("X-CSRF-Token")
 	if given == "" {
 		given = bodyCSRF(c)
@@ -317,6 +360,17 @@ func (s *Server) authorize(page policy.Page, rule policy.Rule) fiber.Handler {
 		st := state(c)
 		if rule != policy.Public && st.user == nil {
 			return errUnauthenticated
+		}
+		// An API token never reaches the principal's own routes (password,
+		// tokens, sessions), and an integration token only the routes its
+		// scopes open; its user's rights are checked below all the same.
+		if t := st.token; t != nil {
+			if rule.ForPrincipal() {
+				return errTokenOwnAccount
+			}
+			if t.Kind == tokens.Integration && !policy.TokenAllows(t.Scopes, page, rule, c.Method()) {
+				return errTokenScope
+			}
 		}
 		if st.tenant != nil {
 			if err := s.checkCSRF(c, rule); err != nil {

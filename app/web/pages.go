@@ -28,6 +28,7 @@ var settingsSections = []struct {
 	{policy.ManageTeams, ui.SettingsSection{Title: "Teams", Desc: "Org design: teams, their kinds, members and leaders.", Path: "/settings/teams"}},
 	{policy.ManageCompanies, ui.SettingsSection{Title: "Companies", Desc: "Client companies and company groups.", Path: "/settings/companies"}},
 	{policy.EditBranding, ui.SettingsSection{Title: "Branding", Desc: "App name, logo, favicon and colours.", Path: "/settings/branding"}},
+	{policy.ManageIntegrations, ui.SettingsSection{Title: "Integrations", Desc: "API tokens for other systems, each with the scopes it needs.", Path: "/settings/integrations"}},
 	{policy.ManageEmail, ui.SettingsSection{Title: "Email", Desc: "The SMTP server and sender of invitations and password resets.", Path: "/settings/email"}},
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/tokens"
 )
 
 // routes is the whole route table. Every route names the rule it requires;
@@ -57,6 +58,9 @@ func (s *Server) routes() {
 	s.route("GET", "/users/:id", policy.SignedIn, s.profilePage)
 	s.route("GET", "/account/password", policy.OwnAccount, s.passwordPage)
 	s.route("POST", "/account/password", policy.OwnAccount, s.passwordSubmit)
+	s.route("GET", "/account/tokens", policy.OwnAccount, s.tokensGet(tokens.Personal))
+	s.route("POST", "/account/tokens", policy.OwnAccount, s.tokensCreate(tokens.Personal))
+	s.route("POST", "/account/tokens/:id/revoke", policy.OwnAccount, s.tokensRevoke(tokens.Personal))
 	s.route("GET", "/teams", policy.ViewPage(policy.PageTeams), s.teamsPage)
 	settingsSection.route("GET", "/settings/teams", policy.ManageTeams, s.settingsTeamsPage)
 	settingsSection.route("POST", "/settings/teams", policy.ManageTeams, s.teamFormSubmit)
@@ -76,6 +80,9 @@ func (s *Server) routes() {
 	settingsSection.route("POST", "/settings/email", policy.ManageEmail, s.emailSave)
 	settingsSection.route("POST", "/settings/email/test", policy.ManageEmail, s.emailTest)
 	settingsSection.route("GET", "/settings/email/test/:id", policy.ManageEmail, s.emailTestStatus)
+	settingsSection.route("GET", "/settings/integrations", policy.ManageIntegrations, s.tokensGet(tokens.Integration))
+	settingsSection.route("POST", "/settings/integrations", policy.ManageIntegrations, s.tokensCreate(tokens.Integration))
+	settingsSection.route("POST", "/settings/integrations/:id/revoke", policy.ManageIntegrations, s.tokensRevoke(tokens.Integration))
 	auditSection.route("GET", "/audit", policy.ViewPage(policy.PageAudit), s.auditPage)
 	auditSection.route("GET", "/audit.csv", policy.ViewAudit, s.auditCSV)
 	auditSection.route("GET", "/api/v1/audit", policy.ViewAudit, s.apiAudit)
@@ -88,8 +95,8 @@ func (s *Server) routes() {
 	// JSON API.
 	s.route("POST", "/api/v1/session", policy.Public, s.apiLogin)
 	s.route("DELETE", "/api/v1/session", policy.SignOut, s.apiLogout)
-	s.route("GET", "/api/v1/me", policy.SignedIn, s.apiMe)
-	s.route("GET", "/api/v1/pages/:key", policy.SignedIn, s.apiPage)
+	s.route("GET", "/api/v1/me", policy.Whoami, s.apiMe)
+	s.route("GET", "/api/v1/pages/:key", policy.Whoami, s.apiPage)
 	s.route("GET", "/api/v1/settings", policy.SignedIn, s.apiSettings)
 	settingsSection.route("PATCH", "/api/v1/settings", policy.EditSettings, s.apiPatchSettings)
 	s.route("GET", "/api/v1/users", policy.SignedIn, s.apiUsers)

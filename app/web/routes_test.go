@@ -91,7 +91,10 @@ func TestOwnAccountRoutes(t *testing.T) {
 	want := []string{
 		"DELETE /api/v1/session",
 		"GET /account/password",
+		"GET /account/tokens",
 		"POST /account/password",
+		"POST /account/tokens",
+		"POST /account/tokens/:id/revoke",
 		"POST /logout",
 	}
 	if !slices.Equal(got, want) {

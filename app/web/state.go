@@ -13,6 +13,7 @@ import (
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tenant"
+	"github.com/atrium-portal/atrium/app/tokens"
 )
 
 // reqState is what the middleware learned about a request.
@@ -31,11 +32,25 @@ type reqState struct {
 	principal policy.Actor
 	// principalUser is the signed-in user's record.
 	principalUser *people.User
+	// token is the API token the request was authenticated with (an
+	// Authorization: Bearer header on /api/v1), nil for a session. Such a
+	// request has no session, needs no CSRF token, never reaches the
+	// principal's own routes, and an integration token only the routes its
+	// scopes open.
+	token *tokens.Token
 }
 
 // signIn records the session's user as both principal and actor.
 func (st *reqState) signIn(sess *auth.Session, u *people.User) {
 	st.session = sess
+	st.user, st.actor = u, u.Actor()
+	st.principalUser, st.principal = u, st.actor
+}
+
+// signInWithToken records the token's user as both principal and actor:
+// a token acts with exactly its user's rights, and never previews.
+func (st *reqState) signInWithToken(t *tokens.Token, u *people.User) {
+	st.token = t
 	st.user, st.actor = u, u.Actor()
 	st.principalUser, st.principal = u, st.actor
 }

@@ -577,7 +577,8 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 	// The whole page is built from the filtered view: name, avatar mark,
 	// contact details and status alike, so it shows what the API shows.
 	v := people.ViewFor(st.actor, settingsOf(st.tenant), *l)
-	p := ui.Profile{Person: personOf(v), Email: v.Email, Title: v.Title, Phone: v.Phone, Status: string(v.Status), Hidden: v.ContactHidden}
+	p := ui.Profile{Person: personOf(v), Email: v.Email, Title: v.Title, Phone: v.Phone, Status: string(v.Status), Hidden: v.ContactHidden,
+		Own: !st.previewing() && st.principalUser != nil && st.principalUser.ID == v.ID}
 	teams, err := people.TeamsOf(c.UserContext(), st.db, st.actor, v.ID)
 	if err != nil {
 		return err

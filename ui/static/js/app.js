@@ -352,12 +352,39 @@
     }
   }
 
+  /* ---------- Copy a secret ---------- */
+
+  // A button[data-copy=ID] copies the value of the field ID (a new API
+  // token). It is hidden until this script runs: without it, the field is
+  // still there to select and copy by hand.
+  doc.addEventListener("click", function (evt) {
+    var btn = closest(evt.target, "button[data-copy]");
+    if (!btn) return;
+    var field = doc.getElementById(btn.getAttribute("data-copy"));
+    if (!field) return;
+    field.focus();
+    field.select();
+    var done = function () { showToast("Copied.", "success"); };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(field.value).then(done, function () {});
+    } else if (doc.execCommand && doc.execCommand("copy")) {
+      done();
+    }
+  });
+
+  function initCopy(root) {
+    if (!root || !root.querySelectorAll) return;
+    var btns = root.querySelectorAll("button[data-copy]");
+    for (var i = 0; i < btns.length; i++) btns[i].hidden = false;
+  }
+
   /* ---------- Start ---------- */
 
   function start() {
     if (doc.body) doc.body.addEventListener("toast", onToast);
     initPreview(doc);
     initForms(doc);
+    initCopy(doc);
   }
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", start);
   else start();
@@ -367,6 +394,7 @@
     if (el && el !== doc.body) {
       initPreview(el.parentNode || el);
       initForms(el.parentNode || el);
+      initCopy(el.parentNode || el);
     }
   });
 
