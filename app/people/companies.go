@@ -287,6 +287,15 @@ func DeleteCompany(ctx context.Context, db *store.Scoped, by By, id int64) error
 		if n > 0 {
 			return valid.Errors{"company": fmt.Sprintf("%d users are assigned to this company. Assign them elsewhere first.", n)}
 		}
+		// A company's tickets are its history: deleting the company must not
+		// take them along or leave them pointing at nothing.
+		n, err = tx.Select((*companyTicket)(nil)).Where("ct.company_id = ?", id).Count(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return valid.Errors{"company": fmt.Sprintf("%d tickets belong to this company. Move them to another company first.", n)}
+		}
 		if _, err := tx.Update((*Team)(nil)).Set("company_id = NULL").Where("company_id = ?", id).Exec(ctx); err != nil {
 			return err
 		}
@@ -299,6 +308,14 @@ func DeleteCompany(ctx context.Context, db *store.Scoped, by By, id int64) error
 		return fmt.Errorf("people: delete company %d: %w", id, err)
 	}
 	return nil
+}
+
+// companyTicket reads which company a ticket belongs to, to keep a company
+// with tickets from being deleted.
+type companyTicket struct {
+	bun.BaseModel `bun:"table:tickets,alias:ct"`
+	store.TenantOwned
+	CompanyID int64 `bun:"company_id"`
 }
 
 // GroupView is a company group with its companies.

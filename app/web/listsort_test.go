@@ -300,6 +300,12 @@ func TestListEmptyStates(t *testing.T) {
 	if err := e.db.R.QueryRow("SELECT id FROM companies WHERE name = 'Contoso'").Scan(&contoso); err != nil {
 		t.Fatal(err)
 	}
+	if r := nina.api("DELETE", "/api/v1/companies/"+strconv.FormatInt(contoso, 10), nil); r.status != 409 || !strings.Contains(r.body, "2 tickets belong to this company") {
+		t.Fatalf("delete Contoso with its tickets: %d %s", r.status, r.body)
+	}
+	if _, err := e.db.W.Exec("DELETE FROM tickets WHERE company_id = ?", contoso); err != nil {
+		t.Fatal(err)
+	}
 	if r := nina.api("DELETE", "/api/v1/companies/"+strconv.FormatInt(contoso, 10), nil); r.status != 204 {
 		t.Fatalf("delete Contoso: %d %s", r.status, r.body)
 	}
