@@ -400,7 +400,9 @@ func checkEmails(t *testing.T, ctx context.Context, w *world, tn *tenant.Tenant,
 				t.Fatal(err)
 			}
 			w.tickets[idx].Status = s
-			readers = func(a policy.Actor) bool { return policy.FieldAccess(a, w.cfg.Rules, policy.FieldStatus) != policy.Hidden }
+			readers = func(a policy.Actor) bool {
+				return policy.FieldAccess(a, w.cfg.Rules, policy.FieldStatus) != policy.Hidden
+			}
 		} else {
 			continue
 		}

@@ -16,7 +16,6 @@ import (
 // export and single-ticket load starts here, so a ticket outside the
 // reader's scope is simply not found. A scope of nobody or of another
 // tenant matches no row.
-//
 func selectScoped(db *store.Scoped, model any, sc policy.TicketScope) *bun.SelectQuery {
 	q := db.Select(model)
 	if sc.None() || sc.TenantID != db.TenantID() {
