@@ -232,6 +232,15 @@ func TestTicketBoardSettings(t *testing.T) {
 		t.Errorf("an unknown board: %d", r.status)
 	}
 
+	// htmx gets the sections alone; a plain form the whole page, both with the message at the field.
+	if r := ada.htmx("POST", "/settings/tickets/boards", url.Values{"name": {" "}, "companies_scope": {"all"}}); strings.Contains(r.body, "<html") || !strings.Contains(r.body, "Enter a name of 1 to 80 characters.") {
+		t.Error("a refused htmx form is not answered with the sections alone")
+	}
+	csrf := formCSRF(t, ada.get("/settings/tickets").body)
+	if r := ada.form("/settings/tickets/boards", url.Values{"_csrf": {csrf}, "name": {" "}, "companies_scope": {"all"}}); r.status != 400 || !strings.Contains(r.body, "<html") || !strings.Contains(r.body, "Enter a name of 1 to 80 characters.") {
+		t.Errorf("a refused plain form: %d", r.status)
+	}
+
 	// A new board for viewers of Initech.
 	r = ada.htmx("POST", "/settings/tickets/boards", url.Values{"name": {"Onboarding"}, "kinds": {"external_viewer"}, "companies_scope": {"list"}, "companies": {strconv.FormatInt(initech, 10)}})
 	if r.status != 200 || !strings.Contains(r.body, "Members; external viewers of Initech") || !strings.Contains(r.header.Get("HX-Trigger"), "Board Onboarding added.") {
