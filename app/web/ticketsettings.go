@@ -92,7 +92,7 @@ func (s *Server) ticketSettingsView(c *fiber.Ctx) (ui.TicketSettingsView, *ticke
 		form := boardForm(b.ID, b.Name, b.Kinds, b.AllCompanies, ids, companies)
 		v.Boards = append(v.Boards, ui.BoardRow{ID: b.ID, Name: b.Name, Who: boardWho(b.Kinds, b.AllCompanies, ids, names), Form: form})
 	}
-	v.NewBoard = boardForm(0, "", []policy.Kind{policy.ExternalEditor, policy.ExternalViewer}, true, nil, companies)
+	v.NewBoard = boardForm(0, "", externalKinds, true, nil, companies)
 	v.Fields = fieldMatrix(cfg, nil, nil)
 	v.Notes = noteMatrix(cfg, nil, nil)
 	v.NewNoteType = noteTypeForm("", nil, []policy.Kind{policy.Member})
@@ -104,12 +104,17 @@ func (s *Server) ticketSettingsView(c *fiber.Ctx) (ui.TicketSettingsView, *ticke
 	return v, cfg, nil
 }
 
-// boardKinds are the kinds a board's form lists: members always see every board.
-var boardKinds = []policy.Kind{policy.ExternalEditor, policy.ExternalViewer}
+// externalKinds are the kinds a board's form lists and the readers a note
+// type's form lists: members always see every board and read every note.
+// noteAdders are the kinds that may add notes: external viewers never do.
+var (
+	externalKinds = []policy.Kind{policy.ExternalEditor, policy.ExternalViewer}
+	noteAdders    = []policy.Kind{policy.Member, policy.ExternalEditor}
+)
 
 func boardForm(id int64, name string, kinds []policy.Kind, all bool, selected []int64, companies []people.Company) ui.BoardForm {
 	f := ui.BoardForm{ID: id, Name: ui.Field{Name: "name", Value: name}, AllCompanies: all}
-	for _, k := range boardKinds {
+	for _, k := range externalKinds {
 		f.Kinds = append(f.Kinds, ui.Option{Value: string(k), Label: kindPlural(k, true), Selected: slices.Contains(kinds, k)})
 	}
 	for _, co := range companies {
@@ -259,10 +264,10 @@ func noteMatrix(cfg *tickets.Config, sent map[int64][2][]policy.Kind, errs map[i
 
 func noteTypeForm(name string, read, add []policy.Kind) ui.NoteTypeForm {
 	f := ui.NoteTypeForm{Name: ui.Field{Name: "name", Value: name}}
-	for _, k := range []policy.Kind{policy.ExternalEditor, policy.ExternalViewer} {
+	for _, k := range externalKinds {
 		f.Read = append(f.Read, ui.Option{Value: string(k), Label: kindPlural(k, true), Selected: slices.Contains(read, k)})
 	}
-	for _, k := range []policy.Kind{policy.Member, policy.ExternalEditor} {
+	for _, k := range noteAdders {
 		f.Add = append(f.Add, ui.Option{Value: string(k), Label: kindPlural(k, true), Selected: slices.Contains(add, k)})
 	}
 	return f
@@ -315,7 +320,7 @@ func (s *Server) ticketBoardSubmit(c *fiber.Ctx) error {
 	}
 	errs := valid.Errors{}
 	name := c.FormValue("name")
-	kinds, err := formKinds(c, "kinds", boardKinds, "Choose external editors, external viewers or neither.")
+	kinds, err := formKinds(c, "kinds", externalKinds, "Choose external editors, external viewers or neither.")
 	mergeErrors(errs, err)
 	companies, err := formIDs(c, "companies")
 	mergeErrors(errs, err)
@@ -439,9 +444,9 @@ func (s *Server) ticketNotesSubmit(c *fiber.Ctx) error {
 	errs := map[int64]string{}
 	var changed []tickets.NoteType
 	for _, nt := range cfg.NoteTypes {
-		read, rerr := formKinds(c, noteName("read", nt.ID), []policy.Kind{policy.ExternalEditor, policy.ExternalViewer},
+		read, rerr := formKinds(c, noteName("read", nt.ID), externalKinds,
 			"Members read every kind of note: choose external editors or viewers.")
-		add, aerr := formKinds(c, noteName("add", nt.ID), []policy.Kind{policy.Member, policy.ExternalEditor},
+		add, aerr := formKinds(c, noteName("add", nt.ID), noteAdders,
 			"Only members and external editors add notes.")
 		if rerr != nil || aerr != nil {
 			errs[nt.ID] = "Only members and external editors add notes; members read every kind."
@@ -492,9 +497,9 @@ func sameKinds(a, b []policy.Kind) bool {
 func (s *Server) ticketNoteTypeAdd(c *fiber.Ctx) error {
 	name := c.FormValue("name")
 	errs := valid.Errors{}
-	read, err := formKinds(c, "read", []policy.Kind{policy.ExternalEditor, policy.ExternalViewer}, "Members read every kind of note.")
+	read, err := formKinds(c, "read", externalKinds, "Members read every kind of note.")
 	mergeErrors(errs, err)
-	add, err := formKinds(c, "add", []policy.Kind{policy.Member, policy.ExternalEditor}, "Only members and external editors add notes.")
+	add, err := formKinds(c, "add", noteAdders, "Only members and external editors add notes.")
 	mergeErrors(errs, err)
 	if len(errs) == 0 {
 		_, err := tickets.SaveNoteType(c.UserContext(), state(c).db, s.ticketsBy(c), 0, tickets.NoteTypeInput{Name: name, Read: read, Add: add})
