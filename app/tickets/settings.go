@@ -277,6 +277,13 @@ func AddCustomField(ctx context.Context, db *store.Scoped, by By, in CustomField
 	if err != nil {
 		return nil, err
 	}
+	// A field named like a standard one would be two rows of one name in
+	// the field permissions and on every ticket.
+	for _, std := range append([]string{"Number", "Board", "Company"}, standardLabels()...) {
+		if strings.EqualFold(std, name) {
+			return nil, valid.Errors{"name": "A standard field has this name: choose another."}
+		}
+	}
 	if !slices.Contains(FieldKinds, in.Kind) {
 		return nil, valid.Errors{"kind": "Choose text, number, date or choice."}
 	}
@@ -314,6 +321,14 @@ func AddCustomField(ctx context.Context, db *store.Scoped, by By, in CustomField
 		return audit.Record(ctx, tx, by.Who, audit.TicketSettings, "custom_field", f.ID, fmt.Sprintf("Custom field %q (%s)", f.Name, f.Kind))
 	})
 	return f, err
+}
+
+func standardLabels() []string {
+	out := make([]string, 0, len(policy.TicketFields))
+	for _, f := range policy.TicketFields {
+		out = append(out, f.Label())
+	}
+	return out
 }
 
 // SeedDefaults gives a new tenant the note types of the help center

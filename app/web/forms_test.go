@@ -56,7 +56,7 @@ func firstLink(t *testing.T, body, re string) string {
 func settingsPages(t *testing.T, ada *client) []string {
 	t.Helper()
 	pages := []string{"/settings", "/settings/users", "/settings/users/new", "/settings/teams", "/settings/companies",
-		"/settings/branding", "/settings/email"}
+		"/settings/branding", "/settings/email", "/settings/tickets"}
 	pages = append(pages,
 		firstLink(t, ada.get("/settings/users?q=ken").body, `/settings/users/[0-9]+`),
 		firstLink(t, ada.get("/settings/teams").body, `/settings/teams/[0-9]+`),

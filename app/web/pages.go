@@ -27,6 +27,7 @@ var settingsSections = []struct {
 	{policy.ManageUsers, ui.SettingsSection{Title: "Users", Desc: "Invite people, set their kind, capabilities, teams, companies, modules and page access; deactivate.", Path: "/settings/users"}},
 	{policy.ManageTeams, ui.SettingsSection{Title: "Teams", Desc: "Org design: teams, their kinds, members and leaders.", Path: "/settings/teams"}},
 	{policy.ManageCompanies, ui.SettingsSection{Title: "Companies", Desc: "Client companies and company groups.", Path: "/settings/companies"}},
+	{policy.ManageTicketSettings, ui.SettingsSection{Title: "Tickets", Desc: "Boards, and field and note permissions by role: what ticket data external users see and change.", Path: "/settings/tickets"}},
 	{policy.EditBranding, ui.SettingsSection{Title: "Branding", Desc: "App name, logo, favicon and colours.", Path: "/settings/branding"}},
 	{policy.ManageIntegrations, ui.SettingsSection{Title: "Integrations", Desc: "API tokens for other systems, each with the scopes it needs.", Path: "/settings/integrations"}},
 	{policy.ManageEmail, ui.SettingsSection{Title: "Email", Desc: "The SMTP server and sender of invitations and password resets.", Path: "/settings/email"}},
