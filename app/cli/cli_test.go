@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/atrium-portal/atrium/app/cli"
 	"github.com/atrium-portal/atrium/app/store"
+
+	_ "modernc.org/sqlite"
 )
 
 type result struct {
@@ -68,6 +71,17 @@ func TestTenantsAndUsers(t *testing.T) {
 	r := run(t, dir, "tenant", "create", "--slug", "globex", "--name", "Globex IT", "--host", "Portal.Globex.Example:443", "--host", "globex.example")
 	if r.err != nil {
 		t.Fatalf("create: %v", r.err)
+	}
+	if db, err := sql.Open("sqlite", filepath.Join(dir, "atrium.db")); err != nil {
+		t.Fatal(err)
+	} else {
+		var boards, types int
+		err := db.QueryRow(`SELECT (SELECT COUNT(*) FROM boards b JOIN tenants tn ON tn.id = b.tenant_id WHERE tn.slug = 'globex' AND b.name = 'Service Desk'),
+			(SELECT COUNT(*) FROM note_types nt JOIN tenants tn ON tn.id = nt.tenant_id WHERE tn.slug = 'globex')`).Scan(&boards, &types)
+		db.Close()
+		if err != nil || boards != 1 || types != 3 {
+			t.Errorf("a new tenant's ticket defaults: %d boards, %d note types (%v)", boards, types, err)
+		}
 	}
 	if r := run(t, dir, "tenant", "create", "--slug", "other", "--name", "Other", "--host", "globex.example"); r.err == nil || !strings.Contains(r.err.Error(), "another tenant") {
 		t.Errorf("a taken host was accepted: %v", r.err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/atrium-portal/atrium/app/secret"
 	"github.com/atrium-portal/atrium/app/tenant"
+	"github.com/atrium-portal/atrium/app/tickets"
 )
 
 // tenantFlags are the settings `tenant create` and `tenant update` take.
@@ -134,6 +135,11 @@ func tenantCmd(ctx context.Context, env Env, args []string) error {
 	case "create":
 		t, err := tenants.Create(ctx, tf.patch(fs, env.Environ))
 		if err != nil {
+			return err
+		}
+		// A new portal starts with a Service Desk board and the note types
+		// of the help center, so its first ticket needs no setup.
+		if err := tickets.SeedDefaults(ctx, db.Tenant(t.ID)); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "created tenant %s (%s) at %v\n", t.Slug, t.AppName, t.HostNames())

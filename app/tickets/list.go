@@ -120,6 +120,7 @@ func List(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, q 
 	if err != nil {
 		return nil, "", err
 	}
+	o = planned(o, policy.TicketsScope(a, cfg.Rules), q)
 	limit := p.Size()
 	var ts []Ticket
 	sq := filtered(db, &ts, a, cfg, q).ColumnExpr("t.*")
@@ -137,6 +138,27 @@ func List(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, q 
 	}
 	views, err := views(ctx, db, a, cfg, ts)
 	return views, next, err
+}
+
+// planned adjusts sort o for SQLite's planner. Left alone, it walks the
+// index that gives the list's order (every ticket of the tenant, newest
+// change first) and filters as it goes: right for a member's whole list,
+// a scan of 200,000 rows for an external user with 300 tickets. When the
+// scope or a filter narrows the list to a company, an assignee or a user's
+// own tickets, or to what a search found, the order's columns are written as +column, which SQLite
+// does not take from an index, so it starts from the narrowing index
+// (tickets_company, tickets_assignee, tickets_contact) and sorts the few
+// rows left. The keys and the order are the same; TestQueryPlans holds
+// the plans.
+func planned(o store.Sort, sc policy.TicketScope, q Query) store.Sort {
+	if sc.All && q.CompanyID == 0 && q.AssigneeID <= 0 && q.Q == "" {
+		return o
+	}
+	if o.Expr != "" {
+		o.Expr = "+" + o.Expr
+	}
+	o.ID = "+" + o.ID
+	return o
 }
 
 // Count returns how many tickets actor a may see match q.

@@ -16,36 +16,48 @@ import (
 // export and single-ticket load starts here, so a ticket outside the
 // reader's scope is simply not found. A scope of nobody or of another
 // tenant matches no row.
-//
-// External users' grants are grouped by company, so that the condition
-// reads "company c on boards b1, b2", the order of the tickets_company index.
 func selectScoped(db *store.Scoped, model any, sc policy.TicketScope) *bun.SelectQuery {
 	q := db.Select(model)
 	if sc.None() || sc.TenantID != db.TenantID() {
 		return q.Where("1 = 0")
 	}
 	if !sc.All {
-		byCompany := map[int64][]int64{}
+		// The grants as "company IN (…) AND board IN (…)", which walks the
+		// tickets_company index, and when that is wider than the grants
+		// (board 1 for company A, board 2 for company B), the exact pairs.
+		pairs := map[[2]int64]bool{}
+		var companies, boards []int64
 		for _, g := range sc.Grants {
+			boards = append(boards, g.BoardID)
 			for _, c := range g.Companies {
-				byCompany[c] = append(byCompany[c], g.BoardID)
+				companies = append(companies, c)
+				pairs[[2]int64{c, g.BoardID}] = true
 			}
 		}
-		companies := make([]int64, 0, len(byCompany))
-		for c := range byCompany {
-			companies = append(companies, c)
-		}
 		slices.Sort(companies)
-		var parts []string
-		var args []any
-		for _, c := range companies {
-			parts = append(parts, "(t.company_id = ? AND t.board_id IN (?))")
-			args = append(args, c, bun.In(byCompany[c]))
-		}
-		if len(parts) == 0 {
+		slices.Sort(boards)
+		companies, boards = slices.Compact(companies), slices.Compact(boards)
+		if len(pairs) == 0 {
 			return q.Where("1 = 0")
 		}
-		q = q.Where("("+strings.Join(parts, " OR ")+")", args...)
+		q = q.Where("t.company_id IN (?) AND t.board_id IN (?)", bun.In(companies), bun.In(boards))
+		if len(pairs) < len(companies)*len(boards) {
+			var parts []string
+			var args []any
+			for _, c := range companies {
+				var bs []int64
+				for _, b := range boards {
+					if pairs[[2]int64{c, b}] {
+						bs = append(bs, b)
+					}
+				}
+				if len(bs) > 0 {
+					parts = append(parts, "(t.company_id = ? AND t.board_id IN (?))")
+					args = append(args, c, bun.In(bs))
+				}
+			}
+			q = q.Where("("+strings.Join(parts, " OR ")+")", args...)
+		}
 	}
 	if sc.OwnOnly {
 		if sc.UserID == 0 {

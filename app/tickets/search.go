@@ -144,7 +144,7 @@ func searchWhere(q *bun.SelectQuery, tenantID int64, a policy.Actor, r policy.Ti
 		}
 		if match != "" {
 			q = q.WhereOr(`t.id IN (SELECT x.ticket_id FROM ticket_texts AS x
-				WHERE x.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?) AND x.tenant_id = ?
+				WHERE x.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?) AND +x.tenant_id = ?
 				AND (x.source IN (?) OR (x.source = 'custom' AND x.ref_id IN (?)) OR (x.source = 'note' AND x.ref_id IN (?))))`,
 				match, tenantID, bun.In(sources), bun.In(customs), bun.In(notes))
 		}

@@ -100,6 +100,13 @@ func (s *Server) apiGroups(c *fiber.Ctx) error {
 	return listJSON(c, gs, next)
 }
 
+// groupInput is the body that saves a company group: its name and its
+// whole membership.
+type groupInput struct {
+	Name       string  `json:"name"`
+	CompanyIDs []int64 `json:"company_ids"`
+}
+
 // apiSaveGroup is POST /api/v1/company_groups (201 with the group) and PATCH
 // /api/v1/company_groups/ID with {"name", "company_ids"}: the group's whole membership.
 func (s *Server) apiSaveGroup(c *fiber.Ctx) error {
@@ -107,10 +114,7 @@ func (s *Server) apiSaveGroup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Name       string  `json:"name"`
-		CompanyIDs []int64 `json:"company_ids"`
-	}
+	var in groupInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}

@@ -246,11 +246,20 @@ func padTo(deadline time.Time) {
 	}
 }
 
+// resetRequest is the body of POST /api/v1/password-resets.
+type resetRequest struct {
+	Email string `json:"email"`
+}
+
+// resetCompleteRequest is the body of POST /api/v1/password-resets/complete.
+type resetCompleteRequest struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
 // apiRequestReset is POST /api/v1/password-resets: 202 whether or not the address exists.
 func (s *Server) apiRequestReset(c *fiber.Ctx) error {
-	var req struct {
-		Email string `json:"email"`
-	}
+	var req resetRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
@@ -262,10 +271,7 @@ func (s *Server) apiRequestReset(c *fiber.Ctx) error {
 
 // apiCompleteReset is POST /api/v1/password-resets/complete.
 func (s *Server) apiCompleteReset(c *fiber.Ctx) error {
-	var req struct {
-		Token    string `json:"token"`
-		Password string `json:"password"`
-	}
+	var req resetCompleteRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}

@@ -93,6 +93,7 @@ func (s *Server) routes() {
 	}
 
 	// JSON API.
+	s.route("GET", "/api/v1/openapi.json", policy.Public, s.apiOpenAPI) // its entries: apiOps in openapi.go
 	s.route("POST", "/api/v1/session", policy.Public, s.apiLogin)
 	s.route("DELETE", "/api/v1/session", policy.SignOut, s.apiLogout)
 	s.route("GET", "/api/v1/me", policy.Whoami, s.apiMe)

@@ -48,6 +48,7 @@ func TestPublicRoutes(t *testing.T) {
 	}
 	slices.Sort(got)
 	want := []string{
+		"GET /api/v1/openapi.json",
 		"GET /brand.css",
 		"GET /brand/:kind",
 		"GET /favicon.ico",

@@ -44,6 +44,8 @@ type Server struct {
 	app   *fiber.App
 	rules map[string]policy.Rule // "METHOD path" → the rule the route declared
 	pages map[string]policy.Page // "METHOD path" → the page of the route's section
+	// openapi is the OpenAPI document of the JSON API, built at start.
+	openapi []byte
 	// trustedProxies are the parsed trusted_proxies.
 	trustedProxies []netip.Prefix
 	static         map[string]staticFile
@@ -87,6 +89,11 @@ func New(d Deps) (*Server, error) {
 		ErrorHandler: s.handleError,
 	})
 	s.routes()
+	doc, err := s.buildOpenAPI()
+	if err != nil {
+		return nil, err
+	}
+	s.openapi = doc
 	return s, nil
 }
 

@@ -79,16 +79,19 @@ func (s *Server) apiDeleteTeam(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// teamMemberInput is the body of POST /api/v1/teams/ID/members.
+type teamMemberInput struct {
+	UserID int64           `json:"user_id"`
+	Role   people.TeamRole `json:"role"`
+}
+
 // apiAddTeamMember is POST /api/v1/teams/ID/members {"user_id","role"}.
 func (s *Server) apiAddTeamMember(c *fiber.Ctx) error {
 	id, err := paramID(c)
 	if err != nil {
 		return err
 	}
-	var in struct {
-		UserID int64           `json:"user_id"`
-		Role   people.TeamRole `json:"role"`
-	}
+	var in teamMemberInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
