@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,9 @@ type shown[T any] struct {
 
 func (s shown[T]) IsZero() bool                 { return !s.ok }
 func (s shown[T]) MarshalJSON() ([]byte, error) { return json.Marshal(s.v) }
+
+// schemaOf: the OpenAPI document shows the field as T, optional (omitzero).
+func (shown[T]) schemaOf() (reflect.Type, bool) { return reflect.TypeFor[T](), false }
 
 // show is val when the caller sees field f of ticket v, else absent.
 func show[T any](v *tickets.View, f policy.TicketField, val T) shown[T] {
@@ -315,6 +319,14 @@ type opt[T any] struct {
 	V    T
 }
 
+// notNull is a field of a JSON body that may be absent or a value; null is
+// refused (required reports it).
+type notNull[T any] struct{ opt[T] }
+
+// schemaOf: the OpenAPI document shows opt as T or null, notNull as T.
+func (opt[T]) schemaOf() (reflect.Type, bool)     { return reflect.TypeFor[T](), true }
+func (notNull[T]) schemaOf() (reflect.Type, bool) { return reflect.TypeFor[T](), false }
+
 func (o *opt[T]) UnmarshalJSON(b []byte) error {
 	o.Set = true
 	if string(b) == "null" {
@@ -350,20 +362,20 @@ func (o opt[T]) orNone() *T {
 // billing_code and, moving a ticket, company_id; custom_fields maps a
 // custom field's ID to its value, null or "" clearing it.
 type ticketInput struct {
-	Title        opt[string]           `json:"title"`
-	Description  opt[string]           `json:"description"`
-	BoardID      opt[int64]            `json:"board_id"`
-	CompanyID    opt[int64]            `json:"company_id"`
-	ContactID    opt[int64]            `json:"contact_id"`
-	Status       opt[tickets.Status]   `json:"status"`
-	Priority     opt[tickets.Priority] `json:"priority"`
-	Type         opt[tickets.Type]     `json:"type"`
-	AssigneeID   opt[int64]            `json:"assignee_id"`
-	DueOn        opt[string]           `json:"due_on"`
-	TimeSpent    opt[int64]            `json:"time_spent"`
-	BillingCode  opt[string]           `json:"billing_code"`
-	ExternalID   opt[string]           `json:"external_id"`
-	CustomFields map[string]*string    `json:"custom_fields"`
+	Title        notNull[string]           `json:"title"`
+	Description  opt[string]               `json:"description"`
+	BoardID      notNull[int64]            `json:"board_id"`
+	CompanyID    opt[int64]                `json:"company_id"`
+	ContactID    opt[int64]                `json:"contact_id"`
+	Status       notNull[tickets.Status]   `json:"status"`
+	Priority     notNull[tickets.Priority] `json:"priority"`
+	Type         notNull[tickets.Type]     `json:"type"`
+	AssigneeID   opt[int64]                `json:"assignee_id"`
+	DueOn        opt[string]               `json:"due_on"`
+	TimeSpent    notNull[int64]            `json:"time_spent"`
+	BillingCode  opt[string]               `json:"billing_code"`
+	ExternalID   opt[string]               `json:"external_id"`
+	CustomFields map[string]opt[string]    `json:"custom_fields"`
 }
 
 const (
@@ -402,11 +414,7 @@ func (in *ticketInput) fields() (tickets.Fields, valid.Errors) {
 				errs.Add("custom_fields."+k, "Name a custom field by its ID.")
 				continue
 			}
-			if val != nil {
-				f.Custom[n] = *val
-			} else {
-				f.Custom[n] = ""
-			}
+			f.Custom[n] = val.V // null: "", which clears it
 		}
 	}
 	return f, errs
@@ -547,6 +555,13 @@ func (s *Server) apiTicketNotes(c *fiber.Ctx) error {
 	return listJSON(c, items, next)
 }
 
+// noteInput is a new note: its type by name or ID, and its text.
+type noteInput struct {
+	Type   *string `json:"type"`
+	TypeID *int64  `json:"type_id"`
+	Body   string  `json:"body"`
+}
+
 // apiAddTicketNote is POST /api/v1/tickets/ID/notes {"type","body"}: the
 // type by its name (any case) or {"type_id"}; 201 with the note.
 func (s *Server) apiAddTicketNote(c *fiber.Ctx) error {
@@ -554,11 +569,7 @@ func (s *Server) apiAddTicketNote(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Type   *string `json:"type"`
-		TypeID *int64  `json:"type_id"`
-		Body   string  `json:"body"`
-	}
+	var in noteInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -608,6 +619,11 @@ func noteTypeOf(cfg *tickets.Config, a policy.Actor, name *string, id *int64) (i
 	return found, nil
 }
 
+// watcherInput names a watcher to add.
+type watcherInput struct {
+	UserID int64 `json:"user_id"`
+}
+
 // apiAddTicketWatcher is POST /api/v1/tickets/ID/watchers {"user_id"}:
 // 201 with the watcher; adding one already watching changes nothing.
 func (s *Server) apiAddTicketWatcher(c *fiber.Ctx) error {
@@ -615,9 +631,7 @@ func (s *Server) apiAddTicketWatcher(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		UserID int64 `json:"user_id"`
-	}
+	var in watcherInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}

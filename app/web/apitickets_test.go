@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/tickets"
 )
 
 // ticketID is the ID of the demo's ticket titled title, in Acme or Northwind.
@@ -641,5 +644,59 @@ func TestBoardsAPI(t *testing.T) {
 	}
 	if r := ada.get("/api/v1/boards/" + strconv.FormatInt(boardID(t, e, "northwind", "Service Desk"), 10)); r.status != 404 {
 		t.Errorf("a Northwind board on acme: %d", r.status)
+	}
+}
+
+// TestTicketsAPICustomFields: custom fields by ID, each shown and changed
+// as its access says; a hidden one is absent from the answer and from search.
+func TestTicketsAPICustomFields(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	acme := e.db.Tenant(tenantID(t, e, "acme"))
+	by := tickets.By{Actor: policy.Operator(acme.TenantID())}
+	site, err := tickets.AddCustomField(ctx, acme, by, tickets.CustomFieldInput{Name: "Site", Kind: tickets.FieldText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contract, err := tickets.AddCustomField(ctx, acme, by, tickets.CustomFieldInput{Name: "Contract", Kind: tickets.FieldChoice, Choices: []string{"Gold", "Silver"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tickets.SaveFieldAccess(ctx, acme, by, map[policy.TicketField]map[policy.Kind]policy.Access{site.Key(): {policy.ExternalEditor: policy.Read}}); err != nil {
+		t.Fatal(err)
+	}
+	siteKey, contractKey := strconv.FormatInt(site.ID, 10), strconv.FormatInt(contract.ID, 10)
+	ada := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1")
+	erin := e.client("acme.localhost").mustLogin("erin@globex.test", "demo-pass-1")
+	vpn := ticketPath(ticketID(t, e, "VPN drops every hour"))
+
+	r := ada.api("PATCH", vpn, map[string]any{"custom_fields": map[string]any{siteKey: "Berlin office", contractKey: "Gold"}})
+	if r.status != 200 || !strings.Contains(r.body, `"name":"Site","kind":"text","value":"Berlin office"`) || !strings.Contains(r.body, `"value":"Gold"`) {
+		t.Fatalf("ada sets custom fields: %d %s", r.status, r.body)
+	}
+	if r := ada.api("PATCH", vpn, map[string]any{"custom_fields": map[string]any{contractKey: "Bronze"}}); r.status != 400 || errorFields(t, r)["custom_fields."+contractKey] == nil {
+		t.Errorf("a choice not offered: %d %s", r.status, r.body)
+	}
+	d := erin.get(vpn)
+	if d.status != 200 || !strings.Contains(d.body, "Berlin office") || strings.Contains(d.body, "Gold") || strings.Contains(d.body, "Contract") {
+		t.Errorf("erin's custom fields: %d %s", d.status, d.body)
+	}
+	if can := jsonOf(d.json(t)["can"]); !strings.Contains(can, `"edit_custom_fields":[]`) {
+		t.Errorf("erin may edit custom fields: %s", can)
+	}
+	if r := erin.api("PATCH", vpn, map[string]any{"custom_fields": map[string]any{siteKey: "Paris"}}); r.status != 403 || errorFields(t, r)["custom_fields."+siteKey] == nil {
+		t.Errorf("erin changes a read-only custom field: %d %s", r.status, r.body)
+	}
+	if got := items(t, erin.get("/api/v1/tickets?q=Gold")); len(got) != 0 {
+		t.Errorf("erin finds by a hidden custom field: %v", titles(got))
+	}
+	if got := titles(items(t, erin.get("/api/v1/tickets?q=Berlin"))); !slices.Equal(got, []string{"VPN drops every hour"}) {
+		t.Errorf("erin searches a custom field she reads: %v", got)
+	}
+	if got := titles(items(t, ada.get("/api/v1/tickets?q=Gold"))); !slices.Equal(got, []string{"VPN drops every hour"}) {
+		t.Errorf("ada searches a custom field: %v", got)
+	}
+	if r := ada.api("PATCH", vpn, map[string]any{"custom_fields": map[string]any{siteKey: nil}}); r.status != 200 || !strings.Contains(r.body, `"name":"Site","kind":"text","value":null`) {
+		t.Errorf("null clears a custom field: %d %s", r.status, r.body)
 	}
 }
