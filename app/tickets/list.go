@@ -191,7 +191,7 @@ func views(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, t
 		}
 	}
 	var ws []Watcher
-	if err := db.Select(&ws).Where("tw.ticket_id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := db.Select(&ws).Where("tw.ticket_id IN (?)", bun.In(ids)).OrderExpr("tw.created_at, tw.user_id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("tickets: load watchers: %w", err)
 	}
 	n, err := loadNames(ctx, db, ts)

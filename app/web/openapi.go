@@ -38,6 +38,7 @@ import (
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/tickets"
 	"github.com/atrium-portal/atrium/app/useradmin"
 )
 
@@ -52,6 +53,9 @@ type apiOp struct {
 	Body any
 	// Status is the success status; 0 means 200.
 	Status int
+	// Created: the route also answers 201 with the same body, when it
+	// created the object (an upsert).
+	Created bool
 	// Resp is a value of the answer's type, or a schema written by hand;
 	// nil when the answer has no body (204).
 	Resp any
@@ -156,6 +160,34 @@ var apiOps = map[string]apiOp{
 	"POST /api/v1/password-resets/complete": {ID: "completePasswordReset", Tag: "Password resets", Summary: "Set a new password with a reset token; every other session of the user ends",
 		Body: resetCompleteRequest{}, Status: 204, Errors: []int{410}},
 
+	// Boards and tickets.
+	"GET /api/v1/boards": {ID: "listBoards", Tag: "Tickets", Summary: "The boards the caller may see, all in one page",
+		Doc:  "kinds, all_companies and company_ids (who may see a board) are there only for those who manage ticket settings.",
+		Resp: listBody[boardJSON]{}},
+	"GET /api/v1/boards/:id": {ID: "getBoard", Tag: "Tickets", Summary: "A board; 404 when the caller may not see it", Resp: boardJSON{}},
+	"GET /api/v1/tickets": {ID: "listTickets", Tag: "Tickets", Summary: "One page of the tickets the caller may see",
+		Doc:   "A field the caller may not see is absent from each item; a filter on such a field is refused (400).",
+		Query: listParams(tickets.Sorts, ticketFilters...), Resp: listBody[ticketBody]{}},
+	"POST /api/v1/tickets": {ID: "createTicket", Tag: "Tickets", Summary: "Open a ticket on a board, for a company",
+		Doc:  "board_id and title are required; company_id absent or null is the workspace's own work (members). Setting a field the caller may not edit is 403 and opens nothing. External users are the contact, or name a colleague when they may open tickets on their behalf.",
+		Body: ticketInput{}, Status: 201, Resp: ticketBody{}, Errors: []int{409}},
+	"PUT /api/v1/tickets/by-external-id/:external_id": {ID: "upsertTicket", Tag: "Tickets", Summary: "Create or change the ticket with this external ID (a PSA's sync)",
+		Doc:  "The body of createTicket. 201 when the ticket was created, 200 when it existed: changed as the body says, and the same body again changes nothing and records nothing. Percent-encode a / in the external ID. For members, whose external ID field is editable.",
+		Body: ticketInput{}, Resp: ticketBody{}, Created: true, Errors: []int{409}},
+	"GET /api/v1/tickets/:id": {ID: "getTicket", Tag: "Tickets", Summary: "A ticket as the caller may see it, with what the caller may do",
+		Doc: "A field the caller may not see is absent; a visible one without a value is null.", Resp: ticketBody{}},
+	"PATCH /api/v1/tickets/:id": {ID: "updateTicket", Tag: "Tickets", Summary: "Change the fields of a ticket the body names",
+		Doc:  "null clears contact_id, assignee_id, due_on, external_id, description and billing_code; board_id and company_id move the ticket (members). One field the caller may not edit refuses the whole request (403).",
+		Body: ticketInput{}, Resp: ticketBody{}, Errors: []int{409}},
+	"GET /api/v1/tickets/:id/notes": {ID: "listTicketNotes", Tag: "Tickets", Summary: "One page of the notes of a ticket the caller may read, oldest first",
+		Query: listParams(nil), Resp: listBody[noteJSON]{}},
+	"POST /api/v1/tickets/:id/notes": {ID: "addTicketNote", Tag: "Tickets", Summary: "Add a note of a type the caller may add",
+		Doc:  "type is the note type's name (any case), or give type_id.",
+		Body: noteInput{}, Status: 201, Resp: noteJSON{}},
+	"POST /api/v1/tickets/:id/watchers": {ID: "addTicketWatcher", Tag: "Tickets", Summary: "Add a watcher: someone of the ticket's company who can see its board",
+		Body: watcherInput{}, Status: 201, Resp: nameRef{}},
+	"DELETE /api/v1/tickets/:id/watchers/:user_id": {ID: "removeTicketWatcher", Tag: "Tickets", Summary: "Remove a watcher", Status: 204},
+
 	// Audit.
 	"GET /api/v1/audit": {ID: "listAudit", Tag: "Audit", Summary: "One page of the audit log",
 		Query: listParams(nil,
@@ -167,6 +199,19 @@ var apiOps = map[string]apiOp{
 		Resp: listBody[auditJSON]{}},
 }
 
+// ticketFilters are the tickets list's filters.
+var ticketFilters = []apiParam{
+	{Name: "company_id", Doc: "Only tickets of this company.", Schema: idSchema()},
+	{Name: "board_id", Doc: "Only tickets on this board.", Schema: idSchema()},
+	{Name: "status", Doc: "Only tickets in this status.", Schema: enumSchema(tickets.Statuses)},
+	{Name: "priority", Doc: "Only tickets of this priority.", Schema: enumSchema(tickets.Priorities)},
+	{Name: "assignee_id", Doc: "Only tickets assigned to this user, or unassigned ones.",
+		Schema: schema{"anyOf": []any{idSchema(), schema{"type": "string", "enum": []string{"unassigned"}}}}},
+	{Name: "open", Doc: "true: only tickets not resolved or closed.", Schema: schema{"type": "boolean"}},
+	{Name: "q", Doc: "Words in what the caller may read of the ticket: title, description, visible fields, readable notes.",
+		Schema: schema{"type": "string", "maxLength": tickets.MaxSearch}},
+}
+
 // userStatuses are the states of a user.
 var userStatuses = []people.Status{people.Invited, people.Active, people.Deactivated}
 
@@ -176,13 +221,18 @@ var enumTypes = map[reflect.Type]struct {
 	name   string
 	values []string
 }{
-	reflect.TypeFor[policy.Kind]():       {"Kind", strs(policy.Kinds)},
-	reflect.TypeFor[policy.Capability](): {"Capability", strs(policy.Capabilities)},
-	reflect.TypeFor[policy.Page]():       {"PageKey", pageKeys()},
-	reflect.TypeFor[people.Status]():     {"UserStatus", strs(userStatuses)},
-	reflect.TypeFor[people.TeamKind]():   {"TeamKind", strs(people.TeamKinds)},
-	reflect.TypeFor[people.TeamRole]():   {"TeamRole", strs([]people.TeamRole{people.TeamLeader, people.TeamMember})},
-	reflect.TypeFor[mail.Status]():       {"DeliveryStatus", strs([]mail.Status{mail.Queued, mail.Sending, mail.Sent, mail.Failed, mail.Cancelled})},
+	reflect.TypeFor[policy.Kind]():        {"Kind", strs(policy.Kinds)},
+	reflect.TypeFor[policy.Capability]():  {"Capability", strs(policy.Capabilities)},
+	reflect.TypeFor[policy.Page]():        {"PageKey", pageKeys()},
+	reflect.TypeFor[people.Status]():      {"UserStatus", strs(userStatuses)},
+	reflect.TypeFor[people.TeamKind]():    {"TeamKind", strs(people.TeamKinds)},
+	reflect.TypeFor[people.TeamRole]():    {"TeamRole", strs([]people.TeamRole{people.TeamLeader, people.TeamMember})},
+	reflect.TypeFor[mail.Status]():        {"DeliveryStatus", strs([]mail.Status{mail.Queued, mail.Sending, mail.Sent, mail.Failed, mail.Cancelled})},
+	reflect.TypeFor[tickets.Status]():     {"TicketStatus", strs(tickets.Statuses)},
+	reflect.TypeFor[tickets.Priority]():   {"TicketPriority", strs(tickets.Priorities)},
+	reflect.TypeFor[tickets.Type]():       {"TicketType", strs(tickets.Types)},
+	reflect.TypeFor[tickets.FieldKind]():  {"CustomFieldKind", strs(tickets.FieldKinds)},
+	reflect.TypeFor[policy.TicketField](): {"TicketField", strs(policy.TicketFields)},
 }
 
 // typeNames are component names chosen by hand; any other struct is named
@@ -194,6 +244,10 @@ var typeNames = map[reflect.Type]string{
 	reflect.TypeFor[auditJSON]():            "AuditEntry",
 	reflect.TypeFor[acceptRequest]():        "InvitationAcceptRequest",
 	reflect.TypeFor[people.ModuleSetting](): "ModuleSetting",
+	reflect.TypeFor[ticketBody]():           "Ticket",
+	reflect.TypeFor[ticketInput]():          "TicketInput",
+	reflect.TypeFor[customJSON]():           "CustomFieldValue",
+	reflect.TypeFor[canJSON]():              "TicketPermissions",
 }
 
 // fieldSchemas are the schemas of fields whose Go type says too little,
@@ -209,6 +263,9 @@ var fieldSchemas = map[string]schema{
 		},
 	},
 }
+
+// stringPathParams are the path parameters named …id that are not IDs of ours.
+var stringPathParams = map[string]bool{"external_id": true}
 
 // errorStatuses are the shared error answers, all with the Error schema.
 var errorStatuses = map[int]struct{ name, doc string }{
@@ -363,7 +420,7 @@ func (s *Server) operation(g *schemaGen, key, method, path string, op apiOp) (sc
 	params := []schema{}
 	for _, m := range fiberParam.FindAllStringSubmatch(path, -1) {
 		ps := idSchema()
-		if !strings.HasSuffix(m[1], "id") {
+		if !strings.HasSuffix(m[1], "id") || stringPathParams[m[1]] {
 			ps = schema{"type": "string"}
 		}
 		params = append(params, schema{"name": m[1], "in": "path", "required": true, "schema": ps})
@@ -391,6 +448,11 @@ func (s *Server) operation(g *schemaGen, key, method, path string, op apiOp) (sc
 		ok["content"] = jsonContent(g.of(op.Resp, false))
 	}
 	responses := schema{strconv.Itoa(status): ok}
+	if op.Created {
+		created := maps.Clone(ok)
+		created["description"] = successDoc(201)
+		responses["201"] = created
+	}
 
 	if rule == policy.Public && routed {
 		o["security"] = []schema{}
@@ -459,9 +521,26 @@ func (g *schemaGen) of(v any, req bool) schema {
 
 var timeType = reflect.TypeFor[time.Time]()
 
+// schemaWrapper is a type that encodes and decodes as another, T: a field
+// that may be absent (the tickets API's shown, opt and notNull). null says
+// whether it takes null besides T's own values (a pointer T may be null).
+type schemaWrapper interface {
+	schemaOf() (t reflect.Type, null bool)
+}
+
+var schemaWrapperType = reflect.TypeFor[schemaWrapper]()
+
 func (g *schemaGen) typeSchema(t reflect.Type, req bool) schema {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if t.Implements(schemaWrapperType) {
+		inner, null := reflect.Zero(t).Interface().(schemaWrapper).schemaOf()
+		sc := g.typeSchema(inner, req)
+		if null || inner.Kind() == reflect.Pointer {
+			sc = nullable(sc)
+		}
+		return sc
 	}
 	if _, ok := enumTypes[t]; ok {
 		return g.ref(t, false)
@@ -570,7 +649,7 @@ func (g *schemaGen) fields(top, t reflect.Type, req bool, props schema, required
 		if name == "" {
 			name = f.Name
 		}
-		omitempty := slices.Contains(strings.Split(opts, ","), "omitempty")
+		omitempty := slices.Contains(strings.Split(opts, ","), "omitempty") || slices.Contains(strings.Split(opts, ","), "omitzero")
 		var sc schema
 		if hand, ok := fieldSchemas[top.String()+"."+name]; ok {
 			sc = hand

@@ -201,6 +201,28 @@ func TestOpenAPIDescribesAnswers(t *testing.T) {
 	check(ada, "GET", "/api/v1/audit?limit=5", nil, 200)
 	check(ada, "GET", "/api/v1/audit?since=yesterday", nil, 400)
 
+	// Tickets: an administrator sees every field, an external editor a
+	// part; hidden fields are absent, empty ones null, both as documented.
+	deskID := lookupID(t, e, "board", "acme", "Service Desk")
+	desk := strconv.FormatInt(deskID, 10)
+	vpn := "/api/v1/tickets/" + strconv.FormatInt(lookupID(t, e, "ticket", "acme", "VPN drops every hour"), 10)
+	check(ada, "GET", "/api/v1/boards", nil, 200)
+	check(ada, "GET", "/api/v1/boards/"+desk, nil, 200)
+	check(ada, "GET", "/api/v1/tickets?limit=3&status=in_progress&assignee_id=unassigned", nil, 200)
+	check(ada, "GET", "/api/v1/tickets?status=done", nil, 400)
+	check(ada, "GET", vpn, nil, 200)
+	check(ada, "GET", vpn+"/notes?limit=2", nil, 200)
+	globex := lookupID(t, e, "company", "acme", "Globex Corporation")
+	tk := check(ada, "POST", "/api/v1/tickets", map[string]any{"title": "Documented", "board_id": deskID, "company_id": globex, "due_on": "2030-01-01", "contact_id": nil}, 201)
+	check(ada, "PATCH", "/api/v1/tickets/"+idOf(tk), map[string]any{"assignee_id": nil, "priority": "high", "custom_fields": map[string]any{}}, 200)
+	check(ada, "PUT", "/api/v1/tickets/by-external-id/CW-1", map[string]any{"title": "Synced", "board_id": deskID, "company_id": globex}, 201)
+	check(ada, "PUT", "/api/v1/tickets/by-external-id/CW-1", map[string]any{"title": "Synced", "board_id": deskID, "company_id": globex}, 200)
+	check(ada, "POST", "/api/v1/tickets/"+idOf(tk)+"/notes", map[string]any{"type": "Internal", "body": "Documented."}, 201)
+	erinID := strconv.FormatInt(userID(t, e, "acme", "erin@globex.test"), 10)
+	check(ada, "POST", "/api/v1/tickets/"+idOf(tk)+"/watchers", map[string]any{"user_id": erinID}, 400) // an ID as a string
+	check(ada, "POST", "/api/v1/tickets/"+idOf(tk)+"/watchers", map[string]any{"user_id": userID(t, e, "acme", "erin@globex.test")}, 201)
+	check(ada, "DELETE", "/api/v1/tickets/"+idOf(tk)+"/watchers/"+erinID, nil, 204)
+
 	ken := e.client(host).mustLogin("ken@acme.test", "demo-pass-1")
 	check(ken, "GET", "/api/v1/users", nil, 200)
 	check(ken, "GET", "/api/v1/teams", nil, 200)
@@ -211,6 +233,11 @@ func TestOpenAPIDescribesAnswers(t *testing.T) {
 	check(erin, "GET", "/api/v1/users", nil, 200)
 	check(erin, "GET", "/api/v1/companies", nil, 403)
 	check(erin, "PATCH", "/api/v1/settings", map[string]any{"why_enabled": false}, 403)
+	check(erin, "GET", "/api/v1/tickets", nil, 200)
+	check(erin, "GET", vpn, nil, 200)
+	check(erin, "GET", "/api/v1/boards", nil, 200)
+	check(erin, "PATCH", vpn, map[string]any{"priority": "low"}, 403)
+	check(erin, "POST", vpn+"/notes", map[string]any{"type": "Discussion", "body": "Thanks."}, 201)
 
 	carol := e.client(host).mustLogin("carol@globex.test", "demo-pass-1")
 	check(carol, "GET", "/api/v1/me", nil, 200)

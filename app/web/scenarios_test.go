@@ -192,8 +192,9 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
-// lookupID finds the ID of a user (by email), team or company (by name)
-// of a tenant, straight from the database.
+// lookupID finds the ID of a user (by email), team, company, board or
+// note type (by name) or ticket (by title) of a tenant, straight from the
+// database.
 func lookupID(t *testing.T, e *env, kind, slug, key string) int64 {
 	t.Helper()
 	q := map[string]string{
@@ -201,6 +202,9 @@ func lookupID(t *testing.T, e *env, kind, slug, key string) int64 {
 		"team":       "SELECT x.id FROM teams x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.name = ?",
 		"company":    "SELECT x.id FROM companies x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.name = ?",
 		"invitation": "SELECT x.id FROM invitations x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.email = ?",
+		"board":      "SELECT x.id FROM boards x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.name = ?",
+		"note_type":  "SELECT x.id FROM note_types x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.name = ?",
+		"ticket":     "SELECT x.id FROM tickets x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.title = ?",
 	}[kind]
 	var id int64
 	if err := e.db.R.QueryRowContext(context.Background(), q, slug, key).Scan(&id); err != nil {
