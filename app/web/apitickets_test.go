@@ -3,11 +3,13 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/tickets"
@@ -698,5 +700,21 @@ func TestTicketsAPICustomFields(t *testing.T) {
 	}
 	if r := ada.api("PATCH", vpn, map[string]any{"custom_fields": map[string]any{siteKey: nil}}); r.status != 200 || !strings.Contains(r.body, `"name":"Site","kind":"text","value":null`) {
 		t.Errorf("null clears a custom field: %d %s", r.status, r.body)
+	}
+}
+
+// TestTicketsAPILongestText: the longest description a ticket takes is
+// accepted even when every character is sent as a \uXXXX escape.
+func TestTicketsAPILongestText(t *testing.T) {
+	e := newEnv(t, nil)
+	ada := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1")
+	body := fmt.Sprintf(`{"title":"Long","board_id":%d,"company_id":%d,"description":"%s"}`,
+		boardID(t, e, "acme", "Service Desk"), lookupID(t, e, "company", "acme", "Globex Corporation"), strings.Repeat(`\u00e9`, 20000))
+	r := ada.api("POST", "/api/v1/tickets", json.RawMessage(body))
+	if r.status != 201 {
+		t.Fatalf("20,000 escaped characters: %d %.200s", r.status, r.body)
+	}
+	if d, _ := r.json(t)["description"].(string); utf8.RuneCountInString(d) != 20000 {
+		t.Errorf("description kept %d characters", utf8.RuneCountInString(d))
 	}
 }
