@@ -107,6 +107,8 @@ func CreateUser(ctx context.Context, db *store.Scoped, n NewUser) (*User, error)
 		Email: n.Email, Name: strings.TrimSpace(n.Name), Kind: n.Kind, Status: n.Status,
 		PasswordHash: n.PasswordHash, TestUser: n.TestUser, ManagerID: n.ManagerID,
 		HiddenPages: []policy.Page{}, CreatedAt: now, UpdatedAt: now,
+		// Ticket emails start on (SPEC §7); the user may turn them off.
+		TicketEmails: true,
 	}
 	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
 		// The unique index on (tenant_id, lower(email)) decides, also

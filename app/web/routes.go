@@ -16,6 +16,7 @@ func (s *Server) routes() {
 	// a user without the page (kind, hidden page, module not shown) gets 403.
 	teamsSection := s.section(policy.PageTeams)
 	companiesSection := s.section(policy.PageCompanies)
+	ticketsSection := s.section(policy.PageTickets)
 
 	s.app.Use(s.clientAddress, s.logRequests, s.recoverPanics, s.securityHeaders, s.checkInput)
 
@@ -61,6 +62,8 @@ func (s *Server) routes() {
 	s.route("GET", "/account/tokens", policy.OwnAccount, s.tokensGet(tokens.Personal))
 	s.route("POST", "/account/tokens", policy.OwnAccount, s.tokensCreate(tokens.Personal))
 	s.route("POST", "/account/tokens/:id/revoke", policy.OwnAccount, s.tokensRevoke(tokens.Personal))
+	s.route("GET", "/account/notifications", policy.OwnAccount, s.notificationsPage)
+	s.route("POST", "/account/notifications", policy.OwnAccount, s.notificationsSubmit)
 	s.route("GET", "/teams", policy.ViewPage(policy.PageTeams), s.teamsPage)
 	settingsSection.route("GET", "/settings/teams", policy.ManageTeams, s.settingsTeamsPage)
 	settingsSection.route("POST", "/settings/teams", policy.ManageTeams, s.teamFormSubmit)
@@ -86,6 +89,15 @@ func (s *Server) routes() {
 	auditSection.route("GET", "/audit", policy.ViewPage(policy.PageAudit), s.auditPage)
 	auditSection.route("GET", "/audit.csv", policy.ViewAudit, s.auditCSV)
 	auditSection.route("GET", "/api/v1/audit", policy.ViewAudit, s.apiAudit)
+	ticketsSection.route("GET", "/tickets", policy.ViewPage(policy.PageTickets), s.ticketsPage)
+	ticketsSection.route("GET", "/tickets.csv", policy.ViewPage(policy.PageTickets), s.ticketsCSV)
+	ticketsSection.route("GET", "/tickets/new", policy.CreateTickets, s.newTicketPage)
+	ticketsSection.route("POST", "/tickets", policy.CreateTickets, s.newTicketSubmit)
+	ticketsSection.route("GET", "/tickets/:id", policy.ViewPage(policy.PageTickets), s.ticketPage)
+	ticketsSection.route("POST", "/tickets/:id", policy.EditTickets, s.ticketEdit)
+	ticketsSection.route("POST", "/tickets/:id/notes", policy.EditTickets, s.ticketNoteAdd)
+	ticketsSection.route("POST", "/tickets/:id/watchers", policy.EditTickets, s.ticketWatcherAdd)
+	ticketsSection.route("POST", "/tickets/:id/watchers/:user_id/remove", policy.EditTickets, s.ticketWatcherRemove)
 	for _, info := range policy.Pages {
 		if _, done := s.rules["GET "+info.Path]; !done {
 			s.route("GET", info.Path, policy.ViewPage(info.Key), s.sectionPage(info.Key))
