@@ -16,7 +16,6 @@ func (s *Server) routes() {
 	// a user without the page (kind, hidden page, module not shown) gets 403.
 	teamsSection := s.section(policy.PageTeams)
 	companiesSection := s.section(policy.PageCompanies)
-	ticketsSection := s.section(policy.PageTickets)
 
 	s.app.Use(s.clientAddress, s.logRequests, s.recoverPanics, s.securityHeaders, s.checkInput)
 
@@ -89,15 +88,15 @@ func (s *Server) routes() {
 	auditSection.route("GET", "/audit", policy.ViewPage(policy.PageAudit), s.auditPage)
 	auditSection.route("GET", "/audit.csv", policy.ViewAudit, s.auditCSV)
 	auditSection.route("GET", "/api/v1/audit", policy.ViewAudit, s.apiAudit)
-	ticketsSection.route("GET", "/tickets", policy.ViewPage(policy.PageTickets), s.ticketsPage)
-	ticketsSection.route("GET", "/tickets.csv", policy.ViewPage(policy.PageTickets), s.ticketsCSV)
-	ticketsSection.route("GET", "/tickets/new", policy.CreateTickets, s.newTicketPage)
-	ticketsSection.route("POST", "/tickets", policy.CreateTickets, s.newTicketSubmit)
-	ticketsSection.route("GET", "/tickets/:id", policy.ViewPage(policy.PageTickets), s.ticketPage)
-	ticketsSection.route("POST", "/tickets/:id", policy.EditTickets, s.ticketEdit)
-	ticketsSection.route("POST", "/tickets/:id/notes", policy.EditTickets, s.ticketNoteAdd)
-	ticketsSection.route("POST", "/tickets/:id/watchers", policy.EditTickets, s.ticketWatcherAdd)
-	ticketsSection.route("POST", "/tickets/:id/watchers/:user_id/remove", policy.EditTickets, s.ticketWatcherRemove)
+	s.route("GET", "/tickets", policy.ViewPage(policy.PageTickets), s.ticketsPage)
+	s.route("GET", "/tickets.csv", policy.ViewPage(policy.PageTickets), s.ticketsCSV)
+	s.route("GET", "/tickets/new", policy.CreateTickets, s.newTicketPage)
+	s.route("POST", "/tickets", policy.CreateTickets, s.newTicketSubmit)
+	s.route("GET", "/tickets/:id", policy.ViewPage(policy.PageTickets), s.ticketPage)
+	s.route("POST", "/tickets/:id", policy.EditTickets, s.ticketEdit)
+	s.route("POST", "/tickets/:id/notes", policy.EditTickets, s.ticketNoteAdd)
+	s.route("POST", "/tickets/:id/watchers", policy.EditTickets, s.ticketWatcherAdd)
+	s.route("POST", "/tickets/:id/watchers/:user_id/remove", policy.EditTickets, s.ticketWatcherRemove)
 	for _, info := range policy.Pages {
 		if _, done := s.rules["GET "+info.Path]; !done {
 			s.route("GET", info.Path, policy.ViewPage(info.Key), s.sectionPage(info.Key))

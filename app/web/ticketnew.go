@@ -22,10 +22,10 @@ func (s *Server) newTicketForm(c *fiber.Ctx, cfg *tickets.Config, vals map[strin
 	st := state(c)
 	a, r := st.actor, cfg.Rules
 	form := ui.NewTicketForm{Action: "/tickets", CSRF: st.session.CSRFToken,
-		Company: ui.Field{Name: "company_id", Value: vals["company_id"], Error: errs["company_id"]},
-		Board:   ui.Field{Name: "board_id", Value: vals["board_id"], Error: errs["board_id"]},
-		Title:   ui.Field{Name: "title", Value: vals["title"], Error: errs["title"]},
-		Desc:    ui.Field{Name: "description", Value: vals["description"], Error: errs["description"]},
+		Company:  ui.Field{Name: "company_id", Value: vals["company_id"], Error: errs["company_id"]},
+		Board:    ui.Field{Name: "board_id", Value: vals["board_id"], Error: errs["board_id"]},
+		Title:    ui.Field{Name: "title", Value: vals["title"], Error: errs["title"]},
+		Desc:     ui.Field{Name: "description", Value: vals["description"], Error: errs["description"]},
 		ShowDesc: policy.FieldAccess(a, r, policy.FieldDescription) == policy.Edit,
 	}
 	internal := slices.ContainsFunc(cfg.Boards, func(b tickets.Board) bool { return policy.CanCreateTicket(a, r, b.ID, 0) })

@@ -235,7 +235,7 @@ func (s *Server) ticketsPage(c *fiber.Ctx) error {
 	now := time.Now()
 	body := ui.TicketRows(rows, cols, l.Next, now)
 	return listView(c, status, l, p, ui.ListRegion(l, body), body, func() (templ.Component, error) {
-		v := ui.TicketsView{List: l, Rows: rows, Cols: cols, Desc: policy.Descriptions[policy.PageTickets],
+		v := ui.TicketsView{List: l, Rows: rows, Cols: cols, Desc: "Requests and incidents, with their notes and who works on them.",
 			ExportURL: "/tickets.csv", Now: now}
 		if qs := listQuery(c).Encode(); qs != "" {
 			v.ExportURL += "?" + qs
