@@ -899,7 +899,7 @@ func (s *Server) ticketSaved(c *fiber.Ctx, id int64, retitled bool) error {
 		return err
 	}
 	c.Set("HX-Trigger", `{"toast":{"message":"Saved.","kind":"success"}}`)
-	return render(c, 200, templ.Join(ui.TicketDetails(v.Details), ui.TicketSummaryOOB(v)))
+	return render(c, 200, templ.Join(ui.TicketDetails(v.Details), ui.TicketSummary(v, true)))
 }
 
 // ticketNoteAdd is POST /tickets/ID/notes: htmx gets the new note, which
