@@ -286,6 +286,11 @@ func TestAccessibility(t *testing.T) {
 		c.page(who, "/account/password")
 		c.page(who, "/account/tokens")
 		c.page(who, fmt.Sprintf("/users/%d", me.User.ID))
+		for _, p := range me.Pages {
+			if p.Path == "/tickets" {
+				c.ticketPages(who)
+			}
+		}
 
 		// The frame's menus, open: the user menu at both sizes, the folded
 		// sidebar on the phone.
@@ -338,6 +343,9 @@ func TestAccessibility(t *testing.T) {
 			c.page(who, path)
 		}
 	}
+	// Oscar sees his own tickets only.
+	c.signIn("oscar@initech.test")
+	c.ticketPages("oscar")
 	// A new API token, its secret shown once above the list, and an
 	// integration token with its scopes in the list.
 	c.signIn("ada@acme.test")
@@ -359,4 +367,23 @@ func TestAccessibility(t *testing.T) {
 		}
 	}
 	t.Logf("axe-core checked %d page views in %s", c.views, time.Since(started).Round(100*time.Millisecond))
+}
+
+// ticketPages checks, for whoever has tickets, the new-ticket form (when
+// they may open one) and the first ticket of their list.
+func (c *axeChecker) ticketPages(who string) {
+	c.t.Helper()
+	do(c.t, c.b, c.d, chromedp.Navigate(c.d.URL("acme.localhost", "/tickets")), chromedp.WaitReady(`body`))
+	links := run(c.t, c.b, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#ticket-list td.ticket-title a, .page-actions a[href="/tickets/new"]')].map(a => a.getAttribute('href'))`))
+	seen := map[string]bool{}
+	for _, href := range links {
+		kind := "ticket"
+		if href == "/tickets/new" {
+			kind = href
+		}
+		if !seen[kind] {
+			seen[kind] = true
+			c.page(who, href)
+		}
+	}
 }

@@ -110,7 +110,7 @@ func letter(m *Mail, ra policy.Actor, cfg *Config, v *View, ev event, author str
 	body := ui.EmailBody{
 		ButtonLabel: "Open " + ref,
 		ButtonURL:   m.Base + "/tickets/" + strconv.FormatInt(v.ID, 10),
-		Footnote:    "You get this email as the contact, a watcher or the assignee of this ticket. You can turn these emails off on your profile.",
+		Footnote:    "You get this email as the contact, a watcher or the assignee of this ticket. You can turn these emails off at " + m.Base + "/account/notifications.",
 	}
 	var subject string
 	switch {

@@ -234,13 +234,24 @@ func ticketAPIError(err error) error {
 	return &out
 }
 
-// ticketQuery reads the tickets list's filters: company_id, board_id,
-// status, priority, assignee_id (an ID, or "unassigned"), open (true:
-// not resolved or closed), q (search) and sort (tickets.Sorts).
-func ticketQuery(c *fiber.Ctx) (tickets.Query, error) {
+// ticketParams names the query parameters of a tickets list. The pages
+// use short names (company=, assignee=none); the API the names of SPEC §12
+// (company_id=, assignee_id=unassigned). Both read the same filters.
+type ticketParams struct{ company, board, assignee, unassigned string }
+
+var (
+	pageTicketParams = ticketParams{"company", "board", "assignee", "none"}
+	apiTicketParams  = ticketParams{"company_id", "board_id", "assignee_id", "unassigned"}
+)
+
+// ticketQuery reads a tickets list's filters: company, board, status,
+// priority, assignee (an ID, or the word for unassigned), open (true: not
+// resolved or closed), q (search) and sort (tickets.Sorts). A value that
+// is not one of them is refused by its field; nil when all are good.
+func ticketQuery(c *fiber.Ctx, names ticketParams) (tickets.Query, valid.Errors) {
 	q := tickets.Query{
 		Status: tickets.Status(c.Query("status")), Priority: tickets.Priority(c.Query("priority")),
-		Q: c.Query("q"), Sort: c.Query("sort"),
+		Q: strings.TrimSpace(c.Query("q")), Sort: c.Query("sort"),
 	}
 	errs := valid.Errors{}
 	id := func(name string) int64 {
@@ -250,16 +261,16 @@ func ticketQuery(c *fiber.Ctx) (tickets.Query, error) {
 		}
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
-			errs.Add(name, "Use the ID of one from the list.")
+			errs.Add(name, "Choose one from the list.")
 			return 0
 		}
 		return n
 	}
-	q.CompanyID, q.BoardID = id("company_id"), id("board_id")
-	if c.Query("assignee_id") == "unassigned" {
+	q.CompanyID, q.BoardID = id(names.company), id(names.board)
+	if c.Query(names.assignee) == names.unassigned {
 		q.AssigneeID = tickets.Unassigned
 	} else {
-		q.AssigneeID = id("assignee_id")
+		q.AssigneeID = id(names.assignee)
 	}
 	switch c.Query("open") {
 	case "", "false", "0":
@@ -268,7 +279,10 @@ func ticketQuery(c *fiber.Ctx) (tickets.Query, error) {
 	default:
 		errs.Add("open", "Use true or false.")
 	}
-	return q, errs.Err()
+	if len(errs) == 0 {
+		return q, nil
+	}
+	return q, errs
 }
 
 // apiTickets is GET /api/v1/tickets: one page of the tickets the caller
@@ -278,9 +292,9 @@ func (s *Server) apiTickets(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, err := ticketQuery(c)
-	if err != nil {
-		return err
+	q, errs := ticketQuery(c, apiTicketParams)
+	if errs != nil {
+		return errs
 	}
 	cfg, err := s.ticketConfig(c)
 	if err != nil {

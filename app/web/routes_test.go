@@ -91,8 +91,10 @@ func TestOwnAccountRoutes(t *testing.T) {
 	slices.Sort(inPreview)
 	want := []string{
 		"DELETE /api/v1/session",
+		"GET /account/notifications",
 		"GET /account/password",
 		"GET /account/tokens",
+		"POST /account/notifications",
 		"POST /account/password",
 		"POST /account/tokens",
 		"POST /account/tokens/:id/revoke",

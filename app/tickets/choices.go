@@ -1,0 +1,77 @@
+package tickets
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/store"
+)
+
+// The choices pages offer next to the tickets: which boards a reader may
+// filter by, whom a ticket may be assigned to, who is assigned in the
+// reader's tickets. Each is derived from the same scope and rules as the
+// tickets themselves, so a choice never names what the list would not show.
+
+// MembersOnly reports whether only members read notes of type n: the
+// timeline marks them as internal.
+func (n NoteType) MembersOnly() bool {
+	return !slices.ContainsFunc(n.ReadKinds, policy.Kind.External)
+}
+
+// Assignees are the users a ticket may be assigned to: the tenant's active
+// members, by name (the rule apply checks). Only those who edit the
+// assignee field ask for them.
+func Assignees(ctx context.Context, db *store.Scoped) ([]Ref, error) {
+	var us []people.User
+	err := db.Select(&us).Column("u.id", "u.name").
+		Where("u.status = ? AND u.kind = ?", people.Active, policy.Member).
+		OrderExpr("u.name, u.id").Limit(maxCandidates).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("tickets: load assignees: %w", err)
+	}
+	out := make([]Ref, 0, len(us))
+	for _, u := range us {
+		out = append(out, Ref{ID: u.ID, Name: displayName(u.Name)})
+	}
+	return out, nil
+}
+
+// AssignedIn are the users assigned to tickets in actor a's scope, by
+// name: the choices of a list's assignee filter, which name nobody the
+// reader could not already see on a ticket. Nil when a may not see the
+// assignee field.
+func AssignedIn(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config) ([]Ref, error) {
+	if policy.FieldAccess(a, cfg.Rules, policy.FieldAssignee) == policy.Hidden {
+		return nil, nil
+	}
+	var ids []int64
+	sub := selectScoped(db, (*Ticket)(nil), policy.TicketsScope(a, cfg.Rules)).
+		ColumnExpr("DISTINCT t.assignee_id").Where("t.assignee_id IS NOT NULL")
+	if err := sub.Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("tickets: load assignees in scope: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	n, err := loadNames(ctx, db, nil, ids...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Ref, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, *n.user(&id))
+	}
+	slices.SortFunc(out, func(x, y Ref) int {
+		if x.Name != y.Name {
+			if x.Name < y.Name {
+				return -1
+			}
+			return 1
+		}
+		return int(x.ID - y.ID)
+	})
+	return out, nil
+}
