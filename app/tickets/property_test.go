@@ -55,7 +55,7 @@ type stats struct{ users, tickets, responses, searches, emails int }
 
 func TestPropertyTicketVisibility(t *testing.T) {
 	rounds := 4
-	if testing.Short() {
+	if testing.Short() || raceDetector {
 		rounds = 1
 	}
 	var total stats
