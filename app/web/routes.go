@@ -16,6 +16,7 @@ func (s *Server) routes() {
 	// a user without the page (kind, hidden page, module not shown) gets 403.
 	teamsSection := s.section(policy.PageTeams)
 	companiesSection := s.section(policy.PageCompanies)
+	contactsSection := s.section(policy.PageContacts)
 
 	s.app.Use(s.clientAddress, s.logRequests, s.recoverPanics, s.securityHeaders, s.checkInput)
 
@@ -93,6 +94,11 @@ func (s *Server) routes() {
 	auditSection.route("GET", "/audit", policy.ViewPage(policy.PageAudit), s.auditPage)
 	auditSection.route("GET", "/audit.csv", policy.ViewAudit, s.auditCSV)
 	auditSection.route("GET", "/api/v1/audit", policy.ViewAudit, s.apiAudit)
+	contactsSection.route("GET", "/contacts", policy.ViewPage(policy.PageContacts), s.contactsPage)
+	contactsSection.route("POST", "/contacts", policy.EditContacts, s.contactFormSubmit)
+	contactsSection.route("GET", "/contacts/:id", policy.ViewPage(policy.PageContacts), s.contactPage)
+	contactsSection.route("POST", "/contacts/:id", policy.EditContacts, s.contactFormSubmit)
+	contactsSection.route("POST", "/contacts/:id/delete", policy.EditContacts, s.contactDelete)
 	for _, info := range policy.Pages {
 		if _, done := s.rules["GET "+info.Path]; !done {
 			s.route("GET", info.Path, policy.ViewPage(info.Key), s.sectionPage(info.Key))
@@ -122,6 +128,12 @@ func (s *Server) routes() {
 	companiesSection.route("GET", "/api/v1/companies/:id", policy.SignedIn, s.apiCompany)
 	settingsSection.route("PATCH", "/api/v1/companies/:id", policy.ManageCompanies, s.apiSaveCompany)
 	settingsSection.route("DELETE", "/api/v1/companies/:id", policy.ManageCompanies, s.apiDeleteCompany)
+	contactsSection.route("GET", "/api/v1/contacts", policy.ViewPage(policy.PageContacts), s.apiContacts)
+	contactsSection.route("POST", "/api/v1/contacts", policy.EditContacts, s.apiCreateContact)
+	contactsSection.route("GET", "/api/v1/contacts/:id", policy.ViewPage(policy.PageContacts), s.apiContact)
+	contactsSection.route("PATCH", "/api/v1/contacts/:id", policy.EditContacts, s.apiUpdateContact)
+	contactsSection.route("DELETE", "/api/v1/contacts/:id", policy.EditContacts, s.apiDeleteContact)
+	contactsSection.route("PUT", "/api/v1/contacts/by-external-id/:external_id", policy.EditContacts, s.apiUpsertContact)
 	settingsSection.route("GET", "/api/v1/company_groups", policy.ManageCompanies, s.apiGroups)
 	settingsSection.route("POST", "/api/v1/company_groups", policy.ManageCompanies, s.apiSaveGroup)
 	settingsSection.route("PATCH", "/api/v1/company_groups/:id", policy.ManageCompanies, s.apiSaveGroup)
