@@ -51,6 +51,7 @@ const (
 	TicketSettings   Action = "settings.tickets"
 	TokenCreate      Action = "token.create"
 	TokenRevoke      Action = "token.revoke"
+	ContactChange    Action = "contact.change" // a company contact added, changed or deleted
 )
 
 // Entry is one record.

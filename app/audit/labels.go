@@ -35,6 +35,7 @@ var labels = map[Action]string{
 	TicketSettings:   "Changed the ticket settings",
 	TokenCreate:      "Created an API token",
 	TokenRevoke:      "Revoked an API token",
+	ContactChange:    "Changed a company contact",
 }
 
 // Label is the action in words ("Sign-in failed" for login.failed). An
@@ -68,7 +69,7 @@ func FilterOptions() []FilterOption {
 	}
 	for _, a := range []Action{Login, LoginFailed, Logout, Invite, InviteResend, InviteRevoke, InviteAccept,
 		PasswordReset, PasswordChange, UserChange, KindChange, CapabilityChange, PageAccessChange, ModuleChange,
-		Deactivate, Reactivate, SettingsChange, BrandingChange, EmailSettings, TeamChange, CompanyChange, EmailTest, TokenCreate, TokenRevoke} {
+		Deactivate, Reactivate, SettingsChange, BrandingChange, EmailSettings, TeamChange, CompanyChange, EmailTest, TokenCreate, TokenRevoke, ContactChange} {
 		out = append(out, FilterOption{string(a), a.Label()})
 	}
 	return out

@@ -282,6 +282,13 @@ func TestAccessibility(t *testing.T) {
 		}
 		for _, p := range me.Pages {
 			c.page(who, p.Path)
+			// A company contact's page: its form for editors, its details for viewers.
+			if p.Path != "/contacts" {
+				continue
+			}
+			if cs := fetchJSON[struct{ Items []idItem }](c, "/api/v1/contacts?limit=1").Items; len(cs) > 0 {
+				c.page(who, fmt.Sprintf("/contacts/%d", cs[0].ID))
+			}
 		}
 		c.page(who, "/account/password")
 		c.page(who, "/account/tokens")

@@ -57,6 +57,7 @@ type tenantSeed struct {
 	users                                []user
 	teams                                []team
 	tickets                              ticketsSeed
+	contacts                             []contactSeed
 }
 
 func mods(show map[policy.Page]string, hidden ...policy.Page) []people.UserModule {
@@ -109,7 +110,8 @@ var seeds = []tenantSeed{{
 		{name: "Globex Success", kind: people.TeamClient, company: "Globex Corporation", members: []string{"alan@acme.test", "ken@acme.test", "carol@globex.test"}},
 		{name: "EMEA", kind: people.TeamGeography, members: []string{"barbara@acme.test"}},
 	},
-	tickets: acmeTickets,
+	tickets:  acmeTickets,
+	contacts: acmeContacts,
 }, {
 	slug: "northwind", name: "Northwind Partners", appName: "Northwind Hub", primary: "#1D4ED8", accent: "#F59E0B",
 	hosts:     []string{"northwind.localhost"},
@@ -275,6 +277,9 @@ func seedTenant(ctx context.Context, tx *store.Scoped, s tenantSeed, hash func(s
 	}
 	if err := seedTickets(ctx, tx, s.tickets, companies, users); err != nil {
 		return fmt.Errorf("tickets: %w", err)
+	}
+	if err := seedContacts(ctx, tx, s.contacts, companies, users); err != nil {
+		return fmt.Errorf("contacts: %w", err)
 	}
 	return nil
 }

@@ -58,6 +58,7 @@ var tokenRuleScopes = map[Rule]TokenScope{
 	ViewPage(PageCompanies): ScopeCompaniesWrite,
 	ViewPage(PageTickets):   ScopeTicketsWrite,
 	ViewPage(PageContacts):  ScopeContactsWrite,
+	EditContacts:            ScopeContactsWrite,
 	ViewPage(PageOffice365): ScopeOffice365Write,
 }
 

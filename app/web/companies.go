@@ -177,22 +177,13 @@ func (s *Server) renderCompanies(c *fiber.Ctx, status int, form ui.CompanyForm, 
 	if c.Method() != fiber.MethodGet {
 		l.Filters[0].Value = ""
 	}
-	var cs []people.CompanyView
-	var next string
-	err = qerr
-	if err == nil {
-		cs, next, err = people.CompaniesFor(c.UserContext(), st.db, st.actor, cq, p)
-	}
-	if err == nil {
-		l.Count, err = people.CountCompanies(c.UserContext(), st.db, st.actor, cq)
-	}
-	errs, err := listErrors(err)
+	cs, next, err := fillList(&l, &status, qerr,
+		func() ([]people.CompanyView, string, error) {
+			return people.CompaniesFor(c.UserContext(), st.db, st.actor, cq, p)
+		},
+		func() (int, error) { return people.CountCompanies(c.UserContext(), st.db, st.actor, cq) })
 	if err != nil {
 		return err
-	}
-	if errs != nil {
-		status = max(status, 400)
-		applyErrors(&l, errs)
 	}
 	rows := make([]ui.CompanyRow, 0, len(cs))
 	for _, co := range cs {

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/auth"
+	"github.com/atrium-portal/atrium/app/contacts"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tickets"
@@ -90,8 +91,12 @@ func asHTTPError(err error) (*httpError, bool) {
 	if errors.As(err, &busy) {
 		return errBusy(busy.RetrySeconds()), true
 	}
-	if errors.Is(err, tickets.ErrNotFound) {
+	if errors.Is(err, tickets.ErrNotFound) || errors.Is(err, contacts.ErrNotFound) {
 		return errNotFound, true
+	}
+	if errors.Is(err, contacts.ErrConflict) {
+		return &httpError{Status: 409, Code: "conflict", Message: "Another contact already has this external ID.",
+			Fields: map[string]string{"external_id": "Another contact already has this external ID."}}, true
 	}
 	if errors.Is(err, tickets.ErrConflict) {
 		return &httpError{Status: 409, Code: "conflict", Message: "Another ticket already has this external ID.",

@@ -64,3 +64,27 @@ func applyErrors(l *ui.ListView, errs valid.Errors) {
 
 // anyOption is the first choice of a filter: no narrowing.
 func anyOption(label string) ui.Option { return ui.Option{Value: "", Label: label} }
+
+// fillList runs a list's page and count for l, unless its filters were
+// already refused (qerr): refused filters or sort are put next to their
+// fields and raise status to 400; any other failure is returned.
+func fillList[T any](l *ui.ListView, status *int, qerr error, page func() ([]T, string, error), count func() (int, error)) ([]T, string, error) {
+	var items []T
+	var next string
+	err := qerr
+	if err == nil {
+		items, next, err = page()
+	}
+	if err == nil {
+		l.Count, err = count()
+	}
+	errs, err := listErrors(err)
+	if err != nil {
+		return nil, "", err
+	}
+	if errs != nil {
+		*status = max(*status, 400)
+		applyErrors(l, errs)
+	}
+	return items, next, nil
+}

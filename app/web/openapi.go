@@ -33,6 +33,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/atrium-portal/atrium/app/contacts"
 	"github.com/atrium-portal/atrium/app/invitations"
 	"github.com/atrium-portal/atrium/app/mail"
 	"github.com/atrium-portal/atrium/app/people"
@@ -133,6 +134,23 @@ var apiOps = map[string]apiOp{
 		Body: groupInput{}, Status: 201, Resp: people.GroupView{}},
 	"PATCH /api/v1/company_groups/:id": {ID: "updateCompanyGroup", Tag: "Companies", Summary: "Rename a company group and set its whole membership",
 		Body: groupInput{}, Resp: people.GroupView{}},
+
+	// Contacts.
+	"GET /api/v1/contacts": {ID: "listContacts", Tag: "Contacts", Summary: "One page of the company contacts the caller may see",
+		Query: listParams(contacts.Sorts,
+			apiParam{Name: "company_id", Doc: "Only contacts of this company.", Schema: idSchema()},
+			apiParam{Name: "q", Doc: "Text in the name or the email address.", Schema: schema{"type": "string", "maxLength": contacts.MaxSearch}}),
+		Resp: listBody[contacts.Contact]{}},
+	"POST /api/v1/contacts": {ID: "createContact", Tag: "Contacts", Summary: "Add a contact to a company",
+		Doc:  "company_id and name are required. user_id links the company's portal user who is this person; external_id is for members only. A company the caller may not edit contacts of is 403 for the field company.",
+		Body: contacts.ContactInput{}, Status: 201, Resp: contacts.Contact{}, Errors: []int{409}},
+	"GET /api/v1/contacts/:id": {ID: "getContact", Tag: "Contacts", Summary: "A contact; 404 outside the caller's scope", Resp: contacts.Contact{}},
+	"PATCH /api/v1/contacts/:id": {ID: "updateContact", Tag: "Contacts", Summary: "Change a contact; user_id 0 unlinks the user, external_id \"\" clears it",
+		Body: contacts.ContactInput{}, Resp: contacts.Contact{}, Errors: []int{409}},
+	"DELETE /api/v1/contacts/:id": {ID: "deleteContact", Tag: "Contacts", Summary: "Delete a contact", Status: 204},
+	"PUT /api/v1/contacts/by-external-id/:external_id": {ID: "upsertContact", Tag: "Contacts", Summary: "Create or change the contact with this external ID (PSA sync)",
+		Doc:  "201 when the contact was created, 200 when it existed. The same body sent twice changes nothing the second time. Members and their integration tokens only.",
+		Body: contacts.ContactInput{}, Resp: contacts.Contact{}, Created: true},
 
 	// Invitations.
 	"POST /api/v1/invitations": {ID: "invite", Tag: "Invitations", Summary: "Invite someone by email",

@@ -16,6 +16,7 @@ func (s *Server) routes() {
 	// a user without the page (kind, hidden page, module not shown) gets 403.
 	teamsSection := s.section(policy.PageTeams)
 	companiesSection := s.section(policy.PageCompanies)
+	contactsSection := s.section(policy.PageContacts)
 
 	s.app.Use(s.clientAddress, s.logRequests, s.recoverPanics, s.securityHeaders, s.checkInput)
 
@@ -104,6 +105,11 @@ func (s *Server) routes() {
 	s.route("POST", "/tickets/:id/notes", policy.EditTickets, s.ticketNoteAdd)
 	s.route("POST", "/tickets/:id/watchers", policy.EditTickets, s.ticketWatcherAdd)
 	s.route("POST", "/tickets/:id/watchers/:user_id/remove", policy.EditTickets, s.ticketWatcherRemove)
+	contactsSection.route("GET", "/contacts", policy.ViewPage(policy.PageContacts), s.contactsPage)
+	contactsSection.route("POST", "/contacts", policy.EditContacts, s.contactFormSubmit)
+	contactsSection.route("GET", "/contacts/:id", policy.ViewPage(policy.PageContacts), s.contactPage)
+	contactsSection.route("POST", "/contacts/:id", policy.EditContacts, s.contactFormSubmit)
+	contactsSection.route("POST", "/contacts/:id/delete", policy.EditContacts, s.contactDelete)
 	for _, info := range policy.Pages {
 		if _, done := s.rules["GET "+info.Path]; !done {
 			s.route("GET", info.Path, policy.ViewPage(info.Key), s.sectionPage(info.Key))
@@ -133,6 +139,12 @@ func (s *Server) routes() {
 	companiesSection.route("GET", "/api/v1/companies/:id", policy.SignedIn, s.apiCompany)
 	settingsSection.route("PATCH", "/api/v1/companies/:id", policy.ManageCompanies, s.apiSaveCompany)
 	settingsSection.route("DELETE", "/api/v1/companies/:id", policy.ManageCompanies, s.apiDeleteCompany)
+	contactsSection.route("GET", "/api/v1/contacts", policy.ViewPage(policy.PageContacts), s.apiContacts)
+	contactsSection.route("POST", "/api/v1/contacts", policy.EditContacts, s.apiCreateContact)
+	contactsSection.route("GET", "/api/v1/contacts/:id", policy.ViewPage(policy.PageContacts), s.apiContact)
+	contactsSection.route("PATCH", "/api/v1/contacts/:id", policy.EditContacts, s.apiUpdateContact)
+	contactsSection.route("DELETE", "/api/v1/contacts/:id", policy.EditContacts, s.apiDeleteContact)
+	contactsSection.route("PUT", "/api/v1/contacts/by-external-id/:external_id", policy.EditContacts, s.apiUpsertContact)
 	settingsSection.route("GET", "/api/v1/company_groups", policy.ManageCompanies, s.apiGroups)
 	settingsSection.route("POST", "/api/v1/company_groups", policy.ManageCompanies, s.apiSaveGroup)
 	settingsSection.route("PATCH", "/api/v1/company_groups/:id", policy.ManageCompanies, s.apiSaveGroup)
