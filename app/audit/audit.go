@@ -51,6 +51,11 @@ const (
 	TicketSettings   Action = "settings.tickets"
 	TokenCreate      Action = "token.create"
 	TokenRevoke      Action = "token.revoke"
+	// The knowledge base.
+	ArticleCreate     Action = "article.create"
+	ArticleChange     Action = "article.change"
+	ArticleDelete     Action = "article.delete"
+	ArticleCategories Action = "article.categories"
 )
 
 // Entry is one record.

@@ -35,6 +35,11 @@ var labels = map[Action]string{
 	TicketSettings:   "Changed the ticket settings",
 	TokenCreate:      "Created an API token",
 	TokenRevoke:      "Revoked an API token",
+	// The knowledge base.
+	ArticleCreate:     "Wrote an article",
+	ArticleChange:     "Changed an article",
+	ArticleDelete:     "Deleted an article",
+	ArticleCategories: "Changed the knowledge base categories",
 }
 
 // Label is the action in words ("Sign-in failed" for login.failed). An
