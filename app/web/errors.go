@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/atrium-portal/atrium/app/articles"
 	"github.com/atrium-portal/atrium/app/auth"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
@@ -90,8 +91,11 @@ func asHTTPError(err error) (*httpError, bool) {
 	if errors.As(err, &busy) {
 		return errBusy(busy.RetrySeconds()), true
 	}
-	if errors.Is(err, tickets.ErrNotFound) {
+	if errors.Is(err, tickets.ErrNotFound) || errors.Is(err, articles.ErrNotFound) {
 		return errNotFound, true
+	}
+	if errors.Is(err, articles.ErrForbidden) {
+		return errForbidden, true
 	}
 	if errors.Is(err, tickets.ErrConflict) {
 		return &httpError{Status: 409, Code: "conflict", Message: "Another ticket already has this external ID.",
