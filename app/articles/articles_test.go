@@ -20,11 +20,11 @@ import (
 var md = markdown.New()
 
 type world struct {
-	db             *store.Scoped
-	ada, erin, ivy policy.Actor
+	db              *store.Scoped
+	ada, erin, ivy  policy.Actor
 	globex, initech int64
-	ids            map[string]int64
-	cats           map[string]int64
+	ids             map[string]int64
+	cats            map[string]int64
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -94,7 +94,9 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
-func (w *world) by() articles.By { return articles.By{Actor: w.ada, Who: audit.Who{ActorID: w.ada.UserID}} }
+func (w *world) by() articles.By {
+	return articles.By{Actor: w.ada, Who: audit.Who{ActorID: w.ada.UserID}}
+}
 
 func titles(t *testing.T, w *world, a policy.Actor, q articles.Query) []string {
 	t.Helper()
