@@ -77,12 +77,7 @@ func (s *Server) apiArticles(c *fiber.Ctx) error {
 
 // apiArticle is GET /api/v1/articles/ID: 404 for an article the caller may not see.
 func (s *Server) apiArticle(c *fiber.Ctx) error {
-	id, err := paramID(c)
-	if err != nil {
-		return err
-	}
-	st := state(c)
-	v, err := articles.Get(c.UserContext(), st.db, st.actor, s.md, id)
+	v, err := s.loadArticle(c)
 	if err != nil {
 		return err
 	}

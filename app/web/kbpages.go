@@ -232,17 +232,24 @@ func (s *Server) categoryDelete(c *fiber.Ctx) error {
 	return s.categoryAnswer(c, strconv.FormatInt(id, 10), articles.DeleteCategory(c.UserContext(), state(c).db, s.articlesBy(c), id))
 }
 
+// loadArticle reads the article of the route's ID as the reader sees it:
+// 404 outside their scope.
+func (s *Server) loadArticle(c *fiber.Ctx) (*articles.View, error) {
+	id, err := paramID(c)
+	if err != nil {
+		return nil, err
+	}
+	st := state(c)
+	return articles.Get(c.UserContext(), st.db, st.actor, s.md, id)
+}
+
 // articlePage is GET /kb/ID: 404 for an article the reader may not see.
 func (s *Server) articlePage(c *fiber.Ctx) error {
-	id, err := paramID(c)
+	v, err := s.loadArticle(c)
 	if err != nil {
 		return err
 	}
 	st := state(c)
-	v, err := articles.Get(c.UserContext(), st.db, st.actor, s.md, id)
-	if err != nil {
-		return err
-	}
 	d := ui.ArticleDetail{Title: v.Title, Updated: v.UpdatedAt, Now: time.Now(), HTML: v.HTML, Audience: audienceBadge(v), Draft: v.Editable && !v.Published}
 	if v.Category != nil {
 		d.Category, d.CategoryURL = v.Category.Name, "/kb?category="+strconv.FormatInt(v.Category.ID, 10)
@@ -395,16 +402,11 @@ func (s *Server) articleCreate(c *fiber.Ctx) error {
 
 // articleEditPage is GET /kb/ID/edit.
 func (s *Server) articleEditPage(c *fiber.Ctx) error {
-	id, err := paramID(c)
+	v, err := s.loadArticle(c)
 	if err != nil {
 		return err
 	}
-	st := state(c)
-	v, err := articles.Get(c.UserContext(), st.db, st.actor, s.md, id)
-	if err != nil {
-		return err
-	}
-	f, err := s.articleForm(c, articleURL(id), "Save changes", articleURL(id), valuesOf(v), nil)
+	f, err := s.articleForm(c, articleURL(v.ID), "Save changes", articleURL(v.ID), valuesOf(v), nil)
 	if err != nil {
 		return err
 	}
@@ -413,15 +415,11 @@ func (s *Server) articleEditPage(c *fiber.Ctx) error {
 
 // articleUpdate is POST /kb/ID: the article's page again, or the form with its messages.
 func (s *Server) articleUpdate(c *fiber.Ctx) error {
-	id, err := paramID(c)
+	cur, err := s.loadArticle(c)
 	if err != nil {
 		return err
 	}
-	st := state(c)
-	cur, err := articles.Get(c.UserContext(), st.db, st.actor, s.md, id)
-	if err != nil {
-		return err
-	}
+	st, id := state(c), cur.ID
 	in, vals, errs := readArticleForm(c)
 	status := 400
 	if errs == nil {
