@@ -52,6 +52,11 @@ const (
 	TokenCreate      Action = "token.create"
 	TokenRevoke      Action = "token.revoke"
 	ContactChange    Action = "contact.change" // a company contact added, changed or deleted
+	// The knowledge base.
+	ArticleCreate     Action = "article.create"
+	ArticleChange     Action = "article.change"
+	ArticleDelete     Action = "article.delete"
+	ArticleCategories Action = "article.categories"
 )
 
 // Entry is one record.

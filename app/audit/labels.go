@@ -36,6 +36,11 @@ var labels = map[Action]string{
 	TokenCreate:      "Created an API token",
 	TokenRevoke:      "Revoked an API token",
 	ContactChange:    "Changed a company contact",
+	// The knowledge base.
+	ArticleCreate:     "Wrote an article",
+	ArticleChange:     "Changed an article",
+	ArticleDelete:     "Deleted an article",
+	ArticleCategories: "Changed the knowledge base categories",
 }
 
 // Label is the action in words ("Sign-in failed" for login.failed). An

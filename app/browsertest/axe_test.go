@@ -297,6 +297,9 @@ func TestAccessibility(t *testing.T) {
 			if p.Path == "/tickets" {
 				c.ticketPages(who)
 			}
+			if p.Path == "/kb" {
+				c.kbPages(who)
+			}
 		}
 
 		// The frame's menus, open: the user menu at both sizes, the folded

@@ -281,6 +281,9 @@ func seedTenant(ctx context.Context, tx *store.Scoped, s tenantSeed, hash func(s
 	if err := seedContacts(ctx, tx, s.contacts, companies, users); err != nil {
 		return fmt.Errorf("contacts: %w", err)
 	}
+	if err := seedArticles(ctx, tx, articleSeeds[s.slug], companies, users); err != nil {
+		return fmt.Errorf("articles: %w", err)
+	}
 	return nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/uptrace/bun"
 
@@ -21,9 +20,6 @@ import (
 // Sources: "title", "description", "field:billing_code",
 // "field:external_id", "custom" (ref_id: the custom field) and "note"
 // (ref_id: the note type).
-
-// maxSearchTerms bounds the words of one search.
-const maxSearchTerms = 8
 
 // searchSource is one row of the index.
 type searchSource struct {
@@ -87,24 +83,6 @@ func indexNote(ctx context.Context, tx *store.Scoped, n *Note) error {
 	return nil
 }
 
-// matchQuery turns what a person typed into an FTS5 query: each word a
-// quoted phrase (so no operator of the query language can be typed), all
-// of them required, the last one a prefix. It returns "" when nothing
-// searchable is left.
-func matchQuery(q string) string {
-	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
-	if len(words) > maxSearchTerms {
-		words = words[:maxSearchTerms]
-	}
-	for i, w := range words {
-		words[i] = `"` + w + `"`
-	}
-	if len(words) == 0 {
-		return ""
-	}
-	return strings.Join(words, " ") + "*"
-}
-
 // searchWhere narrows q to tickets matching text in a source actor a may
 // see under rules r, or whose number is the text ("42" or "#42").
 func searchWhere(q *bun.SelectQuery, tenantID int64, a policy.Actor, r policy.TicketRules, cfg *Config, text string) *bun.SelectQuery {
@@ -113,7 +91,7 @@ func searchWhere(q *bun.SelectQuery, tenantID int64, a policy.Actor, r policy.Ti
 	if n, err := strconv.ParseInt(strings.TrimPrefix(text, "#"), 10, 64); err == nil && n > 0 {
 		number = n
 	}
-	match := matchQuery(text)
+	match := store.MatchQuery(text)
 	if match == "" && number == 0 {
 		return q.Where("1 = 0")
 	}

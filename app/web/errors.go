@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/atrium-portal/atrium/app/articles"
 	"github.com/atrium-portal/atrium/app/auth"
 	"github.com/atrium-portal/atrium/app/contacts"
 	"github.com/atrium-portal/atrium/app/policy"
@@ -91,12 +92,15 @@ func asHTTPError(err error) (*httpError, bool) {
 	if errors.As(err, &busy) {
 		return errBusy(busy.RetrySeconds()), true
 	}
-	if errors.Is(err, tickets.ErrNotFound) || errors.Is(err, contacts.ErrNotFound) {
+	if errors.Is(err, tickets.ErrNotFound) || errors.Is(err, contacts.ErrNotFound) || errors.Is(err, articles.ErrNotFound) {
 		return errNotFound, true
 	}
 	if errors.Is(err, contacts.ErrConflict) {
 		return &httpError{Status: 409, Code: "conflict", Message: "Another contact already has this external ID.",
 			Fields: map[string]string{"external_id": "Another contact already has this external ID."}}, true
+	}
+	if errors.Is(err, articles.ErrForbidden) {
+		return errForbidden, true
 	}
 	if errors.Is(err, tickets.ErrConflict) {
 		return &httpError{Status: 409, Code: "conflict", Message: "Another ticket already has this external ID.",

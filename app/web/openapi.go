@@ -33,6 +33,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/atrium-portal/atrium/app/articles"
 	"github.com/atrium-portal/atrium/app/contacts"
 	"github.com/atrium-portal/atrium/app/invitations"
 	"github.com/atrium-portal/atrium/app/mail"
@@ -206,6 +207,24 @@ var apiOps = map[string]apiOp{
 		Body: watcherInput{}, Status: 201, Resp: nameRef{}},
 	"DELETE /api/v1/tickets/:id/watchers/:user_id": {ID: "removeTicketWatcher", Tag: "Tickets", Summary: "Remove a watcher", Status: 204},
 
+	// Knowledge base.
+	"GET /api/v1/articles": {ID: "listArticles", Tag: "Knowledge base", Summary: "One page of the articles the caller may see, without their bodies",
+		Doc: "audience, company_ids and published are there for those who may write the knowledge base.",
+		Query: listParams(articles.Sorts,
+			apiParam{Name: "category_id", Doc: "Only articles of this category.", Schema: idSchema()},
+			apiParam{Name: "q", Doc: "Words in the title or text; the last may be the start of a word.", Schema: schema{"type": "string", "maxLength": articles.MaxSearch}}),
+		Resp: listBody[articleBody]{}},
+	"POST /api/v1/articles": {ID: "createArticle", Tag: "Knowledge base", Summary: "Write an article (members)",
+		Doc:  "title is required; absent fields default to no category, audience internal, not published. company_ids is for audience companies.",
+		Body: articleInput{}, Status: 201, Resp: articleBody{}},
+	"GET /api/v1/articles/:id": {ID: "getArticle", Tag: "Knowledge base", Summary: "An article with its body rendered as sanitised HTML; 404 when the caller may not see it",
+		Doc: "body (the markdown source), audience, company_ids and published are there for those who may write the knowledge base.", Resp: articleBody{}},
+	"PATCH /api/v1/articles/:id": {ID: "updateArticle", Tag: "Knowledge base", Summary: "Change the fields of an article the body names (members)",
+		Doc: "null clears category_id and body; an audience other than companies clears company_ids.", Body: articleInput{}, Resp: articleBody{}},
+	"DELETE /api/v1/articles/:id": {ID: "deleteArticle", Tag: "Knowledge base", Summary: "Delete an article (members)", Status: 204},
+	"GET /api/v1/article_categories": {ID: "listArticleCategories", Tag: "Knowledge base", Summary: "The categories the caller may see, all in one page, with how many of their articles the caller sees",
+		Resp: listBody[articleCategoryJSON]{}},
+
 	// Audit.
 	"GET /api/v1/audit": {ID: "listAudit", Tag: "Audit", Summary: "One page of the audit log",
 		Query: listParams(nil,
@@ -251,6 +270,7 @@ var enumTypes = map[reflect.Type]struct {
 	reflect.TypeFor[tickets.Type]():       {"TicketType", strs(tickets.Types)},
 	reflect.TypeFor[tickets.FieldKind]():  {"CustomFieldKind", strs(tickets.FieldKinds)},
 	reflect.TypeFor[policy.TicketField](): {"TicketField", strs(policy.TicketFields)},
+	reflect.TypeFor[policy.Audience]():    {"ArticleAudience", strs(policy.Audiences)},
 }
 
 // typeNames are component names chosen by hand; any other struct is named
@@ -263,6 +283,7 @@ var typeNames = map[reflect.Type]string{
 	reflect.TypeFor[acceptRequest]():        "InvitationAcceptRequest",
 	reflect.TypeFor[people.ModuleSetting](): "ModuleSetting",
 	reflect.TypeFor[ticketBody]():           "Ticket",
+	reflect.TypeFor[articleBody]():          "Article",
 	reflect.TypeFor[ticketInput]():          "TicketInput",
 	reflect.TypeFor[customJSON]():           "CustomFieldValue",
 	reflect.TypeFor[canJSON]():              "TicketPermissions",
