@@ -51,6 +51,10 @@ const (
 	TicketSettings   Action = "settings.tickets"
 	TokenCreate      Action = "token.create"
 	TokenRevoke      Action = "token.revoke"
+	ReportCreate     Action = "report.create"
+	ReportChange     Action = "report.change" // its title, period, company or parts
+	ReportPublish    Action = "report.publish"
+	ReportDelete     Action = "report.delete"
 )
 
 // Entry is one record.

@@ -35,6 +35,10 @@ var labels = map[Action]string{
 	TicketSettings:   "Changed the ticket settings",
 	TokenCreate:      "Created an API token",
 	TokenRevoke:      "Revoked an API token",
+	ReportCreate:     "Created a report",
+	ReportChange:     "Changed a report",
+	ReportPublish:    "Published or unpublished a report",
+	ReportDelete:     "Deleted a report",
 }
 
 // Label is the action in words ("Sign-in failed" for login.failed). An

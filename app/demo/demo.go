@@ -276,6 +276,9 @@ func seedTenant(ctx context.Context, tx *store.Scoped, s tenantSeed, hash func(s
 	if err := seedTickets(ctx, tx, s.tickets, companies, users); err != nil {
 		return fmt.Errorf("tickets: %w", err)
 	}
+	if err := seedReports(ctx, tx, reportSeeds[s.slug], companies, users); err != nil {
+		return fmt.Errorf("reports: %w", err)
+	}
 	return nil
 }
 
