@@ -18,6 +18,7 @@ import (
 
 	"github.com/atrium-portal/atrium/app/auth"
 	"github.com/atrium-portal/atrium/app/config"
+	"github.com/atrium-portal/atrium/app/markdown"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tenant"
@@ -50,6 +51,8 @@ type Server struct {
 	trustedProxies []netip.Prefix
 	static         map[string]staticFile
 	staticV        string
+	// markdown renders what people write (report parts), built once.
+	markdown *markdown.Renderer
 }
 
 // htmxConfig keeps htmx inside a strict CSP: no eval, no inline scripts or
@@ -66,7 +69,8 @@ const htmxConfig = `{"allowEval":false,"allowScriptTags":false,"includeIndicator
 
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {
-	s := &Server{Deps: d, rules: map[string]policy.Rule{}, pages: map[string]policy.Page{}, trustedProxies: trustedNets(d.Config.TrustedProxies)}
+	s := &Server{Deps: d, rules: map[string]policy.Rule{}, pages: map[string]policy.Page{}, trustedProxies: trustedNets(d.Config.TrustedProxies),
+		markdown: markdown.New()}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}
