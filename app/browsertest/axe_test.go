@@ -290,6 +290,9 @@ func TestAccessibility(t *testing.T) {
 			if p.Path == "/tickets" {
 				c.ticketPages(who)
 			}
+			if p.Path == "/reports" {
+				c.reportPages(who)
+			}
 		}
 
 		// The frame's menus, open: the user menu at both sizes, the folded
