@@ -93,7 +93,7 @@ func TestReportsInTheBrowser(t *testing.T) {
 	Screenshot(t, b, "report-editor-ken")
 	// Move the internal part (the last) up one place, in place.
 	do(t, b, d, chromedp.Click(`#report-parts .part-edit:last-child .part-tools button`),
-		chromedp.Poll[chromedp.Void](`document.querySelector('#report-parts .part-edit:nth-last-child(2) h3').textContent.includes('Margin analysis')`, chromedp.WithPollingTimeout(10*time.Second)))
+		chromedp.Poll[chromedp.Void](`document.querySelector('#report-parts .part-edit:nth-last-child(2) h2').textContent.includes('Margin analysis')`, chromedp.WithPollingTimeout(10*time.Second)))
 	if !run(t, b, chromedp.Evaluate[bool](`window.__noReload === true`)) {
 		t.Error("moving a part reloaded the page")
 	}

@@ -24,7 +24,7 @@ type reportBody struct {
 	Status      reports.Status   `json:"status"`
 	CreatedAt   time.Time        `json:"created_at"`
 	UpdatedAt   time.Time        `json:"updated_at"`
-	Parts       []reportPartJSON `json:"parts,omitempty"`
+	Parts       []reportPartJSON `json:"parts,omitzero"`
 	CanEdit     bool             `json:"can_edit"`
 }
 

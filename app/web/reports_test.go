@@ -262,6 +262,9 @@ func TestReportsAPIWrites(t *testing.T) {
 	if r.status != 201 {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
+	if !strings.Contains(r.body, `"parts":[]`) {
+		t.Errorf("a report without parts has no parts key: %s", r.body)
+	}
 	id := fmt.Sprint(r.json(t)["id"])
 	r = ada.api("POST", "/api/v1/reports/"+id+"/parts", map[string]any{"kind": "rocks", "rows": []map[string]string{{"title": "MFA", "owner": "Ken", "status": "off_track"}}})
 	if r.status != 201 || !strings.Contains(r.body, `"status":"off_track"`) {
