@@ -57,6 +57,10 @@ const (
 	ArticleChange     Action = "article.change"
 	ArticleDelete     Action = "article.delete"
 	ArticleCategories Action = "article.categories"
+	ReportCreate      Action = "report.create"
+	ReportChange      Action = "report.change" // its title, period, company or parts
+	ReportPublish     Action = "report.publish"
+	ReportDelete      Action = "report.delete"
 )
 
 // Entry is one record.

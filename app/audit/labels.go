@@ -41,6 +41,10 @@ var labels = map[Action]string{
 	ArticleChange:     "Changed an article",
 	ArticleDelete:     "Deleted an article",
 	ArticleCategories: "Changed the knowledge base categories",
+	ReportCreate:      "Created a report",
+	ReportChange:      "Changed a report",
+	ReportPublish:     "Published or unpublished a report",
+	ReportDelete:      "Deleted a report",
 }
 
 // Label is the action in words ("Sign-in failed" for login.failed). An

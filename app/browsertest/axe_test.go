@@ -300,6 +300,9 @@ func TestAccessibility(t *testing.T) {
 			if p.Path == "/kb" {
 				c.kbPages(who)
 			}
+			if p.Path == "/reports" {
+				c.reportPages(who)
+			}
 		}
 
 		// The frame's menus, open: the user menu at both sizes, the folded

@@ -284,6 +284,9 @@ func seedTenant(ctx context.Context, tx *store.Scoped, s tenantSeed, hash func(s
 	if err := seedArticles(ctx, tx, articleSeeds[s.slug], companies, users); err != nil {
 		return fmt.Errorf("articles: %w", err)
 	}
+	if err := seedReports(ctx, tx, reportSeeds[s.slug], companies, users); err != nil {
+		return fmt.Errorf("reports: %w", err)
+	}
 	return nil
 }
 

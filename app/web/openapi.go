@@ -39,6 +39,7 @@ import (
 	"github.com/atrium-portal/atrium/app/mail"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/reports"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tickets"
 	"github.com/atrium-portal/atrium/app/useradmin"
@@ -224,6 +225,27 @@ var apiOps = map[string]apiOp{
 	"DELETE /api/v1/articles/:id": {ID: "deleteArticle", Tag: "Knowledge base", Summary: "Delete an article (members)", Status: 204},
 	"GET /api/v1/article_categories": {ID: "listArticleCategories", Tag: "Knowledge base", Summary: "The categories the caller may see, all in one page, with how many of their articles the caller sees",
 		Resp: listBody[articleCategoryJSON]{}},
+	// Reports.
+	"GET /api/v1/reports": {ID: "listReports", Tag: "Reports", Summary: "One page of the reports the caller may see, without their parts",
+		Doc: "Members see every report, drafts included; external users the published reports of their companies.",
+		Query: listParams(reports.Sorts,
+			apiParam{Name: "company_id", Doc: "Only reports of this company.", Schema: idSchema()},
+			apiParam{Name: "status", Doc: "Only reports in this status (members).", Schema: enumSchema(reports.Statuses)},
+			apiParam{Name: "q", Doc: "Words in the title.", Schema: schema{"type": "string", "maxLength": reports.MaxSearch}}),
+		Resp: listBody[reportBody]{}},
+	"POST /api/v1/reports": {ID: "createReport", Tag: "Reports", Summary: "Create a report for a company and a period (a draft unless status says published)",
+		Body: reportInput{}, Status: 201, Resp: reportBody{}},
+	"GET /api/v1/reports/:id": {ID: "getReport", Tag: "Reports", Summary: "A report with the parts the caller may see, in order",
+		Doc:  "A part marked internal only is absent for anyone but members. content is sanitised HTML for text, rows for metrics and rocks, counts for ticket_summary and the weekly series for chart.",
+		Resp: reportBody{}},
+	"PATCH /api/v1/reports/:id":  {ID: "updateReport", Tag: "Reports", Summary: "Change a report's company, title, period or status", Body: reportInput{}, Resp: reportBody{}},
+	"DELETE /api/v1/reports/:id": {ID: "deleteReport", Tag: "Reports", Summary: "Delete a report and its parts", Status: 204},
+	"POST /api/v1/reports/:id/parts": {ID: "addReportPart", Tag: "Reports", Summary: "Add a part at the end of a report",
+		Doc:  "kind is required. body is a text part's markdown; rows a metrics part's [{label, value, target}] or a rocks part's [{title, owner, status}]; ticket_summary and chart take neither.",
+		Body: partInput{}, Status: 201, Resp: reportBody{}},
+	"PATCH /api/v1/reports/:id/parts/:part_id": {ID: "updateReportPart", Tag: "Reports", Summary: "Change a part; move takes it one place up or down",
+		Body: partInput{}, Resp: reportBody{}},
+	"DELETE /api/v1/reports/:id/parts/:part_id": {ID: "deleteReportPart", Tag: "Reports", Summary: "Delete a part", Status: 204},
 
 	// Audit.
 	"GET /api/v1/audit": {ID: "listAudit", Tag: "Audit", Summary: "One page of the audit log",
@@ -271,6 +293,9 @@ var enumTypes = map[reflect.Type]struct {
 	reflect.TypeFor[tickets.FieldKind]():  {"CustomFieldKind", strs(tickets.FieldKinds)},
 	reflect.TypeFor[policy.TicketField](): {"TicketField", strs(policy.TicketFields)},
 	reflect.TypeFor[policy.Audience]():    {"ArticleAudience", strs(policy.Audiences)},
+	reflect.TypeFor[reports.Status]():     {"ReportStatus", strs(reports.Statuses)},
+	reflect.TypeFor[reports.Kind]():       {"ReportPartKind", strs(reports.Kinds)},
+	reflect.TypeFor[reports.RockStatus](): {"RockStatus", strs(reports.RockStatuses)},
 }
 
 // typeNames are component names chosen by hand; any other struct is named
@@ -292,6 +317,12 @@ var typeNames = map[reflect.Type]string{
 // fieldSchemas are the schemas of fields whose Go type says too little,
 // keyed "package.Type.json_name".
 var fieldSchemas = map[string]schema{
+	"web.reportPartJSON.content": {
+		"description": "By kind: text, sanitised HTML; metrics, [{label, value, target}]; rocks, [{title, owner, status}]; ticket_summary, {opened, by_status, by_priority}; chart, [{week_start, opened, closed}].",
+		"anyOf":       []any{schema{"type": "string"}, schema{"type": "array", "items": schema{"type": "object"}}, schema{"type": "object"}},
+	},
+	"web.partInput.rows": {"type": "array", "items": schema{"type": "object", "additionalProperties": schema{"type": "string"}},
+		"description": "Rows of a metrics part ({label, value, target}) or a rocks part ({title, owner, status: on_track, off_track or done})."},
 	"web.meResponse.preview": {
 		"description": "null, or the preview in progress: the user the caller sees the portal as.",
 		"anyOf": []any{

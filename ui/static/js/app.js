@@ -378,6 +378,12 @@
     for (var i = 0; i < btns.length; i++) btns[i].hidden = false;
   }
 
+  /* ---------- Print (a report's print view) ---------- */
+
+  doc.addEventListener("click", function (evt) {
+    if (closest(evt.target, "button[data-print]")) window.print();
+  });
+
   /* ---------- Start ---------- */
 
   function start() {
