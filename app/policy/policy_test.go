@@ -59,7 +59,8 @@ func rules() []policy.Rule {
 	return append(out, policy.Public, policy.SignedIn, policy.Whoami, policy.OwnAccount, policy.SignOut, policy.EditBranding, policy.EditStrategyToggles,
 		policy.EditSettings, policy.InviteUsers, policy.ManageUsers, policy.ManagePageAccess, policy.ManageModules,
 		policy.ManageTestUser, policy.ManageTeams, policy.ManageCompanies, policy.ViewAudit, policy.ManageEmail, policy.ManageIntegrations,
-		policy.CreateTickets, policy.EditTickets, policy.ManageTicketSettings)
+		policy.CreateTickets, policy.EditTickets, policy.ManageTicketSettings,
+		policy.EditOffice365)
 }
 
 // TestTable renders every profile × rule decision and compares it with

@@ -59,6 +59,7 @@ var tokenRuleScopes = map[Rule]TokenScope{
 	ViewPage(PageTickets):   ScopeTicketsWrite,
 	ViewPage(PageContacts):  ScopeContactsWrite,
 	ViewPage(PageOffice365): ScopeOffice365Write,
+	EditOffice365:           ScopeOffice365Write,
 }
 
 // tokenRulePrefixes opens whole families of rules by their name's prefix:

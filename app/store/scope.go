@@ -8,11 +8,13 @@ import (
 
 // ScopeTable is how the scope of one list becomes SQL: the list's table,
 // and for policy.ScopeMember a subquery of the IDs an actor belongs to,
-// taking (user_id, tenant_id). The package that owns the list declares it.
+// taking (user_id, tenant_id), which Column must be in. The package that
+// owns the list declares it.
 type ScopeTable struct {
 	List    policy.List
 	Table   string
 	Members string
+	Column  string // the scoped column, default "id"
 }
 
 // SelectScoped starts a select of model narrowed to the handle's tenant and
@@ -32,7 +34,11 @@ func (s *Scoped) SelectScoped(model any, sc policy.Scope, t ScopeTable) *bun.Sel
 	case sc.Kind == policy.ScopeSelf && sc.List == policy.ListUsers && sc.UserID != 0:
 		return q.Where("?TableAlias.id = ?", sc.UserID)
 	case sc.Kind == policy.ScopeMember && t.Members != "" && sc.UserID != 0:
-		return q.Where("?TableAlias.id IN ("+t.Members+")", sc.UserID, sc.TenantID)
+		col := t.Column
+		if col == "" {
+			col = "id"
+		}
+		return q.Where("?TableAlias.? IN ("+t.Members+")", bun.Ident(col), sc.UserID, sc.TenantID)
 	}
 	return q.Where("1 = 0")
 }
