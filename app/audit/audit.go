@@ -51,6 +51,8 @@ const (
 	TicketSettings   Action = "settings.tickets"
 	TokenCreate      Action = "token.create"
 	TokenRevoke      Action = "token.revoke"
+	Office365Import  Action = "office365.import"
+	Office365Sync    Action = "office365.sync"
 )
 
 // Entry is one record.

@@ -35,6 +35,8 @@ var labels = map[Action]string{
 	TicketSettings:   "Changed the ticket settings",
 	TokenCreate:      "Created an API token",
 	TokenRevoke:      "Revoked an API token",
+	Office365Import:  "Imported Office 365 data",
+	Office365Sync:    "Synced Office 365 data",
 }
 
 // Label is the action in words ("Sign-in failed" for login.failed). An
