@@ -276,6 +276,9 @@ func seedTenant(ctx context.Context, tx *store.Scoped, s tenantSeed, hash func(s
 	if err := seedTickets(ctx, tx, s.tickets, companies, users); err != nil {
 		return fmt.Errorf("tickets: %w", err)
 	}
+	if err := seedOffice365(ctx, tx, s.slug, companies); err != nil {
+		return fmt.Errorf("office365: %w", err)
+	}
 	return nil
 }
 
