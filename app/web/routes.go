@@ -16,6 +16,7 @@ func (s *Server) routes() {
 	// a user without the page (kind, hidden page, module not shown) gets 403.
 	teamsSection := s.section(policy.PageTeams)
 	companiesSection := s.section(policy.PageCompanies)
+	office365Section := s.section(policy.PageOffice365)
 
 	s.app.Use(s.clientAddress, s.logRequests, s.recoverPanics, s.securityHeaders, s.checkInput)
 
@@ -104,6 +105,11 @@ func (s *Server) routes() {
 	s.route("POST", "/tickets/:id/notes", policy.EditTickets, s.ticketNoteAdd)
 	s.route("POST", "/tickets/:id/watchers", policy.EditTickets, s.ticketWatcherAdd)
 	s.route("POST", "/tickets/:id/watchers/:user_id/remove", policy.EditTickets, s.ticketWatcherRemove)
+	office365Section.route("GET", "/office365", policy.ViewPage(policy.PageOffice365), s.office365Page)
+	office365Section.route("GET", "/office365/import", policy.EditOffice365, s.office365ImportPage)
+	office365Section.route("POST", "/office365/import", policy.EditOffice365, s.office365ImportSubmit)
+	office365Section.route("GET", "/office365/:id", policy.ViewPage(policy.PageOffice365), s.office365Page)
+	office365Section.route("GET", "/office365/:id/users.csv", policy.ViewPage(policy.PageOffice365), s.office365CSV)
 	for _, info := range policy.Pages {
 		if _, done := s.rules["GET "+info.Path]; !done {
 			s.route("GET", info.Path, policy.ViewPage(info.Key), s.sectionPage(info.Key))
@@ -153,6 +159,10 @@ func (s *Server) routes() {
 	s.route("POST", "/api/v1/tickets/:id/notes", policy.EditTickets, s.apiAddTicketNote)
 	s.route("POST", "/api/v1/tickets/:id/watchers", policy.EditTickets, s.apiAddTicketWatcher)
 	s.route("DELETE", "/api/v1/tickets/:id/watchers/:user_id", policy.EditTickets, s.apiRemoveTicketWatcher)
+	office365Section.route("GET", "/api/v1/office365/licences", policy.ViewPage(policy.PageOffice365), s.apiOffice365Licences)
+	office365Section.route("PUT", "/api/v1/office365/licences", policy.EditOffice365, s.apiOffice365PutLicences)
+	office365Section.route("GET", "/api/v1/office365/users", policy.ViewPage(policy.PageOffice365), s.apiOffice365Users)
+	office365Section.route("PUT", "/api/v1/office365/users", policy.EditOffice365, s.apiOffice365PutUsers)
 	s.route("POST", "/api/v1/password-resets", policy.Public, s.apiRequestReset)
 	s.route("POST", "/api/v1/password-resets/complete", policy.Public, s.apiCompleteReset)
 
