@@ -337,7 +337,7 @@ func TestAccessibility(t *testing.T) {
 			fmt.Sprintf("/settings/users/%d", edit.ID),
 			"/settings/teams", fmt.Sprintf("/settings/teams/%d", team.ID),
 			"/settings/companies", fmt.Sprintf("/settings/companies/%d", companies[0].ID),
-			"/settings/branding", "/settings/email", "/settings/integrations", "/settings/tickets", "/audit",
+			"/settings/branding", "/settings/email", "/settings/integrations", "/settings/tickets", "/audit", "/office365/import",
 			fmt.Sprintf("/users/%d", profile.ID), fmt.Sprintf("/users/%d", edit.ID),
 		} {
 			c.page(who, path)

@@ -57,9 +57,10 @@ type Change struct {
 	Key    string // the email or SKU
 	Name   string // the display name or licence name
 	Action Action
-	// Fields are the columns that change.
-	Fields []string
-	Errors []RowError
+	// Fields are the columns that change; Details say how ("total: 30 → 32").
+	Fields  []string
+	Details []string
+	Errors  []RowError
 
 	licence *Licence
 	user    *User
@@ -243,10 +244,10 @@ func planLicences(p *Plan, current []Licence, rows []LicenceInput, now time.Time
 			delete(bySKU, strings.ToUpper(ch.Key))
 			ch.oldID, l.ID = old.ID, old.ID
 			if old.Name != l.Name {
-				ch.Fields = append(ch.Fields, "name")
+				ch.changed("name", old.Name, l.Name)
 			}
 			if old.Total != l.Total {
-				ch.Fields = append(ch.Fields, "total")
+				ch.changed("total", strconv.Itoa(old.Total), strconv.Itoa(l.Total))
 			}
 			ch.Action = Same
 			if len(ch.Fields) > 0 {
@@ -340,16 +341,16 @@ func planUsers(ctx context.Context, db *store.Scoped, a policy.Actor, p *Plan, l
 			delete(byEmail, email)
 			ch.oldID, u.ID = old.ID, old.ID
 			if old.DisplayName != u.DisplayName {
-				ch.Fields = append(ch.Fields, "display_name")
+				ch.changed("display_name", old.DisplayName, u.DisplayName)
 			}
 			if old.MFA != u.MFA {
-				ch.Fields = append(ch.Fields, "mfa")
+				ch.changed("mfa", string(old.MFA), string(u.MFA))
 			}
 			if !sameTime(old.LastSignIn, u.LastSignIn) {
-				ch.Fields = append(ch.Fields, "last_sign_in")
+				ch.changed("last_sign_in", dateOf(old.LastSignIn), dateOf(u.LastSignIn))
 			}
 			if !slices.Equal(held[old.ID], want) {
-				ch.Fields = append(ch.Fields, "licences")
+				ch.changed("licences", strings.Join(held[old.ID], "; "), strings.Join(want, "; "))
 			}
 			ch.Action = Same
 			if len(ch.Fields) > 0 {
@@ -366,6 +367,25 @@ func planUsers(ctx context.Context, db *store.Scoped, a policy.Actor, p *Plan, l
 		}
 	}
 	return nil
+}
+
+// changed notes that column changes from before to after.
+func (ch *Change) changed(column, before, after string) {
+	if before == "" {
+		before = "none"
+	}
+	if after == "" {
+		after = "none"
+	}
+	ch.Fields = append(ch.Fields, column)
+	ch.Details = append(ch.Details, column+": "+before+" → "+after)
+}
+
+func dateOf(t *time.Time) string {
+	if t == nil {
+		return "never"
+	}
+	return t.UTC().Format("2006-01-02 15:04")
 }
 
 func sameTime(a, b *time.Time) bool {

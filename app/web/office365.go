@@ -282,6 +282,9 @@ func (s *Server) office365ImportForm(c *fiber.Ctx) (ui.M365ImportForm, error) {
 	}
 	form := ui.M365ImportForm{CSRF: st.session.CSRFToken, Company: ui.Field{Name: "company", Value: c.Query("company")},
 		Kind: ui.Field{Name: "kind", Value: string(office365.KindLicences)}, File: ui.Field{Name: "file"}}
+	// No company is chosen for the user: a file imported into the wrong
+	// one would change that company's data.
+	form.Companies = append(form.Companies, ui.Option{Value: "", Label: "Choose a company"})
 	for _, co := range cs {
 		form.Companies = append(form.Companies, ui.Option{Value: strconv.FormatInt(co.ID, 10), Label: co.Name})
 	}
@@ -353,8 +356,11 @@ func (s *Server) office365ImportSubmit(c *fiber.Ctx) error {
 	form.RemoveMissing = c.FormValue("remove_missing") == "1"
 	kind := office365.Kind(form.Kind.Value)
 	companyID, _ := strconv.ParseInt(form.Company.Value, 10, 64)
-	if !kind.Valid() {
-		form.FormError = "Choose what the file holds: licences or users."
+	if !kind.Valid() || companyID <= 0 {
+		if companyID <= 0 {
+			form.Company.Error = "Choose a company from the list."
+		}
+		form.FormError = "Nothing was imported. Fix the fields marked below."
 		return s.office365ImportView(c, 400, form)
 	}
 	data, err := readCSVUpload(c, confirm)
@@ -425,7 +431,7 @@ func office365Preview(p *office365.Plan, data []byte) *ui.M365Preview {
 		if ch.Action == office365.Same && len(ch.Errors) == 0 {
 			continue
 		}
-		r := ui.M365PreviewRow{Row: ch.Row, Key: ch.Key, Name: ch.Name, Action: string(ch.Action), Changes: strings.ReplaceAll(strings.Join(ch.Fields, ", "), "_", " ")}
+		r := ui.M365PreviewRow{Row: ch.Row, Key: ch.Key, Name: ch.Name, Action: string(ch.Action), Changes: strings.Join(ch.Details, "; ")}
 		for _, e := range ch.Errors {
 			r.Errors = append(r.Errors, e.Column+": "+e.Message)
 		}
