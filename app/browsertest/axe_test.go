@@ -361,6 +361,19 @@ func TestAccessibility(t *testing.T) {
 		c.setSize(phone)
 		c.check(path + " with a new token (ada)")
 	}
+	// The Office 365 import's preview, with errors next to their rows.
+	file := filepath.Join(t.TempDir(), "users.csv")
+	if err := os.WriteFile(file, []byte("display_name,email,licences\nAnn,ann@globex.example,\nBob,bob@,NOPE\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	do(t, b, d, chromedp.Navigate(d.URL("acme.localhost", "/office365/import")), chromedp.WaitVisible(`#m365-file`),
+		chromedp.SetUploadFiles(`#m365-file`, []string{file}), chromedp.Click(`input[name=kind][value=users]`))
+	run(t, b, chromedp.Evaluate[int](`document.getElementById('f-company').selectedIndex = 1`))
+	do(t, b, d, chromedp.Click(`.m365-import form.card button[type=submit]`), chromedp.WaitVisible(`.m365-preview`))
+	c.setSize(desktop)
+	c.check("/office365/import with a preview (ada)")
+	c.setSize(phone)
+	c.check("/office365/import with a preview (ada)")
 	for k, why := range knownElsewhere {
 		if !c.known[k] {
 			t.Logf("known violation %q (%s) no longer occurs: remove it from knownElsewhere", k, why)

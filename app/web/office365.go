@@ -409,9 +409,12 @@ func (s *Server) office365ImportSubmit(c *fiber.Ctx) error {
 			Message: fmt.Sprintf("Imported the %s of %s: %d added, %d changed, %d removed.", kind, plan.Company.Name, plan.Added, plan.Changed, plan.Removed)}
 		return s.office365ImportView(c, 200, form)
 	}
+	// A preview that finds bad rows did what was asked: it answers 200
+	// with the rows; a confirm that finds them (the data changed since
+	// the preview) refuses with 400.
 	form.Preview = office365Preview(plan, data)
 	status := 200
-	if !plan.OK() {
+	if confirm && !plan.OK() {
 		status = 400
 	}
 	return s.office365ImportView(c, status, form)
