@@ -188,7 +188,11 @@ func plan(ctx context.Context, db *store.Scoped, a policy.Actor, in Import, now 
 	} else if err := planUsers(ctx, db, a, p, ls, in.Users, now); err != nil {
 		return nil, err
 	}
-	for _, ch := range p.Changes {
+	for i := range p.Changes {
+		ch := &p.Changes[i]
+		if ch.Action == Update && len(ch.Fields) == 0 {
+			ch.Action = Same
+		}
 		p.Errors = append(p.Errors, ch.Errors...)
 		switch ch.Action {
 		case Add:
@@ -249,10 +253,7 @@ func planLicences(p *Plan, current []Licence, rows []LicenceInput, now time.Time
 			if old.Total != l.Total {
 				ch.changed("total", strconv.Itoa(old.Total), strconv.Itoa(l.Total))
 			}
-			ch.Action = Same
-			if len(ch.Fields) > 0 {
-				ch.Action = Update
-			}
+			ch.Action = Update // Same when nothing differs, decided in plan
 		}
 		p.Changes = append(p.Changes, ch)
 	}
@@ -352,10 +353,7 @@ func planUsers(ctx context.Context, db *store.Scoped, a policy.Actor, p *Plan, l
 			if !slices.Equal(held[old.ID], want) {
 				ch.changed("licences", strings.Join(held[old.ID], "; "), strings.Join(want, "; "))
 			}
-			ch.Action = Same
-			if len(ch.Fields) > 0 {
-				ch.Action = Update
-			}
+			ch.Action = Update // Same when nothing differs, decided in plan
 		}
 		p.Changes = append(p.Changes, ch)
 	}

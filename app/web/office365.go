@@ -33,16 +33,7 @@ func office365URL(id int64) string { return "/office365/" + strconv.FormatInt(id
 // office365Frame is the frame of the Office 365 pages, under the reader's
 // own name for the module ("M365").
 func (s *Server) office365Frame(c *fiber.Ctx, title string) ui.Frame {
-	label := policy.Label(state(c).actor, policy.PageOffice365)
-	if title == "" {
-		title = label
-	}
-	f := s.frame(c, title, policy.PageOffice365)
-	f.NoHistory = true
-	if title != label {
-		f.Crumbs = []ui.Crumb{{Label: label, Path: "/office365"}}
-	}
-	return f
+	return s.moduleFrame(c, policy.PageOffice365, title)
 }
 
 // office365Error maps the package's errors to answers.

@@ -1,23 +1,16 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"html"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-
-	validator "github.com/pb33f/libopenapi-validator"
 )
 
 func m365Audits(t *testing.T, e *env) int {
@@ -315,42 +308,4 @@ func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) 
 func sha(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
-}
-
-// validateAPI sends a request as c and validates it and its answer
-// against the OpenAPI document.
-func validateAPI(t *testing.T, v validator.Validator, c *client, method, path string, body any, want int) {
-	t.Helper()
-	var raw []byte
-	if body != nil {
-		raw, _ = json.Marshal(body)
-	}
-	r := c.api(method, path, body)
-	if r.status != want {
-		t.Fatalf("%s %s: %d, want %d\n%s", method, path, r.status, want, r.body)
-	}
-	req := httptest.NewRequest(method, "http://"+c.host+path, bytes.NewReader(raw))
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for k, val := range c.cookies {
-		req.AddCookie(&http.Cookie{Name: k, Value: val})
-	}
-	if c.csrf != "" && method != "GET" {
-		req.Header.Set("X-CSRF-Token", c.csrf)
-	}
-	res := &http.Response{StatusCode: r.status, Header: r.header, Body: io.NopCloser(strings.NewReader(r.body)), Request: req}
-	validate := v.ValidateHttpRequestResponse
-	if want >= 400 {
-		validate = v.ValidateHttpResponse
-	}
-	if ok, errs := validate(req, res); !ok {
-		for _, err := range errs {
-			t.Errorf("%s %s (%d): %s: %s", method, path, r.status, err.Message, err.Reason)
-			for _, f := range err.SchemaValidationErrors {
-				t.Errorf("  at %s: %s", f.FieldPath+" "+f.KeywordLocation, f.Reason)
-			}
-		}
-		t.Logf("answer: %s", r.body)
-	}
 }
