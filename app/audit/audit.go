@@ -61,6 +61,8 @@ const (
 	ReportChange      Action = "report.change" // its title, period, company or parts
 	ReportPublish     Action = "report.publish"
 	ReportDelete      Action = "report.delete"
+	Office365Import   Action = "office365.import"
+	Office365Sync     Action = "office365.sync"
 )
 
 // Entry is one record.

@@ -45,6 +45,8 @@ var labels = map[Action]string{
 	ReportChange:      "Changed a report",
 	ReportPublish:     "Published or unpublished a report",
 	ReportDelete:      "Deleted a report",
+	Office365Import:   "Imported Office 365 data",
+	Office365Sync:     "Synced Office 365 data",
 }
 
 // Label is the action in words ("Sign-in failed" for login.failed). An

@@ -60,6 +60,7 @@ var tokenRuleScopes = map[Rule]TokenScope{
 	ViewPage(PageContacts):  ScopeContactsWrite,
 	EditContacts:            ScopeContactsWrite,
 	ViewPage(PageOffice365): ScopeOffice365Write,
+	EditOffice365:           ScopeOffice365Write,
 }
 
 // tokenRulePrefixes opens whole families of rules by their name's prefix:

@@ -37,6 +37,7 @@ import (
 	"github.com/atrium-portal/atrium/app/contacts"
 	"github.com/atrium-portal/atrium/app/invitations"
 	"github.com/atrium-portal/atrium/app/mail"
+	"github.com/atrium-portal/atrium/app/office365"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/reports"
@@ -246,6 +247,22 @@ var apiOps = map[string]apiOp{
 	"PATCH /api/v1/reports/:id/parts/:part_id": {ID: "updateReportPart", Tag: "Reports", Summary: "Change a part; move takes it one place up or down",
 		Body: partInput{}, Resp: reportBody{}},
 	"DELETE /api/v1/reports/:id/parts/:part_id": {ID: "deleteReportPart", Tag: "Reports", Summary: "Delete a part", Status: 204},
+	// Office 365.
+	"GET /api/v1/office365/licences": {ID: "listOffice365Licences", Tag: "Office 365", Summary: "A company's Microsoft 365 licences with how many are assigned, all in one page",
+		Doc: "404 for a company outside the caller's scope.", Query: []apiParam{m365Company}, Resp: listBody[m365LicenceJSON]{}},
+	"PUT /api/v1/office365/licences": {ID: "upsertOffice365Licences", Tag: "Office 365", Summary: "Create or change a company's licences by SKU (a PSA's sync)",
+		Doc:  "Items are matched by SKU, case aside; with remove_missing, licences not listed are removed with their assignments. One bad item refuses the whole request (400, fields items.N.column); the same request twice changes nothing and records nothing.",
+		Body: m365LicencesPut{}, Resp: m365Result{}},
+	"GET /api/v1/office365/users": {ID: "listOffice365Users", Tag: "Office 365", Summary: "One page of a company's Microsoft 365 users",
+		Query: listParams(office365.Sorts, m365Company,
+			apiParam{Name: "q", Doc: "Text in the name or email.", Schema: schema{"type": "string", "maxLength": office365.MaxSearch}},
+			apiParam{Name: "licence", Doc: "Only users holding this SKU, or none: users without a licence.", Schema: schema{"type": "string", "maxLength": office365.MaxSKU}},
+			apiParam{Name: "mfa", Doc: "Only users in this MFA state.", Schema: enumSchema(office365.MFAStates)},
+			apiParam{Name: "unused", Doc: "true: only users with a licence and no sign-in for 30 days.", Schema: schema{"type": "boolean"}}),
+		Resp: listBody[m365UserJSON]{}},
+	"PUT /api/v1/office365/users": {ID: "upsertOffice365Users", Tag: "Office 365", Summary: "Create or change a company's users by email, with the licences they hold",
+		Doc:  "licences are SKUs of the company's licences; mfa and last_sign_in (YYYY-MM-DD or RFC 3339) left out mean unknown and never. With remove_missing, users not listed are removed. One bad item refuses the whole request (400, fields items.N.column); the same request twice changes nothing and records nothing.",
+		Body: m365UsersPut{}, Resp: m365Result{}, Errors: []int{413}},
 
 	// Audit.
 	"GET /api/v1/audit": {ID: "listAudit", Tag: "Audit", Summary: "One page of the audit log",
@@ -270,6 +287,9 @@ var ticketFilters = []apiParam{
 	{Name: "q", Doc: "Words in what the caller may read of the ticket: title, description, visible fields, readable notes.",
 		Schema: schema{"type": "string", "maxLength": tickets.MaxSearch}},
 }
+
+// m365Company is the company whose Microsoft 365 data a request reads.
+var m365Company = apiParam{Name: "company_id", Doc: "The company; required.", Schema: idSchema()}
 
 // userStatuses are the states of a user.
 var userStatuses = []people.Status{people.Invited, people.Active, people.Deactivated}
@@ -296,6 +316,7 @@ var enumTypes = map[reflect.Type]struct {
 	reflect.TypeFor[reports.Status]():     {"ReportStatus", strs(reports.Statuses)},
 	reflect.TypeFor[reports.Kind]():       {"ReportPartKind", strs(reports.Kinds)},
 	reflect.TypeFor[reports.RockStatus](): {"RockStatus", strs(reports.RockStatuses)},
+	reflect.TypeFor[office365.MFA]():      {"MFAState", strs(office365.MFAStates)},
 }
 
 // typeNames are component names chosen by hand; any other struct is named

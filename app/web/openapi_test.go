@@ -116,41 +116,7 @@ func TestOpenAPIDescribesAnswers(t *testing.T) {
 	// answer against the document.
 	check := func(c *client, method, path string, body any, want int) response {
 		t.Helper()
-		var raw []byte
-		if body != nil {
-			raw, _ = json.Marshal(body)
-		}
-		req := httptest.NewRequest(method, "http://"+host+path, bytes.NewReader(raw))
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		for k, val := range c.cookies {
-			req.AddCookie(&http.Cookie{Name: k, Value: val})
-		}
-		if c.csrf != "" && method != "GET" {
-			req.Header.Set("X-CSRF-Token", c.csrf)
-		}
-		r := c.api(method, path, body)
-		if r.status != want {
-			t.Fatalf("%s %s: %d, want %d\n%s", method, path, r.status, want, r.body)
-		}
-		res := &http.Response{StatusCode: r.status, Header: r.header, Body: io.NopCloser(strings.NewReader(r.body)), Request: req}
-		req.Body = io.NopCloser(bytes.NewReader(raw))
-		// A request refused on purpose is checked for its answer only.
-		validate := v.ValidateHttpRequestResponse
-		if want >= 400 {
-			validate = v.ValidateHttpResponse
-		}
-		if ok, errs := validate(req, res); !ok {
-			for _, err := range errs {
-				t.Errorf("%s %s (%d): %s: %s", method, path, r.status, err.Message, err.Reason)
-				for _, f := range err.SchemaValidationErrors {
-					t.Errorf("  at %s: %s", f.FieldPath+" "+f.KeywordLocation, f.Reason)
-				}
-			}
-			t.Logf("answer: %s", r.body)
-		}
-		return r
+		return validateAPI(t, v, c, method, path, body, want)
 	}
 	idOf := func(r response) string {
 		return strconv.FormatInt(int64(r.json(t)["id"].(float64)), 10)
@@ -253,4 +219,45 @@ func TestOpenAPIDescribesAnswers(t *testing.T) {
 	check(carol, "GET", "/api/v1/users", nil, 200)
 
 	check(ada, "DELETE", "/api/v1/session", nil, 204)
+}
+
+// validateAPI sends a request as c and validates the request and its
+// answer against the OpenAPI document; a request refused on purpose
+// (want 400 or more) is checked for its answer only.
+func validateAPI(t *testing.T, v validator.Validator, c *client, method, path string, body any, want int) response {
+	t.Helper()
+	var raw []byte
+	if body != nil {
+		raw, _ = json.Marshal(body)
+	}
+	// The request as it was sent: with the cookies from before its answer.
+	req := httptest.NewRequest(method, "http://"+c.host+path, bytes.NewReader(raw))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, val := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: val})
+	}
+	if c.csrf != "" && method != "GET" {
+		req.Header.Set("X-CSRF-Token", c.csrf)
+	}
+	r := c.api(method, path, body)
+	if r.status != want {
+		t.Fatalf("%s %s: %d, want %d\n%s", method, path, r.status, want, r.body)
+	}
+	res := &http.Response{StatusCode: r.status, Header: r.header, Body: io.NopCloser(strings.NewReader(r.body)), Request: req}
+	validate := v.ValidateHttpRequestResponse
+	if want >= 400 {
+		validate = v.ValidateHttpResponse
+	}
+	if ok, errs := validate(req, res); !ok {
+		for _, err := range errs {
+			t.Errorf("%s %s (%d): %s: %s", method, path, r.status, err.Message, err.Reason)
+			for _, f := range err.SchemaValidationErrors {
+				t.Errorf("  at %s: %s", f.FieldPath+" "+f.KeywordLocation, f.Reason)
+			}
+		}
+		t.Logf("answer: %s", r.body)
+	}
+	return r
 }

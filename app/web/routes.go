@@ -17,6 +17,7 @@ func (s *Server) routes() {
 	teamsSection := s.section(policy.PageTeams)
 	companiesSection := s.section(policy.PageCompanies)
 	contactsSection := s.section(policy.PageContacts)
+	office365Section := s.section(policy.PageOffice365)
 
 	s.app.Use(s.clientAddress, s.logRequests, s.recoverPanics, s.securityHeaders, s.checkInput)
 
@@ -133,6 +134,11 @@ func (s *Server) routes() {
 	s.route("POST", "/reports/:id/parts/:part_id", policy.EditReports, s.reportPartUpdate)
 	s.route("POST", "/reports/:id/parts/:part_id/move", policy.EditReports, s.reportPartMove)
 	s.route("POST", "/reports/:id/parts/:part_id/delete", policy.EditReports, s.reportPartDelete)
+	office365Section.route("GET", "/office365", policy.ViewPage(policy.PageOffice365), s.office365Page)
+	office365Section.route("GET", "/office365/import", policy.EditOffice365, s.office365ImportPage)
+	office365Section.route("POST", "/office365/import", policy.EditOffice365, s.office365ImportSubmit)
+	office365Section.route("GET", "/office365/:id", policy.ViewPage(policy.PageOffice365), s.office365Page)
+	office365Section.route("GET", "/office365/:id/users.csv", policy.ViewPage(policy.PageOffice365), s.office365CSV)
 	for _, info := range policy.Pages {
 		if _, done := s.rules["GET "+info.Path]; !done {
 			s.route("GET", info.Path, policy.ViewPage(info.Key), s.sectionPage(info.Key))
@@ -202,6 +208,10 @@ func (s *Server) routes() {
 	s.route("POST", "/api/v1/reports/:id/parts", policy.EditReports, s.apiAddReportPart)
 	s.route("PATCH", "/api/v1/reports/:id/parts/:part_id", policy.EditReports, s.apiPatchReportPart)
 	s.route("DELETE", "/api/v1/reports/:id/parts/:part_id", policy.EditReports, s.apiDeleteReportPart)
+	office365Section.route("GET", "/api/v1/office365/licences", policy.ViewPage(policy.PageOffice365), s.apiOffice365Licences)
+	office365Section.route("PUT", "/api/v1/office365/licences", policy.EditOffice365, s.apiOffice365PutLicences)
+	office365Section.route("GET", "/api/v1/office365/users", policy.ViewPage(policy.PageOffice365), s.apiOffice365Users)
+	office365Section.route("PUT", "/api/v1/office365/users", policy.EditOffice365, s.apiOffice365PutUsers)
 	s.route("POST", "/api/v1/password-resets", policy.Public, s.apiRequestReset)
 	s.route("POST", "/api/v1/password-resets/complete", policy.Public, s.apiCompleteReset)
 

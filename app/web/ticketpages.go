@@ -32,14 +32,22 @@ func ticketURL(id int64) string { return "/tickets/" + strconv.FormatInt(id, 10)
 // ticketsFrame is the frame of the ticket pages, under the reader's own
 // name for the module ("Support"); pages below the list lead back to it.
 func (s *Server) ticketsFrame(c *fiber.Ctx, title string) ui.Frame {
-	label := policy.Label(state(c).actor, policy.PageTickets)
+	return s.moduleFrame(c, policy.PageTickets, title)
+}
+
+// moduleFrame is the frame of a module's pages (tickets, Office 365)
+// under the reader's own name for the module; title "" is the module's
+// list, and pages below it lead back to it. Their data stays out of
+// htmx's history cache.
+func (s *Server) moduleFrame(c *fiber.Ctx, p policy.Page, title string) ui.Frame {
+	label := policy.Label(state(c).actor, p)
 	if title == "" {
 		title = label
 	}
-	f := s.frame(c, title, policy.PageTickets)
+	f := s.frame(c, title, p)
 	f.NoHistory = true
-	if title != label {
-		f.Crumbs = []ui.Crumb{{Label: label, Path: "/tickets"}}
+	if info, _ := policy.Info(p); title != label {
+		f.Crumbs = []ui.Crumb{{Label: label, Path: info.Path}}
 	}
 	return f
 }
