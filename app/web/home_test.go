@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -80,6 +81,46 @@ func TestExternalHome(t *testing.T) {
 		r := c.get("/")
 		if r.status != 200 || !strings.Contains(r.body, "Nothing assigned to you yet") || strings.Contains(r.body, "Contact support") {
 			t.Errorf("%s's home: %d", who, r.status)
+		}
+	}
+}
+
+// erinModules are erin's demo modules with companies shown as well.
+func erinModules(extra ...map[string]any) map[string]any {
+	ms := []map[string]any{
+		{"key": "plan", "show": true}, {"key": "tickets", "show": true, "label": "Support"}, {"key": "reports", "show": true},
+		{"key": "office365", "show": true, "label": "M365"}, {"key": "contacts", "show": true},
+		{"key": "external_content", "show": true, "label": "Knowledge Base"}, {"key": "companies", "show": true},
+	}
+	return map[string]any{"modules": append(ms, extra...)}
+}
+
+// TestPortalCompanies: Portal → Companies lists every company for members
+// and only their assigned ones for external users, who need the module.
+func TestPortalCompanies(t *testing.T) {
+	e := newEnv(t, nil)
+	ada := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1")
+	r := ada.get("/companies")
+	for _, want := range []string{"Globex Corporation", "Initech", "Umbrella Health", "Acme Test Co", "4 companies", `href="/tickets?company=`, `href="/contacts?company_id=`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("ada's companies lack %q", want)
+		}
+	}
+	erin := e.client("acme.localhost").mustLogin("erin@globex.test", "demo-pass-1")
+	if r := erin.get("/companies"); r.status != 403 {
+		t.Errorf("erin without the module: %d", r.status)
+	}
+	erinID := strconv.FormatInt(lookupID(t, e, "user", "acme", "erin@globex.test"), 10)
+	if r := ada.api("PATCH", "/api/v1/users/"+erinID, erinModules()); r.status != 200 {
+		t.Fatalf("give erin companies: %d %s", r.status, r.body)
+	}
+	r = erin.get("/companies")
+	if r.status != 200 || !strings.Contains(r.body, "Globex Corporation") || !strings.Contains(r.body, ">Support<") || !strings.Contains(r.body, "1 company") {
+		t.Errorf("erin's companies: %d", r.status)
+	}
+	for _, not := range []string{"Initech", "Umbrella", "Acme Test Co", "Managed clients"} {
+		if strings.Contains(r.body, not) {
+			t.Errorf("erin's companies show %q", not)
 		}
 	}
 }
