@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,5 +123,93 @@ func TestPortalCompanies(t *testing.T) {
 		if strings.Contains(r.body, not) {
 			t.Errorf("erin's companies show %q", not)
 		}
+	}
+}
+
+// TestCompanySwitcher: an external user with several companies chooses
+// one in the top bar; every module's list narrows to it, objects of the
+// others are 404, and "All my companies" brings them all back.
+func TestCompanySwitcher(t *testing.T) {
+	e := newEnv(t, nil)
+	ada := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1")
+	erinID := strconv.FormatInt(lookupID(t, e, "user", "acme", "erin@globex.test"), 10)
+	globex, initech := lookupID(t, e, "company", "acme", "Globex Corporation"), lookupID(t, e, "company", "acme", "Initech")
+	erin := e.client("acme.localhost").mustLogin("erin@globex.test", "demo-pass-1")
+	if r := erin.get("/"); strings.Contains(r.body, `action="/companies/switch"`) {
+		t.Error("erin with one company sees the switcher")
+	}
+	if r := ada.api("PATCH", "/api/v1/users/"+erinID, erinModules()); r.status != 200 {
+		t.Fatalf("modules: %d %s", r.status, r.body)
+	}
+	if r := ada.api("PATCH", "/api/v1/users/"+erinID, map[string]any{"company_ids": []int64{globex, initech}}); r.status != 200 {
+		t.Fatalf("give erin Initech: %d %s", r.status, r.body)
+	}
+	vpn := "/tickets/" + strconv.FormatInt(lookupID(t, e, "ticket", "acme", "VPN drops every hour"), 10)
+	printer := "/tickets/" + strconv.FormatInt(lookupID(t, e, "ticket", "acme", "Printer offline"), 10)
+
+	home := erin.get("/tickets")
+	if !strings.Contains(home.body, `action="/companies/switch"`) || !strings.Contains(home.body, "All my companies") {
+		t.Fatal("erin with two companies has no switcher")
+	}
+	if !strings.Contains(home.body, "VPN drops every hour") || !strings.Contains(home.body, "Printer offline") {
+		t.Error("erin's tickets before switching lack one company's")
+	}
+	csrf := formCSRF(t, home.body)
+	switchTo := func(id string) response {
+		return erin.form("/companies/switch", url.Values{"_csrf": {csrf}, "company_id": {id}, "next": {"/tickets"}})
+	}
+	if r := switchTo(strconv.FormatInt(lookupID(t, e, "company", "acme", "Umbrella Health"), 10)); r.status != 404 {
+		t.Errorf("switch to a company not hers: %d", r.status)
+	}
+	if r := erin.do("POST", "/companies/switch", strings.NewReader("company_id="+strconv.FormatInt(initech, 10)),
+		"application/x-www-form-urlencoded", nil); r.status != 403 {
+		t.Errorf("switch without CSRF: %d", r.status)
+	}
+	if r := switchTo(strconv.FormatInt(initech, 10)); r.status != 303 && r.status != 302 || r.header.Get("Location") != "/tickets" {
+		t.Fatalf("switch to Initech: %d %s", r.status, r.header.Get("Location"))
+	}
+	r := erin.get("/tickets")
+	if !strings.Contains(r.body, "Printer offline") || strings.Contains(r.body, "VPN drops every hour") ||
+		!strings.Contains(r.body, `<option value="`+strconv.FormatInt(initech, 10)+`" selected>Initech</option>`) {
+		t.Error("erin's tickets in Initech show Globex's or lack Initech's")
+	}
+	if r := erin.get(vpn); r.status != 404 {
+		t.Errorf("a Globex ticket while in Initech: %d", r.status)
+	}
+	if r := erin.get(printer); r.status != 200 {
+		t.Errorf("an Initech ticket while in Initech: %d", r.status)
+	}
+	if r := erin.get("/companies"); !strings.Contains(r.body, "Initech") || strings.Contains(r.body, "Globex Corporation</strong>") {
+		t.Error("erin's companies in Initech")
+	}
+	if r := erin.get("/api/v1/companies"); strings.Contains(r.body, "Globex") {
+		t.Errorf("erin's API companies in Initech: %s", r.body)
+	}
+	if r := erin.get("/contacts"); r.status != 200 || strings.Contains(r.body, "Priya Shah") || !strings.Contains(r.body, "Joanna Park") {
+		t.Errorf("erin's contacts in Initech: %d", r.status)
+	}
+	if r := erin.get("/reports"); strings.Contains(r.body, "Globex Q3 QBR") {
+		t.Error("erin's reports in Initech show Globex's")
+	}
+	if r := erin.get("/kb"); strings.Contains(r.body, "Globex VPN setup guide") {
+		t.Error("erin's knowledge base in Initech shows a Globex-only article")
+	}
+	// A removed assignment falls back to all of her companies.
+	if r := switchTo(""); r.status != 303 && r.status != 302 {
+		t.Fatalf("switch to all: %d", r.status)
+	}
+	r = erin.get("/tickets")
+	if !strings.Contains(r.body, "VPN drops every hour") || !strings.Contains(r.body, "Printer offline") {
+		t.Error("erin's tickets after switching back lack one company's")
+	}
+	switchTo(strconv.FormatInt(initech, 10))
+	if r := ada.api("PATCH", "/api/v1/users/"+erinID, map[string]any{"company_ids": []int64{globex}}); r.status != 200 {
+		t.Fatalf("take Initech back: %d", r.status)
+	}
+	if r := erin.get(vpn); r.status != 200 {
+		t.Errorf("a Globex ticket after Initech was taken away: %d", r.status)
+	}
+	if r := erin.get(printer); r.status != 404 {
+		t.Errorf("an Initech ticket after Initech was taken away: %d", r.status)
 	}
 }
