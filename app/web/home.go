@@ -56,7 +56,7 @@ func (s *Server) externalHome(c *fiber.Ctx, v *ui.HomeView) error {
 		if err != nil {
 			return err
 		}
-		open, _, err := tickets.List(ctx, st.db, a, cfg, tickets.Query{Open: true}, store.Page{Limit: homeItems})
+		open, _, err := tickets.List(ctx, st.db, a, cfg, tickets.Query{Open: true, Sort: "-created"}, store.Page{Limit: homeItems})
 		if err != nil {
 			return fmt.Errorf("web: home open tickets: %w", err)
 		}
