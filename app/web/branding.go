@@ -75,7 +75,7 @@ func (s *Server) currentBranding(c *fiber.Ctx) ui.BrandingForm {
 		SupportEmail: ui.Field{Name: "support_email", Value: t.SupportEmail},
 		SupportPhone: ui.Field{Name: "support_phone", Value: t.SupportPhone},
 		SupportHours: ui.Field{Name: "support_hours", Value: t.SupportHours},
-		LogoURL: b.LogoURL, FaviconURL: b.FaviconURL,
+		LogoURL:      b.LogoURL, FaviconURL: b.FaviconURL,
 		MaxUploadKB: s.Config.Limits.UploadBytes / 1024,
 		CSRF:        state(c).session.CSRFToken,
 		PrimaryRule: ui.ContrastRule{Against: tenant.PrimaryContrast.Against, Min: tenant.FormatRatio(tenant.PrimaryContrast.Min),
