@@ -118,6 +118,17 @@ type Frame struct {
 	StaticV    string // cache-busting version of the static files
 	HTMXConfig string
 	NoHistory  bool // pages with sensitive data stay out of htmx's history cache
+	// Switcher is the company switcher of an external user with several
+	// companies; nil for everyone else.
+	Switcher *CompanySwitcher
+}
+
+// CompanySwitcher chooses the company an external user works in: one of
+// theirs, or all of them (Current 0).
+type CompanySwitcher struct {
+	Companies []Option // Value is the company's ID
+	Current   int64
+	Next      string // the page to come back to
 }
 
 // Field is one form field's value and error.

@@ -33,6 +33,9 @@ type Session struct {
 	CreatedAt  time.Time `bun:"created_at,notnull"`
 	LastSeenAt time.Time `bun:"last_seen_at,notnull"`
 	ExpiresAt  time.Time `bun:"expires_at,notnull"`
+	// CompanyID is the company an external user chose in the company
+	// switcher for this session; nil is all of their companies.
+	CompanyID *int64 `bun:"company_id"`
 }
 
 // Sessions creates and checks sessions with the configured timeouts.
@@ -124,6 +127,16 @@ func (s Sessions) Lookup(ctx context.Context, db *store.Scoped, token string) (*
 		}
 	}
 	return sess, nil
+}
+
+// SetCompany stores the company chosen in the company switcher on the
+// session (nil: all of the user's companies). Whether it is still one of
+// theirs is checked each time the request's actor is built.
+func SetCompany(ctx context.Context, db *store.Scoped, sessionID int64, companyID *int64) error {
+	if _, err := db.Update((*Session)(nil)).Set("company_id = ?", companyID).Where("id = ?", sessionID).Exec(ctx); err != nil {
+		return fmt.Errorf("auth: set session company: %w", err)
+	}
+	return nil
 }
 
 // Revoke ends one session.

@@ -216,7 +216,7 @@ type idItem struct {
 }
 
 // TestAccessibility runs axe-core on the sign-in page, on every page of the
-// navigation of six demo users of different kinds, on the settings pages,
+// navigation of seven demo users of different kinds, on the settings pages,
 // on profiles and on the open menus, at 1280×800 and at 390×844. It fails on any serious or
 // critical violation, on horizontal overflow on the phone and on any error
 // the browser reports; each failure names the page, the user, the size and
@@ -265,7 +265,7 @@ func TestAccessibility(t *testing.T) {
 	}
 	c.errSeen = len(b.Errors())
 
-	users := []string{"ada@acme.test", "alan@acme.test", "erin@globex.test", "victor@globex.test", "carol@globex.test", "gina@guest.test"}
+	users := []string{"ada@acme.test", "alan@acme.test", "erin@globex.test", "victor@globex.test", "carol@globex.test", "gina@guest.test", "oscar@initech.test"}
 	for i, email := range users {
 		if i > 0 {
 			c.signIn(email)

@@ -43,6 +43,7 @@ const (
 	SettingWhyEnabled       SettingsField = "why_enabled"
 	SettingDirectionEnabled SettingsField = "direction_enabled"
 	SettingBranding         SettingsField = "branding"
+	SettingSupport          SettingsField = "support"
 )
 
 // settingsFieldRules says which rule owns each settings field: each field
@@ -51,6 +52,7 @@ var settingsFieldRules = map[SettingsField]Rule{
 	SettingWhyEnabled:       EditStrategyToggles,
 	SettingDirectionEnabled: EditStrategyToggles,
 	SettingBranding:         EditBranding,
+	SettingSupport:          EditBranding,
 }
 
 // CheckSettingsFields returns *ErrFieldForbidden for the first of fields a

@@ -145,6 +145,9 @@ type Actor struct {
 	// OwnTicketsOnly narrows an external user's tickets to those they are
 	// the contact or a watcher of (SPEC §7).
 	OwnTicketsOnly bool
+	// narrowed marks an external user acting for one of their companies
+	// only (the company switcher); only NarrowTo sets it.
+	narrowed bool
 	// operator marks the Operator actor; only Operator sets it.
 	operator bool
 }
@@ -156,6 +159,25 @@ type Actor struct {
 func Operator(tenantID int64) Actor {
 	return Actor{TenantID: tenantID, Kind: Member, Capabilities: slices.Clone(Capabilities), operator: true}
 }
+
+// NarrowTo is the actor acting for one of their companies only, as the
+// company switcher chooses: Companies becomes just companyID, and every
+// list scope built from the actor narrows to it. A company that is not
+// (or no longer) one of theirs, or an actor without several companies,
+// leaves the actor as it is: all of their companies.
+func (a Actor) NarrowTo(companyID int64) Actor {
+	if !a.Kind.External() || len(a.Companies) < 2 || !slices.Contains(a.Companies, companyID) {
+		return a
+	}
+	a.Companies, a.narrowed = []int64{companyID}, true
+	return a
+}
+
+// HasCompany reports whether companyID is one of the actor's companies.
+func HasCompany(a Actor, companyID int64) bool { return slices.Contains(a.Companies, companyID) }
+
+// Narrowed reports whether the actor acts for one chosen company only.
+func (a Actor) Narrowed() bool { return a.narrowed }
 
 // IsOperator reports whether a is the command-line operator.
 func (a Actor) IsOperator() bool { return a.operator }

@@ -102,7 +102,7 @@ func TestTable(t *testing.T) {
 		for _, f := range []policy.UserField{policy.FieldHiddenPages, policy.FieldModules, policy.FieldOwnTicketsOnly, policy.FieldTestUser} {
 			fmt.Fprintf(&b, "%-34s user.%-24s %v\n", p.name, f, policy.CanSetUserField(p.actor, settings, f))
 		}
-		for _, f := range []policy.SettingsField{policy.SettingWhyEnabled, policy.SettingDirectionEnabled, policy.SettingBranding} {
+		for _, f := range []policy.SettingsField{policy.SettingWhyEnabled, policy.SettingDirectionEnabled, policy.SettingBranding, policy.SettingSupport} {
 			fmt.Fprintf(&b, "%-34s settings.%-20s %v\n", p.name, f, policy.CheckSettingsFields(p.actor, settings, f) == nil)
 		}
 		fmt.Fprintf(&b, "%-34s sees a deactivated user's contact details %v\n", p.name, policy.SeesContactDetails(p.actor, settings, true))

@@ -1,6 +1,9 @@
 package policy
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // List names a list whose rows a scope narrows, so that the scope of one
 // list can never be applied to another.
@@ -41,6 +44,10 @@ type Scope struct {
 	Kind     ScopeKind
 	TenantID int64
 	UserID   int64
+	// Companies, when set, further narrows a ScopeMember list keyed by
+	// company (companies, contacts, Office 365) to these companies: the
+	// one an external user chose in the company switcher.
+	Companies []int64
 }
 
 // All reports whether the scope is the whole tenant: the actor sees
@@ -66,7 +73,11 @@ func scope(a Actor, l List, k ScopeKind) Scope {
 	if !a.SignedIn() || k == ScopeNone {
 		return Scope{List: l}
 	}
-	return Scope{List: l, Kind: k, TenantID: a.TenantID, UserID: a.UserID}
+	sc := Scope{List: l, Kind: k, TenantID: a.TenantID, UserID: a.UserID}
+	if k == ScopeMember && a.narrowed {
+		sc.Companies = slices.Clone(a.Companies)
+	}
+	return sc
 }
 
 // UsersScope is the users an actor may list and open: members see everyone

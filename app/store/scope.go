@@ -39,7 +39,11 @@ func (s *Scoped) SelectScoped(model any, sc policy.Scope, t ScopeTable) *bun.Sel
 		if col == "" {
 			col = "id"
 		}
-		return q.Where("?TableAlias.? IN ("+t.Members+")", bun.Ident(col), sc.UserID, sc.TenantID)
+		q = q.Where("?TableAlias.? IN ("+t.Members+")", bun.Ident(col), sc.UserID, sc.TenantID)
+		if len(sc.Companies) > 0 {
+			q = q.Where("?TableAlias.? IN (?)", bun.Ident(col), bun.In(sc.Companies))
+		}
+		return q
 	}
 	return q.Where("1 = 0")
 }

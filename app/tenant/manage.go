@@ -30,6 +30,9 @@ type Patch struct {
 	SMTPTLS          *string
 	MailFromName     *string
 	MailFromAddress  *string
+	SupportEmail     *string
+	SupportPhone     *string
+	SupportHours     *string
 }
 
 // The longest values a tenant's text fields hold; longer ones are refused
@@ -40,6 +43,8 @@ const (
 	MaxHost         = 253  // a hostname, the tenant's or its SMTP server's
 	MaxHosts        = 20   // hostnames of one tenant
 	MaxSMTPPassword = 1024 // before it is sealed
+	MaxSupportPhone = 40   // the support phone number on the contact card
+	MaxSupportHours = 120  // the support hours, free text
 )
 
 // seal replaces a plain SMTP password in p with its sealed form.
@@ -239,6 +244,18 @@ func apply(t *Tenant, p Patch, errs valid.Errors) []string {
 		}
 		t.MailFromAddress = v
 	}
+	if p.SupportEmail != nil {
+		v := strings.TrimSpace(*p.SupportEmail)
+		if err := valid.Email("support_email", v); err != nil {
+			errs.Add("support_email", err.(valid.Errors)["support_email"])
+		} else if a, err := mail.ParseAddress(v); v != "" && (err != nil || a.Address != v) {
+			errs.Add("support_email", "Use a plain address like support@example.com.")
+		} else {
+			t.SupportEmail = v
+		}
+	}
+	str("support_phone", p.SupportPhone, &t.SupportPhone, MaxSupportPhone, false)
+	str("support_hours", p.SupportHours, &t.SupportHours, MaxSupportHours, false)
 	if p.Hosts == nil {
 		return nil
 	}

@@ -19,6 +19,11 @@ type BrandingEdit struct {
 	AppName      *string
 	PrimaryColor *string
 	AccentColor  *string
+	// SupportEmail, SupportPhone and SupportHours are the MSP's contact
+	// card on external users' home page.
+	SupportEmail *string
+	SupportPhone *string
+	SupportHours *string
 	// Images are new uploads by kind, checked here by size and content.
 	Images map[AssetKind][]byte
 	// Remove lists the images that go back to the default (an upload of
@@ -162,6 +167,7 @@ func (e Edit) patch() Patch {
 	var p Patch
 	if b := e.Branding; b != nil {
 		p.AppName, p.PrimaryColor, p.AccentColor = b.AppName, b.PrimaryColor, b.AccentColor
+		p.SupportEmail, p.SupportPhone, p.SupportHours = b.SupportEmail, b.SupportPhone, b.SupportHours
 	}
 	if t := e.Toggles; t != nil {
 		p.WhyEnabled, p.DirectionEnabled = t.WhyEnabled, t.DirectionEnabled
@@ -232,7 +238,10 @@ func brandingChanges(a, b *Tenant) []string {
 	var parts []string
 	parts = change(parts, "app name", quoted(a.AppName), quoted(b.AppName))
 	parts = change(parts, "primary colour", a.PrimaryColor, b.PrimaryColor)
-	return change(parts, "accent colour", a.AccentColor, b.AccentColor)
+	parts = change(parts, "accent colour", a.AccentColor, b.AccentColor)
+	parts = change(parts, "support email", quoted(a.SupportEmail), quoted(b.SupportEmail))
+	parts = change(parts, "support phone", quoted(a.SupportPhone), quoted(b.SupportPhone))
+	return change(parts, "support hours", quoted(a.SupportHours), quoted(b.SupportHours))
 }
 
 func toggleChanges(a, b *Tenant) []string {

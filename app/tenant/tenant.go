@@ -38,6 +38,9 @@ type Tenant struct {
 	SMTPTLS          string    `bun:"smtp_tls,notnull"`
 	MailFromName     string    `bun:"mail_from_name,notnull"`
 	MailFromAddress  string    `bun:"mail_from_address,notnull"`
+	SupportEmail     string    `bun:"support_email,notnull"`
+	SupportPhone     string    `bun:"support_phone,notnull"`
+	SupportHours     string    `bun:"support_hours,notnull"`
 	CreatedAt        time.Time `bun:"created_at,notnull"`
 	UpdatedAt        time.Time `bun:"updated_at,notnull"`
 

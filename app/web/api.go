@@ -52,10 +52,18 @@ type brandingJSON struct {
 	FaviconURL   string `json:"favicon_url,omitempty"`
 }
 
+// supportJSON is the MSP's contact card shown on external users' home.
+type supportJSON struct {
+	Email string `json:"email"`
+	Phone string `json:"phone"`
+	Hours string `json:"hours"`
+}
+
 type settingsJSON struct {
 	WhyEnabled       bool         `json:"why_enabled"`
 	DirectionEnabled bool         `json:"direction_enabled"`
 	Branding         brandingJSON `json:"branding"`
+	Support          supportJSON  `json:"support"`
 }
 
 func (s *Server) settingsJSON(c *fiber.Ctx, t *tenant.Tenant) settingsJSON {
@@ -63,6 +71,7 @@ func (s *Server) settingsJSON(c *fiber.Ctx, t *tenant.Tenant) settingsJSON {
 	return settingsJSON{
 		WhyEnabled: t.WhyEnabled, DirectionEnabled: t.DirectionEnabled,
 		Branding: brandingJSON{AppName: t.AppName, PrimaryColor: t.PrimaryColor, AccentColor: t.AccentColor, LogoURL: b.LogoURL, FaviconURL: b.FaviconURL},
+		Support:  supportJSON{Email: t.SupportEmail, Phone: t.SupportPhone, Hours: t.SupportHours},
 	}
 }
 
@@ -79,6 +88,11 @@ type settingsPatch struct {
 		PrimaryColor *string `json:"primary_color"`
 		AccentColor  *string `json:"accent_color"`
 	} `json:"branding"`
+	Support *struct {
+		Email *string `json:"email"`
+		Phone *string `json:"phone"`
+		Hours *string `json:"hours"`
+	} `json:"support"`
 }
 
 // apiPatchSettings is PATCH /api/v1/settings. Each field changes only for
@@ -104,6 +118,13 @@ func (s *Server) apiPatchSettings(c *fiber.Ctx) error {
 	if b := req.Branding; b != nil {
 		fields = append(fields, policy.SettingBranding)
 		edit.Branding = &tenant.BrandingEdit{AppName: b.AppName, PrimaryColor: b.PrimaryColor, AccentColor: b.AccentColor}
+	}
+	if sp := req.Support; sp != nil {
+		fields = append(fields, policy.SettingSupport)
+		if edit.Branding == nil {
+			edit.Branding = &tenant.BrandingEdit{}
+		}
+		edit.Branding.SupportEmail, edit.Branding.SupportPhone, edit.Branding.SupportHours = sp.Email, sp.Phone, sp.Hours
 	}
 	if err := policy.CheckSettingsFields(st.actor, settingsOf(st.tenant), fields...); err != nil {
 		return errForbidden

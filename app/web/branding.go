@@ -72,7 +72,10 @@ func (s *Server) currentBranding(c *fiber.Ctx) ui.BrandingForm {
 		PrimaryColor: ui.Field{Name: "primary_color", Value: t.PrimaryColor},
 		AccentColor:  ui.Field{Name: "accent_color", Value: t.AccentColor},
 		Logo:         ui.Field{Name: "logo"}, Favicon: ui.Field{Name: "favicon"},
-		LogoURL: b.LogoURL, FaviconURL: b.FaviconURL,
+		SupportEmail: ui.Field{Name: "support_email", Value: t.SupportEmail},
+		SupportPhone: ui.Field{Name: "support_phone", Value: t.SupportPhone},
+		SupportHours: ui.Field{Name: "support_hours", Value: t.SupportHours},
+		LogoURL:      b.LogoURL, FaviconURL: b.FaviconURL,
 		MaxUploadKB: s.Config.Limits.UploadBytes / 1024,
 		CSRF:        state(c).session.CSRFToken,
 		PrimaryRule: ui.ContrastRule{Against: tenant.PrimaryContrast.Against, Min: tenant.FormatRatio(tenant.PrimaryContrast.Min),
@@ -124,8 +127,11 @@ func (s *Server) brandingForm(c *fiber.Ctx) error {
 	appName, primary, accent := c.FormValue("app_name"), c.FormValue("primary_color"), c.FormValue("accent_color")
 	form := s.currentBranding(c)
 	form.AppName.Value, form.PrimaryColor.Value, form.AccentColor.Value = appName, primary, accent
+	supEmail, supPhone, supHours := c.FormValue("support_email"), c.FormValue("support_phone"), c.FormValue("support_hours")
+	form.SupportEmail.Value, form.SupportPhone.Value, form.SupportHours.Value = supEmail, supPhone, supHours
 
 	edit := tenant.BrandingEdit{AppName: &appName, PrimaryColor: &primary, AccentColor: &accent,
+		SupportEmail: &supEmail, SupportPhone: &supPhone, SupportHours: &supHours,
 		Images: map[tenant.AssetKind][]byte{}, MaxImageBytes: s.Config.Limits.UploadBytes}
 	errs := valid.Errors{}
 	for _, kind := range []tenant.AssetKind{tenant.Logo, tenant.Favicon} {
@@ -143,7 +149,8 @@ func (s *Server) brandingForm(c *fiber.Ctx) error {
 			edit.Remove = append(edit.Remove, kind)
 		}
 	}
-	patch := tenant.Patch{AppName: &appName, PrimaryColor: &primary, AccentColor: &accent}
+	patch := tenant.Patch{AppName: &appName, PrimaryColor: &primary, AccentColor: &accent,
+		SupportEmail: &supEmail, SupportPhone: &supPhone, SupportHours: &supHours}
 	if len(errs) == 0 {
 		if _, err := s.Tenants.UpdateBranding(ctx, st.tenant.ID, s.who(c), edit); err != nil {
 			if !errors.As(err, &errs) {
@@ -162,6 +169,7 @@ func (s *Server) brandingForm(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		form.AppName.Error, form.PrimaryColor.Error, form.AccentColor.Error = errs["app_name"], errs["primary_color"], errs["accent_color"]
 		form.Logo.Error, form.Favicon.Error = errs["logo"], errs["favicon"]
+		form.SupportEmail.Error, form.SupportPhone.Error, form.SupportHours.Error = errs["support_email"], errs["support_phone"], errs["support_hours"]
 		form.FormError = "Nothing was saved. Fix the fields marked below."
 		return view(c, fiber.StatusBadRequest, ui.BrandingFormView(form),
 			func() templ.Component { return ui.BrandingPage(s.brandingFrame(c), form) })

@@ -1,23 +1,11 @@
 package web
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/ui"
 )
-
-// homePage is "/": my work across what I can see.
-func (s *Server) homePage(c *fiber.Ctx) error {
-	u := state(c).user
-	first := u.DisplayName()
-	if f, _, ok := strings.Cut(first, " "); ok {
-		first = f
-	}
-	return render(c, 200, ui.HomePage(s.frame(c, policy.Label(state(c).actor, policy.PageHome), policy.PageHome), first))
-}
 
 // settingsSections are the parts of administration, each behind its rule.
 var settingsSections = []struct {

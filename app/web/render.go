@@ -84,6 +84,7 @@ func (s *Server) frame(c *fiber.Ctx, title string, current policy.Page) ui.Frame
 		User:    ui.Person{Name: u.DisplayName(), Email: u.Email, KindLabel: s.menuLabel(c), Client: u.Kind == policy.Client},
 		CSRF:    st.session.CSRFToken,
 		StaticV: s.staticV, HTMXConfig: htmxConfig,
+		Switcher: s.companySwitcher(c),
 	}
 }
 

@@ -139,6 +139,8 @@ func (s *Server) routes() {
 	office365Section.route("POST", "/office365/import", policy.EditOffice365, s.office365ImportSubmit)
 	office365Section.route("GET", "/office365/:id", policy.ViewPage(policy.PageOffice365), s.office365Page)
 	office365Section.route("GET", "/office365/:id/users.csv", policy.ViewPage(policy.PageOffice365), s.office365CSV)
+	companiesSection.route("GET", "/companies", policy.ViewPage(policy.PageCompanies), s.companiesPage)
+	s.route("POST", "/companies/switch", policy.SignedIn, s.companySwitch)
 	for _, info := range policy.Pages {
 		if _, done := s.rules["GET "+info.Path]; !done {
 			s.route("GET", info.Path, policy.ViewPage(info.Key), s.sectionPage(info.Key))

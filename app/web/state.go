@@ -45,6 +45,9 @@ func (st *reqState) signIn(sess *auth.Session, u *people.User) {
 	st.session = sess
 	st.user, st.actor = u, u.Actor()
 	st.principalUser, st.principal = u, st.actor
+	if sess.CompanyID != nil {
+		st.actor = st.actor.NarrowTo(*sess.CompanyID)
+	}
 }
 
 // signInWithToken records the token's user as both principal and actor:
