@@ -35,11 +35,11 @@ import (
 
 	"github.com/atrium-portal/atrium/app/articles"
 	"github.com/atrium-portal/atrium/app/contacts"
-	"github.com/atrium-portal/atrium/app/plan"
 	"github.com/atrium-portal/atrium/app/invitations"
 	"github.com/atrium-portal/atrium/app/mail"
 	"github.com/atrium-portal/atrium/app/office365"
 	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/plan"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/reports"
 	"github.com/atrium-portal/atrium/app/store"
