@@ -348,6 +348,11 @@ var typeNames = map[reflect.Type]string{
 	reflect.TypeFor[ticketInput]():          "TicketInput",
 	reflect.TypeFor[customJSON]():           "CustomFieldValue",
 	reflect.TypeFor[canJSON]():              "TicketPermissions",
+	reflect.TypeFor[plan.UserRef]():         "PlanUserRef",
+	reflect.TypeFor[plan.Input]():           "PlanItemInput",
+	reflect.TypeFor[plan.Item]():            "PlanItem",
+	reflect.TypeFor[plan.Comment]():         "PlanComment",
+	reflect.TypeFor[planCommentBody]():      "PlanCommentInput",
 }
 
 // fieldSchemas are the schemas of fields whose Go type says too little,
