@@ -76,13 +76,22 @@ func TestPlanScenarios(t *testing.T) {
 		t.Errorf("erin comments: %d %s", r.status, r.body)
 	}
 	// Through the page's forms, with htmx.
-	if r := erin.htmx("POST", "/plan/items/"+strconv.FormatInt(mfa, 10)+"/status", url.Values{"status": {"in_progress"}}); r.status != 204 || !strings.Contains(r.header.Get("HX-Redirect"), "#plan-item-") {
-		t.Errorf("erin's status form: %d %v", r.status, r.header)
+	mfaPath := "/plan/items/" + strconv.FormatInt(mfa, 10)
+	if r := erin.htmx("POST", mfaPath+"/status", url.Values{"status": {"in_progress"}}); r.status != 200 ||
+		!strings.HasPrefix(r.body, `<article class="card plan-item stack" id="plan-item-`) || !strings.Contains(r.body, "badge-plan-in-progress") {
+		t.Errorf("erin's status form: %d %s", r.status, r.body)
 	}
-	if r := erin.htmx("POST", "/plan/items/"+strconv.FormatInt(mfa, 10)+"/comments", url.Values{"body": {"  "}}); r.status != 400 || !strings.Contains(r.body, "Write a comment.") {
+	if r := erin.form(mfaPath+"/status", url.Values{"status": {"done"}, "_csrf": {formCSRF(t, erin.get("/plan").body)}}); r.status != 303 ||
+		r.header.Get("Location") != planOf(globex)+"#plan-item-"+strconv.FormatInt(mfa, 10) {
+		t.Errorf("erin's status form without htmx: %d %v", r.status, r.header)
+	}
+	if r := erin.htmx("POST", mfaPath+"/status", url.Values{"status": {"cancelled"}}); r.status != 400 || !strings.Contains(r.body, "Choose a status from the list.") {
+		t.Errorf("erin's bad status: %d %s", r.status, r.body)
+	}
+	if r := erin.htmx("POST", mfaPath+"/comments", url.Values{"body": {"  "}}); r.status != 400 || !strings.Contains(r.body, "Write a comment.") {
 		t.Errorf("erin's empty comment: %d %s", r.status, r.body)
 	}
-	if r := erin.htmx("POST", "/plan/items/"+strconv.FormatInt(mfa, 10), url.Values{"title": {"Mine"}}); r.status != 403 {
+	if r := erin.htmx("POST", mfaPath, url.Values{"title": {"Mine"}}); r.status != 403 {
 		t.Errorf("erin's edit form: %d", r.status)
 	}
 

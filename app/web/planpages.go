@@ -298,7 +298,7 @@ func (s *Server) planItemSubmit(c *fiber.Ctx) error {
 			saved, err = plan.Update(c.UserContext(), st.db, s.planBy(c), id, in)
 		}
 		if err == nil {
-			return redirect(c, planURL(companyID)+"#plan-item-"+strconv.FormatInt(saved.ID, 10))
+			return planDone(c, companyID, saved.ID)
 		}
 		if !errors.As(err, &errs) {
 			return err
@@ -309,7 +309,7 @@ func (s *Server) planItemSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	form := planItemForm(id, companyID, v, owners, errs)
-	return s.planRefused(c, companyID, ui.PlanItemFormView(*form, st.session.CSRFToken), func(pv *ui.PlanView) {
+	return s.planRefused(c, 400, companyID, ui.PlanItemFormView(*form, st.session.CSRFToken), func(pv *ui.PlanView) {
 		if id == 0 {
 			pv.NewForm = form
 			return
@@ -318,13 +318,54 @@ func (s *Server) planItemSubmit(c *fiber.Ctx) error {
 	})
 }
 
-// planRefused answers a refused form: htmx gets the form alone, anything
-// else the page with the form in place.
-func (s *Server) planRefused(c *fiber.Ctx, companyID int64, fragment templ.Component, adjust func(*ui.PlanView)) error {
+// planRefused answers a refused form: htmx gets fragment, anything else
+// the page with the form in place.
+func (s *Server) planRefused(c *fiber.Ctx, status int, companyID int64, fragment templ.Component, adjust func(*ui.PlanView)) error {
 	if isHTMX(c) {
-		return render(c, 400, fragment)
+		return render(c, status, fragment)
 	}
-	return s.renderPlan(c, 400, companyID, adjust)
+	return s.renderPlan(c, status, companyID, adjust)
+}
+
+// planDone leads back to the plan after a create, change or delete: at the
+// item for a plain form post; for htmx without the fragment, as a browser
+// told to go to the same address with only another fragment would not
+// reload the page.
+func planDone(c *fiber.Ctx, companyID, itemID int64) error {
+	to := planURL(companyID)
+	if itemID != 0 && !isHTMX(c) {
+		to += "#" + (ui.PlanItemView{ID: itemID}).Anchor()
+	}
+	return redirect(c, to)
+}
+
+// planItemAnswer answers a status or comment form on item id: htmx gets
+// the item (its form refused when adjust says so), anything else the page
+// at the item, or the page with the refused form in place.
+func (s *Server) planItemAnswer(c *fiber.Ctx, status int, id int64, adjust func(*ui.PlanItemView)) error {
+	st := state(c)
+	it, err := plan.Get(c.UserContext(), st.db, st.actor, id)
+	if err != nil {
+		return err
+	}
+	if status == 200 && !isHTMX(c) {
+		return redirect(c, planURL(it.Company.ID)+"#"+(ui.PlanItemView{ID: id}).Anchor())
+	}
+	var owners []ui.Option
+	if it.CanEdit {
+		if owners, err = s.planOwners(c); err != nil {
+			return err
+		}
+	}
+	v := planItemView(it, owners)
+	if adjust != nil {
+		adjust(&v)
+	}
+	return s.planRefused(c, status, it.Company.ID, ui.PlanItem(v, st.session.CSRFToken, time.Now()), func(pv *ui.PlanView) {
+		if adjust != nil {
+			eachPlanItem(pv, id, adjust)
+		}
+	})
 }
 
 // planStatusSubmit is POST /plan/items/ID/status: members and external
@@ -334,24 +375,16 @@ func (s *Server) planStatusSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st := state(c)
 	status := c.FormValue("status")
-	it, err := plan.SetStatus(c.UserContext(), st.db, s.planBy(c), id, plan.Status(status))
+	_, err = plan.SetStatus(c.UserContext(), state(c).db, s.planBy(c), id, plan.Status(status))
 	if err == nil {
-		return redirect(c, planURL(it.Company.ID)+"#"+(ui.PlanItemView{ID: id}).Anchor())
+		return s.planItemAnswer(c, 200, id, nil)
 	}
 	var errs valid.Errors
 	if !errors.As(err, &errs) {
 		return err
 	}
-	cur, err := plan.Get(c.UserContext(), st.db, st.actor, id)
-	if err != nil {
-		return err
-	}
-	form := planStatusForm(id, status, errs["status"])
-	return s.planRefused(c, cur.Company.ID, ui.PlanStatusFormView(*form, st.session.CSRFToken), func(pv *ui.PlanView) {
-		eachPlanItem(pv, id, func(it *ui.PlanItemView) { it.StatusForm = form })
-	})
+	return s.planItemAnswer(c, 400, id, func(it *ui.PlanItemView) { it.StatusForm = planStatusForm(id, status, errs["status"]) })
 }
 
 // planCommentSubmit is POST /plan/items/ID/comments: members and external
@@ -361,24 +394,16 @@ func (s *Server) planCommentSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st := state(c)
 	body := c.FormValue("body")
-	_, err = plan.AddComment(c.UserContext(), st.db, s.planBy(c), id, body)
+	_, err = plan.AddComment(c.UserContext(), state(c).db, s.planBy(c), id, body)
+	if err == nil {
+		return s.planItemAnswer(c, 200, id, nil)
+	}
 	var errs valid.Errors
-	if err != nil && !errors.As(err, &errs) {
+	if !errors.As(err, &errs) {
 		return err
 	}
-	cur, gerr := plan.Get(c.UserContext(), st.db, st.actor, id)
-	if gerr != nil {
-		return gerr
-	}
-	if err == nil {
-		return redirect(c, planURL(cur.Company.ID)+"#"+(ui.PlanItemView{ID: id}).Anchor())
-	}
-	form := planCommentForm(id, body, errs["body"])
-	return s.planRefused(c, cur.Company.ID, ui.PlanCommentFormView(*form, st.session.CSRFToken), func(pv *ui.PlanView) {
-		eachPlanItem(pv, id, func(it *ui.PlanItemView) { it.CommentForm = form })
-	})
+	return s.planItemAnswer(c, 400, id, func(it *ui.PlanItemView) { it.CommentForm = planCommentForm(id, body, errs["body"]) })
 }
 
 // planItemDelete is POST /plan/items/ID/delete: members only.
@@ -395,7 +420,7 @@ func (s *Server) planItemDelete(c *fiber.Ctx) error {
 	if err := plan.Delete(c.UserContext(), st.db, s.planBy(c), id); err != nil {
 		return err
 	}
-	return redirect(c, planURL(it.Company.ID))
+	return planDone(c, it.Company.ID, 0)
 }
 
 // eachPlanItem calls fn with item id of the page, wherever it is.
