@@ -23,6 +23,7 @@ func TestPlanStatusAndComment(t *testing.T) {
 		chromedp.SetValue(sel+` .plan-status-form select`, "on_hold"),
 		chromedp.Click(sel+` .plan-status-form button[type=submit]`),
 		chromedp.WaitVisible(sel+` .badge-plan-on-hold`),
+		chromedp.Click(sel+` details.plan-comment summary`),
 		chromedp.SendKeys(sel+` .plan-comment-form textarea`, "Paused until the new year."),
 		chromedp.Click(sel+` .plan-comment-form button[type=submit]`),
 		chromedp.WaitVisible(sel+` .plan-comments li:nth-child(2)`),
