@@ -63,6 +63,7 @@ const (
 	ReportDelete      Action = "report.delete"
 	Office365Import   Action = "office365.import"
 	Office365Sync     Action = "office365.sync"
+	PlanChange        Action = "plan.change" // a plan item added, changed, deleted or commented on
 )
 
 // Entry is one record.

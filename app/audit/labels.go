@@ -47,6 +47,7 @@ var labels = map[Action]string{
 	ReportDelete:      "Deleted a report",
 	Office365Import:   "Imported Office 365 data",
 	Office365Sync:     "Synced Office 365 data",
+	PlanChange:        "Changed a company's plan",
 }
 
 // Label is the action in words ("Sign-in failed" for login.failed). An

@@ -287,6 +287,9 @@ func seedTenant(ctx context.Context, tx *store.Scoped, s tenantSeed, hash func(s
 	if err := seedReports(ctx, tx, reportSeeds[s.slug], companies, users); err != nil {
 		return fmt.Errorf("reports: %w", err)
 	}
+	if err := seedPlan(ctx, tx, planSeeds[s.slug], companies, users); err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
 	if err := seedOffice365(ctx, tx, s.slug, companies); err != nil {
 		return fmt.Errorf("office365: %w", err)
 	}

@@ -25,6 +25,7 @@ func TestScopeTable(t *testing.T) {
 		{"invitations", policy.InvitationsScope},
 		{"contacts", policy.ContactsScope},
 		{"office365", policy.Office365Scope},
+		{"plan", policy.PlanScope},
 	}
 	var b strings.Builder
 	b.WriteString("# profile × list → scope (none: no row; self: own row; member: rows the actor belongs or is assigned to; all: the tenant)\n")
@@ -60,7 +61,7 @@ func TestScopeFailsClosed(t *testing.T) {
 	if zero.Kind != policy.ScopeNone || zero.All() {
 		t.Errorf("zero scope is %v", zero)
 	}
-	for _, f := range []func(policy.Actor) policy.Scope{policy.UsersScope, policy.TeamsScope, policy.CompaniesScope, policy.CompanyGroupsScope, policy.AuditScope, policy.InvitationsScope, policy.ContactsScope, policy.Office365Scope} {
+	for _, f := range []func(policy.Actor) policy.Scope{policy.UsersScope, policy.TeamsScope, policy.CompaniesScope, policy.CompanyGroupsScope, policy.AuditScope, policy.InvitationsScope, policy.ContactsScope, policy.Office365Scope, policy.PlanScope} {
 		s := f(policy.Actor{Kind: policy.Member})
 		if s.Kind != policy.ScopeNone || s.TenantID != 0 || s.UserID != 0 {
 			t.Errorf("anonymous actor got %+v", s)

@@ -15,6 +15,7 @@ import (
 	"github.com/atrium-portal/atrium/app/articles"
 	"github.com/atrium-portal/atrium/app/auth"
 	"github.com/atrium-portal/atrium/app/contacts"
+	"github.com/atrium-portal/atrium/app/plan"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tickets"
@@ -92,7 +93,7 @@ func asHTTPError(err error) (*httpError, bool) {
 	if errors.As(err, &busy) {
 		return errBusy(busy.RetrySeconds()), true
 	}
-	if errors.Is(err, tickets.ErrNotFound) || errors.Is(err, contacts.ErrNotFound) || errors.Is(err, articles.ErrNotFound) {
+	if errors.Is(err, tickets.ErrNotFound) || errors.Is(err, contacts.ErrNotFound) || errors.Is(err, articles.ErrNotFound) || errors.Is(err, plan.ErrNotFound) {
 		return errNotFound, true
 	}
 	if errors.Is(err, contacts.ErrConflict) {

@@ -39,6 +39,7 @@ import (
 	"github.com/atrium-portal/atrium/app/mail"
 	"github.com/atrium-portal/atrium/app/office365"
 	"github.com/atrium-portal/atrium/app/people"
+	"github.com/atrium-portal/atrium/app/plan"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/reports"
 	"github.com/atrium-portal/atrium/app/store"
@@ -247,6 +248,20 @@ var apiOps = map[string]apiOp{
 	"PATCH /api/v1/reports/:id/parts/:part_id": {ID: "updateReportPart", Tag: "Reports", Summary: "Change a part; move takes it one place up or down",
 		Body: partInput{}, Resp: reportBody{}},
 	"DELETE /api/v1/reports/:id/parts/:part_id": {ID: "deleteReportPart", Tag: "Reports", Summary: "Delete a part", Status: 204},
+	// Strategy and Plan.
+	"GET /api/v1/plan": {ID: "getPlan", Tag: "Plan", Summary: "A company's plan: its goals and its initiatives by quarter, with their comments",
+		Doc:   "Without company_id, the first company the caller sees. Budget estimates are in cents. 404 for a company outside the caller's scope.",
+		Query: []apiParam{{Name: "company_id", Doc: "The company whose plan to read.", Schema: idSchema()}}, Resp: plan.Plan{}},
+	"POST /api/v1/plan/items": {ID: "createPlanItem", Tag: "Plan", Summary: "Add a goal or an initiative to a company's plan (members)",
+		Doc:  "company_id, kind and title are required; quarter (like 2026-Q4) too for initiatives. budget_estimate is in cents, 0 for none; owner_id a member, 0 for none.",
+		Body: plan.Input{}, Status: 201, Resp: plan.Item{}},
+	"GET /api/v1/plan/items/:id": {ID: "getPlanItem", Tag: "Plan", Summary: "A plan item with its comments; 404 outside the caller's scope", Resp: plan.Item{}},
+	"PATCH /api/v1/plan/items/:id": {ID: "updatePlanItem", Tag: "Plan", Summary: "Change a plan item; external editors may change its status only",
+		Doc:  "Any other field sent by an external editor is 403 for that field and changes nothing.",
+		Body: plan.Input{}, Resp: plan.Item{}},
+	"DELETE /api/v1/plan/items/:id": {ID: "deletePlanItem", Tag: "Plan", Summary: "Delete a plan item and its comments (members)", Status: 204},
+	"POST /api/v1/plan/items/:id/comments": {ID: "addPlanComment", Tag: "Plan", Summary: "Comment on a plan item (members and external editors of its company)",
+		Body: planCommentBody{}, Status: 201, Resp: plan.Comment{}},
 	// Office 365.
 	"GET /api/v1/office365/licences": {ID: "listOffice365Licences", Tag: "Office 365", Summary: "A company's Microsoft 365 licences with how many are assigned, all in one page",
 		Doc: "404 for a company outside the caller's scope.", Query: []apiParam{m365Company}, Resp: listBody[m365LicenceJSON]{}},
@@ -333,6 +348,11 @@ var typeNames = map[reflect.Type]string{
 	reflect.TypeFor[ticketInput]():          "TicketInput",
 	reflect.TypeFor[customJSON]():           "CustomFieldValue",
 	reflect.TypeFor[canJSON]():              "TicketPermissions",
+	reflect.TypeFor[plan.UserRef]():         "PlanUserRef",
+	reflect.TypeFor[plan.Input]():           "PlanItemInput",
+	reflect.TypeFor[plan.Item]():            "PlanItem",
+	reflect.TypeFor[plan.Comment]():         "PlanComment",
+	reflect.TypeFor[planCommentBody]():      "PlanCommentInput",
 }
 
 // fieldSchemas are the schemas of fields whose Go type says too little,

@@ -18,6 +18,7 @@ func (s *Server) routes() {
 	companiesSection := s.section(policy.PageCompanies)
 	contactsSection := s.section(policy.PageContacts)
 	office365Section := s.section(policy.PageOffice365)
+	planSection := s.section(policy.PagePlan)
 
 	s.app.Use(s.clientAddress, s.logRequests, s.recoverPanics, s.securityHeaders, s.checkInput)
 
@@ -141,6 +142,12 @@ func (s *Server) routes() {
 	office365Section.route("GET", "/office365/:id/users.csv", policy.ViewPage(policy.PageOffice365), s.office365CSV)
 	companiesSection.route("GET", "/companies", policy.ViewPage(policy.PageCompanies), s.companiesPage)
 	s.route("POST", "/companies/switch", policy.SignedIn, s.companySwitch)
+	planSection.route("GET", "/plan", policy.ViewPage(policy.PagePlan), s.planPage)
+	planSection.route("POST", "/plan/items", policy.EditPlan, s.planItemSubmit)
+	planSection.route("POST", "/plan/items/:id", policy.EditPlan, s.planItemSubmit)
+	planSection.route("POST", "/plan/items/:id/delete", policy.EditPlan, s.planItemDelete)
+	planSection.route("POST", "/plan/items/:id/status", policy.CommentPlan, s.planStatusSubmit)
+	planSection.route("POST", "/plan/items/:id/comments", policy.CommentPlan, s.planCommentSubmit)
 	for _, info := range policy.Pages {
 		if _, done := s.rules["GET "+info.Path]; !done {
 			s.route("GET", info.Path, policy.ViewPage(info.Key), s.sectionPage(info.Key))
@@ -176,6 +183,12 @@ func (s *Server) routes() {
 	contactsSection.route("PATCH", "/api/v1/contacts/:id", policy.EditContacts, s.apiUpdateContact)
 	contactsSection.route("DELETE", "/api/v1/contacts/:id", policy.EditContacts, s.apiDeleteContact)
 	contactsSection.route("PUT", "/api/v1/contacts/by-external-id/:external_id", policy.EditContacts, s.apiUpsertContact)
+	planSection.route("GET", "/api/v1/plan", policy.ViewPage(policy.PagePlan), s.apiPlan)
+	planSection.route("POST", "/api/v1/plan/items", policy.EditPlan, s.apiCreatePlanItem)
+	planSection.route("GET", "/api/v1/plan/items/:id", policy.ViewPage(policy.PagePlan), s.apiPlanItem)
+	planSection.route("PATCH", "/api/v1/plan/items/:id", policy.CommentPlan, s.apiUpdatePlanItem)
+	planSection.route("DELETE", "/api/v1/plan/items/:id", policy.EditPlan, s.apiDeletePlanItem)
+	planSection.route("POST", "/api/v1/plan/items/:id/comments", policy.CommentPlan, s.apiAddPlanComment)
 	settingsSection.route("GET", "/api/v1/company_groups", policy.ManageCompanies, s.apiGroups)
 	settingsSection.route("POST", "/api/v1/company_groups", policy.ManageCompanies, s.apiSaveGroup)
 	settingsSection.route("PATCH", "/api/v1/company_groups/:id", policy.ManageCompanies, s.apiSaveGroup)

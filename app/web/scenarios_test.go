@@ -207,6 +207,7 @@ func lookupID(t *testing.T, e *env, kind, slug, key string) int64 {
 		"ticket":     "SELECT x.id FROM tickets x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.title = ?",
 		"article":    "SELECT x.id FROM articles x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.title = ?",
 		"report":     "SELECT x.id FROM reports x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.title = ?",
+		"plan_item":  "SELECT x.id FROM plan_items x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.title = ?",
 	}[kind]
 	var id int64
 	if err := e.db.R.QueryRowContext(context.Background(), q, slug, key).Scan(&id); err != nil {

@@ -29,6 +29,8 @@ func TestSectionsCoverTheirPaths(t *testing.T) {
 			want = policy.PageCompanies
 		case path == "/contacts" || strings.HasPrefix(path, "/contacts/") || strings.HasPrefix(path, "/api/v1/contacts"):
 			want = policy.PageContacts
+		case path == "/plan" || strings.HasPrefix(path, "/plan/") || strings.HasPrefix(path, "/api/v1/plan"):
+			want = policy.PagePlan
 		case path == "/office365" || strings.HasPrefix(path, "/office365/") || strings.HasPrefix(path, "/api/v1/office365/"):
 			want = policy.PageOffice365
 		default:
@@ -43,7 +45,7 @@ func TestSectionsCoverTheirPaths(t *testing.T) {
 var paramRE = regexp.MustCompile(`:[a-z_]+`)
 
 // TestHiddenPageClosesItsSection: with Settings, the audit log, Teams,
-// Companies, Contacts and Office 365 hidden from alan (an admin), every route of their sections answers 403, whatever
+// Companies, Contacts, Office 365 and Plan hidden from alan (an admin), every route of their sections answers 403, whatever
 // its own rule would say; with them shown again, his pages open.
 func TestHiddenPageClosesItsSection(t *testing.T) {
 	e := newEnv(t, nil)
@@ -55,7 +57,7 @@ func TestHiddenPageClosesItsSection(t *testing.T) {
 			t.Fatalf("before hiding, %s = %d", path, r.status)
 		}
 	}
-	if r := ada.api("PATCH", alanURL, map[string]any{"hidden_pages": []string{"settings", "audit", "teams", "companies", "contacts", "office365"}}); r.status != 200 {
+	if r := ada.api("PATCH", alanURL, map[string]any{"hidden_pages": []string{"settings", "audit", "teams", "companies", "contacts", "office365", "plan"}}); r.status != 200 {
 		t.Fatalf("hide pages: %d %s", r.status, r.body)
 	}
 	n := 0
