@@ -183,6 +183,13 @@ func TestCompanySwitcher(t *testing.T) {
 	if r := erin.get(vpn); r.status != 404 {
 		t.Errorf("a Globex ticket while in Initech: %d", r.status)
 	}
+	// A switch made on one company's ticket goes to the list, not to a 404.
+	if r := erin.form("/companies/switch", url.Values{"_csrf": {csrf}, "company_id": {"all"}, "next": {printer}}); r.header.Get("Location") != "/tickets" {
+		t.Errorf("a switch on a ticket page goes to %q", r.header.Get("Location"))
+	}
+	if r := switchTo(strconv.FormatInt(initech, 10)); r.header.Get("Location") != "/tickets" {
+		t.Fatalf("switch back to Initech: %s", r.header.Get("Location"))
+	}
 	if r := erin.get(printer); r.status != 200 {
 		t.Errorf("an Initech ticket while in Initech: %d", r.status)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"regexp"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -60,5 +61,19 @@ func (s *Server) companySwitch(c *fiber.Ctx) error {
 	if err := auth.SetCompany(c.UserContext(), st.db, st.session.ID, chosen); err != nil {
 		return err
 	}
-	return redirect(c, safeNext(c.FormValue("next")))
+	return redirect(c, afterSwitch(safeNext(c.FormValue("next"))))
+}
+
+// objectPath matches the page of one object of a module (/tickets/12,
+// /reports/3/print): after a switch it may belong to a company no longer
+// in view, so the switch goes to the module's list instead of a 404.
+var objectPath = regexp.MustCompile(`^/(tickets|reports|contacts|kb|office365|plan)/[0-9]+(/|$|\?)`)
+
+// afterSwitch is where a switch made on page next goes: next itself, or
+// the list of the module whose object next shows.
+func afterSwitch(next string) string {
+	if m := objectPath.FindStringSubmatch(next); m != nil {
+		return "/" + m[1]
+	}
+	return next
 }
