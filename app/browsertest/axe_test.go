@@ -228,7 +228,9 @@ func TestAccessibility(t *testing.T) {
 		t.Fatalf("axe-core: %v (run scripts/update-axe.sh)", err)
 	}
 	d := StartDemo(t)
-	b := NewBrowserWithin(t, 4*time.Minute) // ~60 s on two idle cores; room for a busy machine
+	// About 200 s under the race detector on two idle cores (seven users'
+	// navigation, every module page, both sizes); room for a busy machine.
+	b := NewBrowserWithin(t, 8*time.Minute)
 	c := &axeChecker{t: t, b: b, d: d, src: string(src), known: map[string]bool{}}
 
 	// The sign-in page, in the same frame as the invitation, reset and
