@@ -121,5 +121,5 @@ func (r Rule) ForPrincipal() bool { return r == OwnAccount || r == SignOut }
 
 // AllowedInPreview reports whether a route of rule r may be used while the
 // actor is not the principal (a preview, SPEC §9): everything but the
-// principal's own secrets.
-func (r Rule) AllowedInPreview() bool { return r != OwnAccount }
+// principal's own secrets, and starting another preview.
+func (r Rule) AllowedInPreview() bool { return r != OwnAccount && r != StartPreview }

@@ -1,0 +1,47 @@
+package policy
+
+// StartPreview is the rule of starting a preview as another user (SPEC §9):
+// super admins and admins. Which users is decided per target by CanPreview.
+// A preview never starts another one (Rule.AllowedInPreview).
+const StartPreview Rule = "preview.start"
+
+func init() {
+	actionRules[StartPreview] = func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) }
+}
+
+// PreviewTarget is what CanPreview needs to know of the user to preview.
+type PreviewTarget struct {
+	Target
+	TenantID int64
+	// Active: an invited or deactivated user has no portal to preview.
+	Active bool
+	// TestUser marks the test account whose preview is interactive.
+	TestUser bool
+}
+
+// CanPreview reports whether a may preview as t (SPEC §9): a super admin
+// or an admin, for an active user of their own tenant other than
+// themselves whose rights do not exceed theirs: never a super admin,
+// never a holder of a capability a lacks (a super admin lacks none: every
+// rule another capability opens, super admin opens too).
+func CanPreview(a Actor, t PreviewTarget) bool {
+	if !Allows(a, Settings{}, StartPreview) || a.IsOperator() {
+		return false
+	}
+	if t.UserID == 0 || t.UserID == a.UserID || t.TenantID != a.TenantID || !t.Active {
+		return false
+	}
+	if t.Kind != Member {
+		return true // capabilities stored for a non-member grant nothing
+	}
+	for _, c := range t.Capabilities {
+		if c == SuperAdmin || !(a.Has(SuperAdmin) || a.Has(c)) {
+			return false
+		}
+	}
+	return true
+}
+
+// PreviewReadOnly reports whether a preview as t refuses every write: it
+// does, except for the test user, whose preview is interactive (SPEC §9).
+func PreviewReadOnly(t PreviewTarget) bool { return !t.TestUser }
