@@ -36,6 +36,12 @@ type Session struct {
 	// CompanyID is the company an external user chose in the company
 	// switcher for this session; nil is all of their companies.
 	CompanyID *int64 `bun:"company_id"`
+	// PreviewUserID is the user the session's principal previews as (SPEC
+	// §9), nil when not previewing; PreviewStartedAt is when it started and
+	// PreviewReturn the path to go back to when it ends.
+	PreviewUserID    *int64     `bun:"preview_user_id"`
+	PreviewStartedAt *time.Time `bun:"preview_started_at"`
+	PreviewReturn    string     `bun:"preview_return,notnull"`
 }
 
 // Sessions creates and checks sessions with the configured timeouts.
