@@ -64,6 +64,10 @@ func HashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// Clock is the sessions' current time, in UTC: what previews and
+// timeouts are measured against.
+func (s Sessions) Clock() time.Time { return s.now() }
+
 func (s Sessions) now() time.Time {
 	if s.Now != nil {
 		return s.Now().UTC()

@@ -5,9 +5,21 @@ package policy
 // A preview never starts another one (Rule.AllowedInPreview).
 const StartPreview Rule = "preview.start"
 
+// EndPreview is the rule of ending one's preview: decided for the
+// principal like SignOut, and allowed in every preview, read-only or not,
+// so nobody is ever stuck in one.
+const EndPreview Rule = "preview.end"
+
 func init() {
 	actionRules[StartPreview] = func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) }
+	actionRules[EndPreview] = Actor.SignedIn
 }
+
+// AllowedInReadOnlyPreview reports whether a state change under rule r
+// may go through while previewing a user who is not a test user: only
+// signing out and ending the preview (SPEC §9: such a preview is
+// read-only).
+func (r Rule) AllowedInReadOnlyPreview() bool { return r == SignOut || r == EndPreview }
 
 // PreviewTarget is what CanPreview needs to know of the user to preview.
 type PreviewTarget struct {
