@@ -131,3 +131,15 @@ func (s *Server) apiEndPreview(c *fiber.Ctx) error {
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
+
+// mayPreview reports whether the request's signed-in user, in their own
+// view and in a session, may start a preview as user id: the "Preview as"
+// button shows exactly when the route would accept it.
+func (s *Server) mayPreview(c *fiber.Ctx, id int64) bool {
+	st := state(c)
+	if st.session == nil || st.previewing() || !policy.Allows(st.principal, settingsOf(st.tenant), policy.StartPreview) {
+		return false
+	}
+	u, err := people.UserByID(c.UserContext(), st.db, id)
+	return err == nil && policy.CanPreview(st.principal, previewTarget(u))
+}

@@ -405,8 +405,11 @@ func (s *Server) renderUserEdit(c *fiber.Ctx, status int, l *people.Listed, f ui
 		fragment = ui.UserFormView(f, st.session.CSRFToken)
 	}
 	return view(c, status, fragment, func() templ.Component {
-		return ui.UserFormPage(s.usersFrame(c, l.DisplayName()), f,
-			ui.UserStatusForm(action+"/status", string(l.Status), st.session.CSRFToken, statusErr))
+		var actions templ.Component = ui.UserStatusForm(action+"/status", string(l.Status), st.session.CSRFToken, statusErr)
+		if s.mayPreview(c, l.ID) {
+			actions = templ.Join(actions, ui.PreviewAsForm("/users/"+strconv.FormatInt(l.ID, 10)+"/preview", st.session.CSRFToken, action, l.DisplayName()))
+		}
+		return ui.UserFormPage(s.usersFrame(c, l.DisplayName()), f, actions)
 	})
 }
 
@@ -579,6 +582,9 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 	v := people.ViewFor(st.actor, settingsOf(st.tenant), *l)
 	p := ui.Profile{Person: personOf(v), Email: v.Email, Title: v.Title, Phone: v.Phone, Status: string(v.Status), Hidden: v.ContactHidden,
 		Own: !st.previewing() && st.principalUser != nil && st.principalUser.ID == v.ID}
+	if s.mayPreview(c, v.ID) {
+		p.PreviewAs, p.CSRF, p.Return = "/users/"+strconv.FormatInt(v.ID, 10)+"/preview", st.session.CSRFToken, c.Path()
+	}
 	teams, err := people.TeamsOf(c.UserContext(), st.db, st.actor, v.ID)
 	if err != nil {
 		return err
