@@ -109,6 +109,10 @@ func TestTable(t *testing.T) {
 		fmt.Fprintf(&b, "%-34s sees another user's admin fields %v, own %v\n", p.name,
 			policy.SeesAdminFields(p.actor, settings, 99), policy.SeesAdminFields(p.actor, settings, p.actor.UserID))
 	}
+	b.WriteString("\n# rule → refused in every preview as administration (page rules in their own section)\n")
+	for _, r := range rules() {
+		fmt.Fprintf(&b, "%-34s admin %v\n", r, policy.AdminRoute("", r))
+	}
 	b.WriteString("\n# profile × target → may preview as them (same tenant, active unless said); read-only preview\n")
 	previewTargets := []struct {
 		name string

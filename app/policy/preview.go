@@ -57,3 +57,27 @@ func CanPreview(a Actor, t PreviewTarget) bool {
 // PreviewReadOnly reports whether a preview as t refuses every write: it
 // does, except for the test user, whose preview is interactive (SPEC §9).
 func PreviewReadOnly(t PreviewTarget) bool { return !t.TestUser }
+
+// adminRules are the administration rules: a preview refuses them whoever
+// it shows (SPEC §9: admin pages and actions are always refused), so that
+// a preview never administers the workspace in someone else's name.
+var adminRules = map[Rule]bool{
+	EditBranding: true, EditStrategyToggles: true, EditSettings: true,
+	InviteUsers: true, ManageUsers: true, ManagePageAccess: true, ManageModules: true, ManageTestUser: true,
+	ManageTeams: true, ManageCompanies: true, ViewAudit: true, ManageEmail: true, ManageIntegrations: true,
+	ManageTicketSettings: true, StartPreview: true,
+}
+
+// AdminRoute reports whether a route in section page (may be "") with rule
+// r administers the workspace: an admin page (Settings, Audit log,
+// Billing) or an administration rule. A preview refuses it.
+func AdminRoute(page Page, r Rule) bool {
+	if adminRules[r] {
+		return true
+	}
+	if p, ok := r.PageOf(); ok && page == "" {
+		page = p
+	}
+	info, ok := Info(page)
+	return ok && info.Group == GroupAdmin
+}

@@ -414,7 +414,7 @@ func (s *Server) authorize(page policy.Page, rule policy.Rule) fiber.Handler {
 			who = st.principal
 		}
 		if st.previewing() {
-			if err := refuseInPreview(c, st, rule); err != nil {
+			if err := refuseInPreview(c, st, page, rule); err != nil {
 				return err
 			}
 		}
@@ -430,14 +430,17 @@ func (s *Server) authorize(page policy.Page, rule policy.Rule) fiber.Handler {
 
 // refuseInPreview is the error for a request of rule r while previewing,
 // or nil: the principal's own secrets and starting another preview are
-// always refused, and a preview of a user who is not a test user changes
-// nothing but the preview itself and the sign-in.
-func refuseInPreview(c *fiber.Ctx, st *reqState, r policy.Rule) error {
+// always refused, and so is administration (an admin page or action,
+// whoever is previewed); a preview of a user who is not a test user
+// changes nothing but the preview itself and the sign-in.
+func refuseInPreview(c *fiber.Ctx, st *reqState, page policy.Page, r policy.Rule) error {
 	switch {
 	case r == policy.StartPreview:
 		return errNestedPreview
 	case !r.AllowedInPreview():
 		return errNotWhilePreviewing
+	case policy.AdminRoute(page, r):
+		return errAdminWhilePreviewing
 	case st.previewReadOnly && !r.AllowedInReadOnlyPreview():
 		switch c.Method() {
 		case fiber.MethodGet, fiber.MethodHead:

@@ -150,7 +150,18 @@ func TestPreviewRefusals(t *testing.T) {
 	if r := alan.api("POST", "/api/v1/previews", map[string]any{"user_id": erinID}); r.status != 201 {
 		t.Errorf("alan previews erin: %d %s", r.status, r.body)
 	}
-	_ = alanID
+	// ada previews alan, an admin: his portal, but no administration.
+	if r := ada.api("POST", "/api/v1/previews", map[string]any{"user_id": alanID}); r.status != 201 {
+		t.Fatalf("ada previews alan: %d %s", r.status, r.body)
+	}
+	for _, path := range []string{"/settings/users", "/audit", "/api/v1/audit"} {
+		if r := ada.get(path); r.status != 403 || !strings.Contains(r.body, "administration is not part of a preview") {
+			t.Errorf("%s while previewing alan: %d %s", path, r.status, r.body)
+		}
+	}
+	if r := ada.get("/"); r.status != 200 {
+		t.Errorf("alan's home while previewing: %d", r.status)
+	}
 }
 
 // TestPreviewEnds: after 30 minutes, and when the admin may no longer
