@@ -199,3 +199,39 @@ func TestPreviewEnds(t *testing.T) {
 		t.Errorf("audit: %d expiry, %d demotion", expiry, demotion)
 	}
 }
+
+// TestPreviewButtonsAndLogout: "Preview as" shows where the route would
+// accept it, and nowhere during a preview; signing out ends the preview
+// with a record.
+func TestPreviewButtonsAndLogout(t *testing.T) {
+	e := newEnv(t, nil)
+	erinID := userID(t, e, "acme", "erin@globex.test")
+	adaID := userID(t, e, "acme", "ada@acme.test")
+	erinEdit := "/settings/users/" + strconv.FormatInt(erinID, 10)
+	erinProfile := "/users/" + strconv.FormatInt(erinID, 10)
+	alan := e.client("acme.localhost").mustLogin("alan@acme.test", "demo-pass-1")
+	ken := e.client("acme.localhost").mustLogin("ken@acme.test", "demo-pass-1")
+	if r := alan.get(erinEdit); !strings.Contains(r.body, `action="`+previewPath(erinID)+`"`) || !strings.Contains(r.body, `name="return" value="`+erinEdit+`"`) {
+		t.Errorf("no Preview as on erin's settings page for alan:\n%s", r.body)
+	}
+	if r := alan.get("/users/" + strconv.FormatInt(adaID, 10)); strings.Contains(r.body, "/preview\"") {
+		t.Errorf("Preview as on the super admin's profile for alan")
+	}
+	if r := ken.get(erinProfile); strings.Contains(r.body, previewPath(erinID)) {
+		t.Errorf("Preview as on erin's profile for ken")
+	}
+	if r := alan.api("POST", "/api/v1/previews", map[string]any{"user_id": erinID}); r.status != 201 {
+		t.Fatalf("start: %d %s", r.status, r.body)
+	}
+	if r := alan.get(erinProfile); strings.Contains(r.body, previewPath(erinID)) {
+		t.Errorf("Preview as during a preview")
+	}
+	if r := alan.form("/logout", url.Values{"_csrf": {alan.csrf}}); r.status != 303 {
+		t.Fatalf("logout: %d %s", r.status, r.body)
+	}
+	var n int
+	_ = e.db.R.QueryRowContext(context.Background(), "SELECT count(*) FROM audit_log WHERE action = 'preview.end' AND summary LIKE '%(logout)'").Scan(&n)
+	if n != 1 {
+		t.Errorf("%d preview.end (logout) records", n)
+	}
+}
