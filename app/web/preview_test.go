@@ -214,6 +214,9 @@ func TestPreviewButtonsAndLogout(t *testing.T) {
 	if r := alan.get(erinEdit); !strings.Contains(r.body, `action="`+previewPath(erinID)+`"`) || !strings.Contains(r.body, `name="return" value="`+erinEdit+`"`) {
 		t.Errorf("no Preview as on erin's settings page for alan:\n%s", r.body)
 	}
+	if r := alan.get("/settings/users"); !strings.Contains(r.body, `action="`+previewPath(erinID)+`"`) || strings.Contains(r.body, previewPath(adaID)) {
+		t.Errorf("Preview as in the users list: erin's missing or ada's shown:\n%s", r.body)
+	}
 	if r := alan.get("/users/" + strconv.FormatInt(adaID, 10)); strings.Contains(r.body, "/preview\"") {
 		t.Errorf("Preview as on the super admin's profile for alan")
 	}

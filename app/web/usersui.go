@@ -153,8 +153,15 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 		for _, cp := range u.CapabilityList() {
 			caps = append(caps, cp.Label())
 		}
-		rows = append(rows, ui.UserRow{ID: u.ID, Person: personOf(v), Caps: caps, TestUser: u.TestUser, Status: string(u.Status),
-			CanManage: policy.CanManageUser(st.actor, set, policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: u.CapabilityList()})})
+		row := ui.UserRow{ID: u.ID, Person: personOf(v), Caps: caps, TestUser: u.TestUser, Status: string(u.Status),
+			CanManage: policy.CanManageUser(st.actor, set, policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: u.CapabilityList()})}
+		if st.session != nil && !st.previewing() && policy.CanPreview(st.principal, policy.PreviewTarget{
+			Target:   policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: u.CapabilityList()},
+			TenantID: st.tenant.ID, Active: u.Status == people.Active, TestUser: u.TestUser,
+		}) {
+			row.PreviewAs, row.CSRF = "/users/"+strconv.FormatInt(u.ID, 10)+"/preview", st.session.CSRFToken
+		}
+		rows = append(rows, row)
 	}
 	l.Rows, l.Next = len(rows), nextURL(c, "/settings/users", next)
 	body := ui.UserRowsBody(rows, l.Next)
