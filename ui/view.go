@@ -121,6 +121,15 @@ type Frame struct {
 	// Switcher is the company switcher of an external user with several
 	// companies; nil for everyone else.
 	Switcher *CompanySwitcher
+	// Preview is the banner of a preview as another user; nil when the
+	// signed-in user acts as themselves.
+	Preview *PreviewBanner
+}
+
+// PreviewBanner names the user a preview shows the portal of (SPEC §9).
+type PreviewBanner struct {
+	Name string
+	Kind string // the kind's label
 }
 
 // CompanySwitcher chooses the company an external user works in: one of

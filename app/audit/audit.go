@@ -64,6 +64,8 @@ const (
 	Office365Import   Action = "office365.import"
 	Office365Sync     Action = "office365.sync"
 	PlanChange        Action = "plan.change" // a plan item added, changed, deleted or commented on
+	PreviewStart      Action = "preview.start"
+	PreviewEnd        Action = "preview.end" // the summary says how: exit, expiry, logout, demotion
 )
 
 // Entry is one record.

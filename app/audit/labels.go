@@ -48,6 +48,8 @@ var labels = map[Action]string{
 	Office365Import:   "Imported Office 365 data",
 	Office365Sync:     "Synced Office 365 data",
 	PlanChange:        "Changed a company's plan",
+	PreviewStart:      "Started a preview",
+	PreviewEnd:        "Ended a preview",
 }
 
 // Label is the action in words ("Sign-in failed" for login.failed). An

@@ -120,6 +120,9 @@ func (s Sessions) Start(ctx context.Context, db *store.Scoped, userID int64, who
 // included.
 func Logout(ctx context.Context, db *store.Scoped, sessionID int64, who audit.Who) error {
 	return db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		if err := endPreview(ctx, tx, sessionID, PreviewEndLogout, who); err != nil {
+			return err
+		}
 		if err := Revoke(ctx, tx, sessionID); err != nil {
 			return err
 		}

@@ -36,6 +36,12 @@ type Session struct {
 	// CompanyID is the company an external user chose in the company
 	// switcher for this session; nil is all of their companies.
 	CompanyID *int64 `bun:"company_id"`
+	// PreviewUserID is the user the session's principal previews as (SPEC
+	// §9), nil when not previewing; PreviewStartedAt is when it started and
+	// PreviewReturn the path to go back to when it ends.
+	PreviewUserID    *int64     `bun:"preview_user_id"`
+	PreviewStartedAt *time.Time `bun:"preview_started_at"`
+	PreviewReturn    string     `bun:"preview_return,notnull"`
 }
 
 // Sessions creates and checks sessions with the configured timeouts.
@@ -57,6 +63,10 @@ func HashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
+
+// Clock is the sessions' current time, in UTC: what previews and
+// timeouts are measured against.
+func (s Sessions) Clock() time.Time { return s.now() }
 
 func (s Sessions) now() time.Time {
 	if s.Now != nil {

@@ -117,9 +117,9 @@ func Allows(a Actor, s Settings, r Rule) bool {
 
 // ForPrincipal reports whether rule r is decided for the signed-in user
 // (the principal) rather than for the actor the request acts as.
-func (r Rule) ForPrincipal() bool { return r == OwnAccount || r == SignOut }
+func (r Rule) ForPrincipal() bool { return r == OwnAccount || r == SignOut || r == EndPreview }
 
 // AllowedInPreview reports whether a route of rule r may be used while the
 // actor is not the principal (a preview, SPEC §9): everything but the
-// principal's own secrets.
-func (r Rule) AllowedInPreview() bool { return r != OwnAccount }
+// principal's own secrets, and starting another preview.
+func (r Rule) AllowedInPreview() bool { return r != OwnAccount && r != StartPreview }

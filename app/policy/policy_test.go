@@ -60,7 +60,7 @@ func rules() []policy.Rule {
 		policy.EditSettings, policy.InviteUsers, policy.ManageUsers, policy.ManagePageAccess, policy.ManageModules,
 		policy.ManageTestUser, policy.ManageTeams, policy.ManageCompanies, policy.ViewAudit, policy.ManageEmail, policy.ManageIntegrations,
 		policy.CreateTickets, policy.EditTickets, policy.ManageTicketSettings, policy.EditContacts,
-		policy.EditArticles, policy.EditReports, policy.EditOffice365, policy.EditPlan, policy.CommentPlan)
+		policy.EditArticles, policy.EditReports, policy.EditOffice365, policy.EditPlan, policy.CommentPlan, policy.StartPreview, policy.EndPreview)
 }
 
 // TestTable renders every profile × rule decision and compares it with
@@ -108,6 +108,32 @@ func TestTable(t *testing.T) {
 		fmt.Fprintf(&b, "%-34s sees a deactivated user's contact details %v\n", p.name, policy.SeesContactDetails(p.actor, settings, true))
 		fmt.Fprintf(&b, "%-34s sees another user's admin fields %v, own %v\n", p.name,
 			policy.SeesAdminFields(p.actor, settings, 99), policy.SeesAdminFields(p.actor, settings, p.actor.UserID))
+	}
+	b.WriteString("\n# rule → refused in every preview as administration (page rules in their own section)\n")
+	for _, r := range rules() {
+		fmt.Fprintf(&b, "%-34s admin %v\n", r, policy.AdminRoute("", r))
+	}
+	b.WriteString("\n# profile × target → may preview as them (same tenant, active unless said); read-only preview\n")
+	previewTargets := []struct {
+		name string
+		t    policy.PreviewTarget
+	}{
+		{"member", policy.PreviewTarget{Target: policy.Target{UserID: 99, Kind: policy.Member}, TenantID: 1, Active: true}},
+		{"member+admin", policy.PreviewTarget{Target: policy.Target{UserID: 99, Kind: policy.Member, Capabilities: []policy.Capability{policy.Admin}}, TenantID: 1, Active: true}},
+		{"member+super_admin", policy.PreviewTarget{Target: policy.Target{UserID: 99, Kind: policy.Member, Capabilities: []policy.Capability{policy.SuperAdmin}}, TenantID: 1, Active: true}},
+		{"member+people_admin", policy.PreviewTarget{Target: policy.Target{UserID: 99, Kind: policy.Member, Capabilities: []policy.Capability{policy.PeopleAdmin}}, TenantID: 1, Active: true}},
+		{"client", policy.PreviewTarget{Target: policy.Target{UserID: 99, Kind: policy.Client}, TenantID: 1, Active: true}},
+		{"client(test user)", policy.PreviewTarget{Target: policy.Target{UserID: 99, Kind: policy.Client}, TenantID: 1, Active: true, TestUser: true}},
+		{"external_viewer+super_admin(stored)", policy.PreviewTarget{Target: policy.Target{UserID: 99, Kind: policy.ExternalViewer, Capabilities: []policy.Capability{policy.SuperAdmin}}, TenantID: 1, Active: true}},
+		{"client(inactive)", policy.PreviewTarget{Target: policy.Target{UserID: 99, Kind: policy.Client}, TenantID: 1}},
+		{"client(other tenant)", policy.PreviewTarget{Target: policy.Target{UserID: 99, Kind: policy.Client}, TenantID: 2, Active: true}},
+		{"themselves", policy.PreviewTarget{Target: policy.Target{UserID: 1, Kind: policy.Client}, TenantID: 1, Active: true}},
+	}
+	for _, p := range profiles() {
+		for _, tg := range previewTargets {
+			fmt.Fprintf(&b, "%-34s preview %-36s %-5v read-only %v\n", p.name, tg.name,
+				policy.CanPreview(p.actor, tg.t), policy.PreviewReadOnly(tg.t))
+		}
 	}
 	b.WriteString("\n# kind → may hold capabilities, join teams, have a manager, manage, be assigned to companies; what the menu names\n")
 	menu := map[policy.Belonging]string{policy.BelongsToKind: "kind", policy.BelongsToCompanies: "companies", policy.BelongsToTeams: "teams"}

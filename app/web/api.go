@@ -14,9 +14,9 @@ type pageJSON struct {
 }
 
 type meResponse struct {
-	User    userJSON   `json:"user"`
-	Pages   []pageJSON `json:"pages"`
-	Preview any        `json:"preview"`
+	User    userJSON     `json:"user"`
+	Pages   []pageJSON   `json:"pages"`
+	Preview *previewJSON `json:"preview"`
 }
 
 // apiMe is GET /api/v1/me: who I am and my navigation.
@@ -27,7 +27,7 @@ func (s *Server) apiMe(c *fiber.Ctx) error {
 		pages = append(pages, pageJSON{Key: item.Key, Label: item.Label, Path: item.Path})
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(meResponse{User: toUserJSON(st.user), Pages: pages, Preview: nil})
+	return c.JSON(meResponse{User: toUserJSON(st.user), Pages: pages, Preview: previewOf(st)})
 }
 
 // apiPage is GET /api/v1/pages/KEY: 200 when the page is in my navigation, else 403.

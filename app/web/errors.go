@@ -45,6 +45,10 @@ var (
 	// errNotWhilePreviewing refuses an own-account route (password, sign-in
 	// secrets) while the principal previews as someone else.
 	errNotWhilePreviewing = &httpError{Status: 403, Code: "forbidden", Message: "Not while previewing: this changes your own account."}
+	// errNestedPreview refuses starting a preview while previewing.
+	errNestedPreview = &httpError{Status: 403, Code: "forbidden", Message: "Not while previewing: exit this preview before starting another."}
+	// errAdminWhilePreviewing refuses administration during a preview.
+	errAdminWhilePreviewing = &httpError{Status: 403, Code: "forbidden", Message: "Not while previewing: administration is not part of a preview. Exit the preview first."}
 	// errInvalidToken answers a bearer token that is unknown here, revoked,
 	// expired, or whose user is no longer active.
 	errInvalidToken = &httpError{Status: 401, Code: "invalid_token", Message: "This API token is unknown, revoked or expired. Create a new one under your account's API tokens."}

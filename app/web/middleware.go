@@ -241,10 +241,41 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 		return err
 	}
 	st.signIn(sess, u)
+	if sess.Previewing() {
+		if err := s.loadPreview(c, st); err != nil {
+			return err
+		}
+	}
 	// Whatever a signed-in request gets is theirs alone: never cached.
 	// Public assets (branding, static files) set their own Cache-Control.
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Next()
+}
+
+// loadPreview makes the previewed user the request's actor, or ends the
+// preview (recorded) and goes on as the principal when it has lasted its
+// 30 minutes or the principal may no longer preview that user: their
+// rights are checked again on every request, so demoting them ends it.
+func (s *Server) loadPreview(c *fiber.Ctx, st *reqState) error {
+	ctx, sess := c.UserContext(), st.session
+	how := auth.PreviewEnd("")
+	target, err := people.UserByID(ctx, st.db, *sess.PreviewUserID)
+	switch {
+	case errors.Is(err, people.ErrNotFound):
+		how = auth.PreviewEndDemotion
+	case err != nil:
+		return err
+	case sess.PreviewExpired(s.Auth.Sessions.Clock()):
+		how = auth.PreviewEndExpiry
+	case !policy.CanPreview(st.principal, previewTarget(target)):
+		how = auth.PreviewEndDemotion
+	}
+	if how != "" {
+		_, err := auth.EndPreview(ctx, st.db, sess, how, s.principalWho(c))
+		return err
+	}
+	st.previewAs(target)
+	return nil
 }
 
 // bearerToken is the token of an Authorization: Bearer header. Other
@@ -382,8 +413,10 @@ func (s *Server) authorize(page policy.Page, rule policy.Rule) fiber.Handler {
 		if rule.ForPrincipal() {
 			who = st.principal
 		}
-		if st.previewing() && !rule.AllowedInPreview() {
-			return errNotWhilePreviewing
+		if st.previewing() {
+			if err := refuseInPreview(c, st, page, rule); err != nil {
+				return err
+			}
 		}
 		if page != "" && !policy.CanSeePage(who, set, page) {
 			return errForbidden
@@ -393,6 +426,30 @@ func (s *Server) authorize(page policy.Page, rule policy.Rule) fiber.Handler {
 		}
 		return c.Next()
 	}
+}
+
+// refuseInPreview is the error for a request of rule r while previewing,
+// or nil: the principal's own secrets and starting another preview are
+// always refused, and so is administration (an admin page or action,
+// whoever is previewed); a preview of a user who is not a test user
+// changes nothing but the preview itself and the sign-in.
+func refuseInPreview(c *fiber.Ctx, st *reqState, page policy.Page, r policy.Rule) error {
+	switch {
+	case r == policy.StartPreview:
+		return errNestedPreview
+	case !r.AllowedInPreview():
+		return errNotWhilePreviewing
+	case policy.AdminRoute(page, r):
+		return errAdminWhilePreviewing
+	case st.previewReadOnly && !r.AllowedInReadOnlyPreview():
+		switch c.Method() {
+		case fiber.MethodGet, fiber.MethodHead:
+			return nil
+		}
+		return &httpError{Status: fiber.StatusForbidden, Code: "read_only_preview",
+			Message: "This is a preview of " + st.user.DisplayName() + "'s portal: it can't change anything."}
+	}
+	return nil
 }
 
 func (s *Server) notFound(c *fiber.Ctx) error { return errNotFound }

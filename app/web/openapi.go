@@ -94,6 +94,12 @@ var apiOps = map[string]apiOp{
 	"GET /api/v1/pages/:key": {ID: "getPage", Tag: "Me", Summary: "A page of my navigation; 403 when it is not in it",
 		Resp: pageJSON{}},
 
+	// Previews.
+	"POST /api/v1/previews": {ID: "startPreview", Tag: "Me", Summary: "Preview the portal as another user",
+		Doc:  "The caller's session then acts as that user, read-only unless they are a test user, until DELETE /api/v1/previews/current, sign-out or 30 minutes. Super admins and admins, for an active user of the workspace whose rights do not exceed theirs; never from a preview. Another workspace's user is 404.",
+		Body: previewRequest{}, Status: 201, Resp: previewJSON{}, Errors: []int{404}},
+	"DELETE /api/v1/previews/current": {ID: "endPreview", Tag: "Me", Summary: "End the session's preview: back to the caller's own view", Status: 204},
+
 	// Settings.
 	"GET /api/v1/settings": {ID: "getSettings", Tag: "Settings", Summary: "The workspace's settings and branding", Resp: settingsJSON{}},
 	"PATCH /api/v1/settings": {ID: "updateSettings", Tag: "Settings", Summary: "Change settings",

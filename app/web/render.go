@@ -79,8 +79,13 @@ func (s *Server) frame(c *fiber.Ctx, title string, current policy.Page) ui.Frame
 		g.Links = append(g.Links, ui.NavLink{Key: string(item.Key), Label: item.Label, Path: item.Path, Current: item.Key == current})
 	}
 	u := st.user
+	var preview *ui.PreviewBanner
+	if st.previewing() {
+		preview = &ui.PreviewBanner{Name: u.DisplayName(), Kind: u.Kind.Label()}
+	}
 	return ui.Frame{
-		Title: title, Brand: s.brand(c), Nav: groups,
+		Preview: preview,
+		Title:   title, Brand: s.brand(c), Nav: groups,
 		User:    ui.Person{Name: u.DisplayName(), Email: u.Email, KindLabel: s.menuLabel(c), Client: u.Kind == policy.Client},
 		CSRF:    st.session.CSRFToken,
 		StaticV: s.staticV, HTMXConfig: htmxConfig,

@@ -90,6 +90,7 @@ func TestOwnAccountRoutes(t *testing.T) {
 	slices.Sort(got)
 	slices.Sort(inPreview)
 	want := []string{
+		"DELETE /api/v1/previews/current",
 		"DELETE /api/v1/session",
 		"GET /account/notifications",
 		"GET /account/password",
@@ -99,12 +100,13 @@ func TestOwnAccountRoutes(t *testing.T) {
 		"POST /account/tokens",
 		"POST /account/tokens/:id/revoke",
 		"POST /logout",
+		"POST /preview/exit",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("own-account routes changed:\n got %q\nwant %q", got, want)
 	}
-	// Of them, only signing out works during a preview.
-	if want := []string{"DELETE /api/v1/session", "POST /logout"}; !slices.Equal(inPreview, want) {
+	// Of them, only signing out and ending the preview work during a preview.
+	if want := []string{"DELETE /api/v1/previews/current", "DELETE /api/v1/session", "POST /logout", "POST /preview/exit"}; !slices.Equal(inPreview, want) {
 		t.Errorf("principal routes open in a preview:\n got %q\nwant %q", inPreview, want)
 	}
 }

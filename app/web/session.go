@@ -102,8 +102,12 @@ func (s *Server) login(c *fiber.Ctx, email, password string) (*people.User, *aut
 	case err != nil:
 		return nil, nil, err
 	}
-	// A session that was already on this browser ends: the new one replaces it.
+	// A session that was already on this browser ends: the new one replaces
+	// it, and its preview, if any, ends as at sign-out.
 	if st.session != nil {
+		if _, err := auth.EndPreview(c.UserContext(), st.db, st.session, auth.PreviewEndLogout, s.principalWho(c)); err != nil {
+			return nil, nil, err
+		}
 		if err := auth.Revoke(c.UserContext(), st.db, st.session.ID); err != nil {
 			return nil, nil, err
 		}

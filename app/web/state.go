@@ -38,6 +38,9 @@ type reqState struct {
 	// principal's own routes, and an integration token only the routes its
 	// scopes open.
 	token *tokens.Token
+	// previewReadOnly: the request previews a user who is not a test user,
+	// so it may change nothing (SPEC §9).
+	previewReadOnly bool
 }
 
 // signIn records the session's user as both principal and actor.
@@ -47,6 +50,22 @@ func (st *reqState) signIn(sess *auth.Session, u *people.User) {
 	st.principalUser, st.principal = u, st.actor
 	if sess.CompanyID != nil {
 		st.actor = st.actor.NarrowTo(*sess.CompanyID)
+	}
+}
+
+// previewAs makes u the request's actor while the principal stays: the
+// session previews u (SPEC §9). The principal's company choice is theirs
+// and does not narrow u.
+func (st *reqState) previewAs(u *people.User) {
+	st.user, st.actor = u, u.Actor()
+	st.previewReadOnly = policy.PreviewReadOnly(previewTarget(u))
+}
+
+// previewTarget is what the policy needs to know of u to decide a preview.
+func previewTarget(u *people.User) policy.PreviewTarget {
+	return policy.PreviewTarget{
+		Target:   policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: u.CapabilityList()},
+		TenantID: u.TenantID, Active: u.Status == people.Active, TestUser: u.TestUser,
 	}
 }
 

@@ -153,8 +153,15 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 		for _, cp := range u.CapabilityList() {
 			caps = append(caps, cp.Label())
 		}
-		rows = append(rows, ui.UserRow{ID: u.ID, Person: personOf(v), Caps: caps, TestUser: u.TestUser, Status: string(u.Status),
-			CanManage: policy.CanManageUser(st.actor, set, policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: u.CapabilityList()})})
+		row := ui.UserRow{ID: u.ID, Person: personOf(v), Caps: caps, TestUser: u.TestUser, Status: string(u.Status),
+			CanManage: policy.CanManageUser(st.actor, set, policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: u.CapabilityList()})}
+		if st.session != nil && !st.previewing() && policy.CanPreview(st.principal, policy.PreviewTarget{
+			Target:   policy.Target{UserID: u.ID, Kind: u.Kind, Capabilities: u.CapabilityList()},
+			TenantID: st.tenant.ID, Active: u.Status == people.Active, TestUser: u.TestUser,
+		}) {
+			row.PreviewAs, row.CSRF = "/users/"+strconv.FormatInt(u.ID, 10)+"/preview", st.session.CSRFToken
+		}
+		rows = append(rows, row)
 	}
 	l.Rows, l.Next = len(rows), nextURL(c, "/settings/users", next)
 	body := ui.UserRowsBody(rows, l.Next)
@@ -405,8 +412,11 @@ func (s *Server) renderUserEdit(c *fiber.Ctx, status int, l *people.Listed, f ui
 		fragment = ui.UserFormView(f, st.session.CSRFToken)
 	}
 	return view(c, status, fragment, func() templ.Component {
-		return ui.UserFormPage(s.usersFrame(c, l.DisplayName()), f,
-			ui.UserStatusForm(action+"/status", string(l.Status), st.session.CSRFToken, statusErr))
+		var actions templ.Component = ui.UserStatusForm(action+"/status", string(l.Status), st.session.CSRFToken, statusErr)
+		if s.mayPreview(c, l.ID) {
+			actions = templ.Join(actions, ui.PreviewAsForm("/users/"+strconv.FormatInt(l.ID, 10)+"/preview", st.session.CSRFToken, action, l.DisplayName()))
+		}
+		return ui.UserFormPage(s.usersFrame(c, l.DisplayName()), f, actions)
 	})
 }
 
@@ -579,6 +589,9 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 	v := people.ViewFor(st.actor, settingsOf(st.tenant), *l)
 	p := ui.Profile{Person: personOf(v), Email: v.Email, Title: v.Title, Phone: v.Phone, Status: string(v.Status), Hidden: v.ContactHidden,
 		Own: !st.previewing() && st.principalUser != nil && st.principalUser.ID == v.ID}
+	if s.mayPreview(c, v.ID) {
+		p.PreviewAs, p.CSRF, p.Return = "/users/"+strconv.FormatInt(v.ID, 10)+"/preview", st.session.CSRFToken, c.Path()
+	}
 	teams, err := people.TeamsOf(c.UserContext(), st.db, st.actor, v.ID)
 	if err != nil {
 		return err
