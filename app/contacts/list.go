@@ -192,7 +192,7 @@ func views(ctx context.Context, db *store.Scoped, a policy.Actor, rows []Row) ([
 // Companies are the companies whose contacts a may see, by name: the
 // choices of the list's company filter and of the form's company.
 func Companies(ctx context.Context, db *store.Scoped, a policy.Actor) ([]people.CompanyRef, error) {
-	if policy.ContactsScope(a).Kind == policy.ScopeNone {
+	if policy.ContactsScope(a).None() {
 		return nil, nil
 	}
 	cs, err := people.Companies(ctx, db, a)

@@ -23,7 +23,7 @@ type CompanyChoice struct {
 // Companies are the companies whose plans a may see, by name: members
 // every company, external users with the plan page their assigned ones.
 func Companies(ctx context.Context, db *store.Scoped, a policy.Actor) ([]CompanyChoice, error) {
-	if policy.PlanScope(a).Kind == policy.ScopeNone {
+	if policy.PlanScope(a).None() {
 		return nil, nil
 	}
 	cs, err := people.Companies(ctx, db, a)

@@ -36,22 +36,46 @@ type PreviewTarget struct {
 // themselves whose rights do not exceed theirs: never a super admin,
 // never a holder of a capability a lacks (a super admin lacks none: every
 // rule another capability opens, super admin opens too).
-func CanPreview(a Actor, t PreviewTarget) bool {
-	if !Allows(a, Settings{}, StartPreview) || a.IsOperator() {
-		return false
-	}
-	if t.UserID == 0 || t.UserID == a.UserID || t.TenantID != a.TenantID || !t.Active {
-		return false
-	}
-	if t.Kind != Member {
-		return true // capabilities stored for a non-member grant nothing
+func CanPreview(a Actor, t PreviewTarget) bool { return WhyNoPreview(a, t) == PreviewAllowed }
+
+// PreviewRefusal is why a preview is refused: the one decision CanPreview
+// makes, named, so a refusal's message says what the policy decided.
+type PreviewRefusal uint8
+
+// The reasons, in the order they are checked.
+const (
+	PreviewAllowed PreviewRefusal = iota
+	// PreviewNotAllowed: the principal may not preview anyone, or the
+	// target is no user of their tenant.
+	PreviewNotAllowed
+	PreviewSelf
+	PreviewInactive
+	PreviewSuperAdmin
+	// PreviewMoreRights: the target holds a capability the principal lacks.
+	PreviewMoreRights
+)
+
+// WhyNoPreview is the reason a may not preview as t, or PreviewAllowed.
+func WhyNoPreview(a Actor, t PreviewTarget) PreviewRefusal {
+	switch {
+	case !Allows(a, Settings{}, StartPreview) || a.IsOperator() || t.UserID == 0 || t.TenantID != a.TenantID:
+		return PreviewNotAllowed
+	case t.UserID == a.UserID:
+		return PreviewSelf
+	case !t.Active:
+		return PreviewInactive
+	case t.Kind != Member:
+		return PreviewAllowed // capabilities stored for a non-member grant nothing
 	}
 	for _, c := range t.Capabilities {
-		if c == SuperAdmin || !(a.Has(SuperAdmin) || a.Has(c)) {
-			return false
+		if c == SuperAdmin {
+			return PreviewSuperAdmin
+		}
+		if !(a.Has(SuperAdmin) || a.Has(c)) {
+			return PreviewMoreRights
 		}
 	}
-	return true
+	return PreviewAllowed
 }
 
 // PreviewReadOnly reports whether a preview as t refuses every write: it

@@ -54,6 +54,9 @@ type Scope struct {
 // internal fields (a company's notes and groups) too.
 func (s Scope) All() bool { return s.Kind == ScopeAll && s.List != "" && s.TenantID != 0 }
 
+// None reports whether the scope matches no row.
+func (s Scope) None() bool { return s.Kind == ScopeNone || s.List == "" || s.TenantID == 0 }
+
 // String is the scope as the table test prints it.
 func (s Scope) String() string {
 	switch s.Kind {

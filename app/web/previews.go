@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -56,18 +55,18 @@ func (s *Server) startPreview(c *fiber.Ctx, id int64, returnPath string) (*peopl
 	return u, err
 }
 
-// previewRefusal says why the principal a may not preview u.
+// previewRefusal says in words why the policy refused principal a a
+// preview as u (policy.WhyNoPreview).
 func previewRefusal(a policy.Actor, u *people.User, t policy.PreviewTarget) error {
 	msg := "You can't preview " + u.DisplayName() + "."
-	caps := u.CapabilityList()
-	switch {
-	case u.ID == a.UserID:
+	switch policy.WhyNoPreview(a, t) {
+	case policy.PreviewSelf:
 		msg = "This is you: there is nothing to preview."
-	case !t.Active:
+	case policy.PreviewInactive:
 		msg = u.DisplayName() + " is not active, so has no portal to preview."
-	case u.Kind == policy.Member && slices.Contains(caps, policy.SuperAdmin):
+	case policy.PreviewSuperAdmin:
 		msg = "Nobody previews a super admin."
-	case u.Kind == policy.Member && len(caps) > 0:
+	case policy.PreviewMoreRights:
 		msg = u.DisplayName() + " holds a capability you don't have, so you can't preview them."
 	}
 	return &httpError{Status: fiber.StatusForbidden, Code: "forbidden", Message: msg}
