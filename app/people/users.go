@@ -179,3 +179,20 @@ func UsersByIDs(ctx context.Context, db *store.Scoped, ids []int64) ([]User, err
 	}
 	return out, nil
 }
+
+// MaxAudience bounds the users "who can see this?" weighs: far above a
+// tenant's size, so the answer is whole, but bounded like every list.
+const MaxAudience = 20000
+
+// ActiveUsers loads the tenant's active users with what the policy needs
+// of them (capabilities, modules, companies), by name: the people "who
+// can see this?" asks the policy about, one by one.
+func ActiveUsers(ctx context.Context, db *store.Scoped) ([]User, error) {
+	var out []User
+	err := db.Select(&out).Relation("Capabilities").Relation("Modules").Relation("Companies").
+		Where("u.status = ?", Active).OrderExpr("u.name, u.id").Limit(MaxAudience).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("people: active users: %w", err)
+	}
+	return out, nil
+}

@@ -101,19 +101,7 @@ func (r Rule) Known() bool {
 
 // Allows answers "may this actor follow this rule" for the tenant's settings.
 // Unknown rules are refused.
-func Allows(a Actor, s Settings, r Rule) bool {
-	if p, ok := r.PageOf(); ok {
-		return CanSeePage(a, s, p)
-	}
-	check, ok := actionRules[r]
-	if !ok {
-		return false
-	}
-	if r != Public && !a.SignedIn() {
-		return false
-	}
-	return check(a)
-}
+func Allows(a Actor, s Settings, r Rule) bool { return allows(a, s, r, nil) }
 
 // ForPrincipal reports whether rule r is decided for the signed-in user
 // (the principal) rather than for the actor the request acts as.

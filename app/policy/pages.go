@@ -150,31 +150,9 @@ func Navigation(a Actor, s Settings) []NavItem {
 }
 
 // CanSeePage reports whether page p is in the actor's navigation; a page
-// outside it is refused even when its URL is typed.
-func CanSeePage(a Actor, s Settings, p Page) bool {
-	if !a.SignedIn() || !ceiling(a, p) {
-		return false
-	}
-	if (p == PageWhy && !s.WhyEnabled) || (p == PageDirection && !s.DirectionEnabled) {
-		return false
-	}
-	// Home is where everyone lands; hiding it would leave a user nowhere.
-	// Settings stay with super admins: hiding them from each other would
-	// leave the tenant with nobody who can administer it.
-	if p != PageHome && (p != PageSettings || !a.Has(SuperAdmin)) {
-		for _, h := range a.HiddenPages {
-			if h == p {
-				return false
-			}
-		}
-	}
-	if a.Kind.External() {
-		if info, _ := Info(p); info.Module {
-			return a.Modules[p].Show
-		}
-	}
-	return true
-}
+// outside it is refused even when its URL is typed. canSeePage decides,
+// and narrates for the access explainer.
+func CanSeePage(a Actor, s Settings, p Page) bool { return canSeePage(a, s, p, nil) }
 
 // Label is page p's name for this actor: an external user's module label
 // when one is set, else the page's own name.

@@ -89,7 +89,7 @@ var adminRules = map[Rule]bool{
 	EditBranding: true, EditStrategyToggles: true, EditSettings: true,
 	InviteUsers: true, ManageUsers: true, ManagePageAccess: true, ManageModules: true, ManageTestUser: true,
 	ManageTeams: true, ManageCompanies: true, ViewAudit: true, ManageEmail: true, ManageIntegrations: true,
-	ManageTicketSettings: true, StartPreview: true,
+	ManageTicketSettings: true, StartPreview: true, ExplainAccess: true,
 }
 
 // AdminRoute reports whether a route in section page (may be "") with rule

@@ -78,7 +78,7 @@ func ReportsScope(a Actor) ReportScope {
 }
 
 // CanSeeReport reports whether actor a may open the report with facts r.
-func CanSeeReport(a Actor, r ReportFacts) bool { return ReportsScope(a).Matches(r) }
+func CanSeeReport(a Actor, r ReportFacts) bool { return ExplainReport(a, r, nil) }
 
 // CanEditReport reports whether actor a may change the report with facts r.
 func CanEditReport(a Actor, r ReportFacts) bool { return mayWriteReports(a) && CanSeeReport(a, r) }

@@ -399,9 +399,7 @@ func boardGrants(k Kind, cs []int64, r TicketRules) []BoardGrant {
 }
 
 // CanSeeTicket reports whether actor a may open the ticket with facts t.
-func CanSeeTicket(a Actor, r TicketRules, t TicketFacts) bool {
-	return TicketsScope(a, r).Matches(t)
-}
+func CanSeeTicket(a Actor, r TicketRules, t TicketFacts) bool { return ExplainTicket(a, r, t, nil) }
 
 // CanCreateTicket reports whether actor a may open a ticket on board
 // boardID for company companyID (0: the tenant's own work, no company):

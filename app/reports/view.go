@@ -302,3 +302,33 @@ func Count(ctx context.Context, db *store.Scoped, a policy.Actor, q Query) (int,
 	}
 	return int(n), nil
 }
+
+// PartRef names one part of a report, for pickers.
+type PartRef struct {
+	ID           int64
+	Title        string
+	InternalOnly bool
+}
+
+// PartsOf returns, by report, the parts of reports vs (as List gave them
+// to actor a) that a reads, in their order.
+func PartsOf(ctx context.Context, db *store.Scoped, a policy.Actor, vs []View) (map[int64][]PartRef, error) {
+	out := map[int64][]PartRef{}
+	if len(vs) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(vs))
+	for i, v := range vs {
+		ids[i] = v.ID
+	}
+	var ps []Part
+	if err := db.Select(&ps).Where("p.report_id IN (?)", bun.In(ids)).OrderExpr("p.report_id, p.position, p.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("reports: parts: %w", err)
+	}
+	for _, p := range ps {
+		if policy.CanSeePart(a, p.InternalOnly) {
+			out[p.ReportID] = append(out[p.ReportID], PartRef{ID: p.ID, Title: p.Title, InternalOnly: p.InternalOnly})
+		}
+	}
+	return out, nil
+}

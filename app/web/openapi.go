@@ -114,6 +114,10 @@ var apiOps = map[string]apiOp{
 			apiParam{Name: "status", Doc: "Only users in this state; for those who manage users, anyone else asking is refused.", Schema: enumSchema(userStatuses)}),
 		Resp: listBody[userDetailJSON]{}},
 	"GET /api/v1/users/:id": {ID: "getUser", Tag: "Users", Summary: "A user; 404 outside the caller's scope", Resp: userDetailJSON{}},
+	"GET /api/v1/users/:id/access": {ID: "explainAccess", Tag: "Users", Summary: "Whether a user may open an address, and the rules that decided it",
+		Doc:   "For super admins and admins. PATH is any page or object address of the workspace (`/tickets/12`, `/reports/3#part-9`, `/api/v1/contacts/4`); reasons are the rules the policy applied, in order.",
+		Query: []apiParam{{Name: "path", Doc: "The address to check, a path of this workspace or a whole link.", Schema: schema{"type": "string", "maxLength": MaxAccessPath}}},
+		Resp:  Verdict{}},
 	"PATCH /api/v1/users/:id": {ID: "updateUser", Tag: "Users", Summary: "Change a user: status, kind, capabilities, hidden pages, modules, companies, teams, …",
 		Body: useradmin.Patch{}, Resp: userDetailJSON{}},
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -241,6 +242,11 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 		return err
 	}
 	d := reportDoc(state(c).actor, v)
+	if mayExplain(c) {
+		for i, p := range d.Parts {
+			d.Parts[i].Audience = fmt.Sprintf("/reports/%d/parts/%d/audience", v.ID, p.ID)
+		}
+	}
 	return view(c, 200, ui.ReportBody(d), func() templ.Component {
 		return ui.ReportPage(s.reportsFrame(c, v.Title), d)
 	})

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/netip"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -45,6 +46,9 @@ type Server struct {
 	app   *fiber.App
 	rules map[string]policy.Rule // "METHOD path" → the rule the route declared
 	pages map[string]policy.Page // "METHOD path" → the page of the route's section
+	// gets are the GET routes in the order Fiber tries them, for the
+	// access explainer.
+	gets []getRoute
 	// openapi is the OpenAPI document of the JSON API, built at start.
 	openapi []byte
 	// trustedProxies are the parsed trusted_proxies.
@@ -130,6 +134,9 @@ func (s *Server) add(page policy.Page, method, path string, rule policy.Rule, h 
 		panic("web: route " + method + " " + path + " is in unknown section " + string(page))
 	}
 	s.rules[method+" "+path] = rule
+	if method == fiber.MethodGet {
+		s.gets = append(s.gets, getRoute{path: path, segs: strings.Split(strings.TrimPrefix(path, "/"), "/"), rule: rule, page: page, check: objectChecks[path]})
+	}
 	if page != "" {
 		s.pages[method+" "+path] = page
 	}

@@ -673,6 +673,9 @@ func (s *Server) ticketPageView(c *fiber.Ctx, cfg *tickets.Config, d *tickets.De
 		}
 		out.Details = p
 	}
+	if mayExplain(c) {
+		out.Audience = "/tickets/" + strconv.FormatInt(v.ID, 10) + "/audience"
+	}
 	w, err := s.watchersPanel(c, cfg, d, tf.watchErr)
 	out.Watchers = w
 	return out, err

@@ -592,6 +592,17 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 	if s.mayPreview(c, v.ID) {
 		p.PreviewAs, p.CSRF, p.Return = "/users/"+strconv.FormatInt(v.ID, 10)+"/preview", st.session.CSRFToken, c.Path()
 	}
+	if mayExplain(c) {
+		u, err := people.UserByID(c.UserContext(), st.db, v.ID)
+		if err != nil {
+			return err
+		}
+		a, err := s.accessCheck(c, u)
+		if err != nil {
+			return err
+		}
+		p.Access = &a
+	}
 	teams, err := people.TeamsOf(c.UserContext(), st.db, st.actor, v.ID)
 	if err != nil {
 		return err
