@@ -415,6 +415,12 @@ func (s *Server) authorize(page policy.Page, rule policy.Rule) fiber.Handler {
 		}
 		if st.previewing() {
 			if err := refuseInPreview(c, st, page, rule); err != nil {
+				// A page the previewed user could not open on their own is
+				// refused as it would be for them, so the preview shows their
+				// answer; "not part of a preview" is for what they could.
+				if err == errAdminWhilePreviewing && !policy.ExplainRoute(who, set, page, rule, nil) {
+					return errForbidden
+				}
 				return err
 			}
 		}

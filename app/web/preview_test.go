@@ -55,6 +55,10 @@ func TestPreviewAsErin(t *testing.T) {
 		!strings.Contains(r.body, "This is a preview of Erin Editor's portal: it can't change anything.") {
 		t.Errorf("a note while previewing: %d %s", r.status, r.body)
 	}
+	// A page erin has no right to is refused as erin's own session is.
+	if got, want := ada.api("GET", "/api/v1/audit", nil), erin.api("GET", "/api/v1/audit", nil); got.status != 403 || got.body != want.body {
+		t.Errorf("audit while previewing erin: %d %s; erin's own: %s", got.status, got.body, want.body)
+	}
 	if r := ada.get("/account/password"); r.status != 403 {
 		t.Errorf("own password page while previewing: %d", r.status)
 	}
