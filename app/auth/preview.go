@@ -47,7 +47,10 @@ func StartPreview(ctx context.Context, db *store.Scoped, sess *Session, targetID
 	now = now.UTC()
 	return db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
 		res, err := tx.Update((*Session)(nil)).
+			// A preview starts as the user's own sign-in does, with all of
+			// their companies; the switcher's choice belongs to the preview.
 			Set("preview_user_id = ?", targetID).Set("preview_started_at = ?", now).Set("preview_return = ?", returnPath).
+			Set("company_id = NULL").
 			Where("id = ? AND preview_user_id IS NULL", sess.ID).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("auth: start preview: %w", err)
@@ -90,7 +93,7 @@ func endPreview(ctx context.Context, tx *store.Scoped, sessionID int64, how Prev
 		return fmt.Errorf("auth: load preview: %w", err)
 	}
 	res, err := tx.Update((*Session)(nil)).
-		Set("preview_user_id = NULL").Set("preview_started_at = NULL").Set("preview_return = ''").
+		Set("preview_user_id = NULL").Set("preview_started_at = NULL").Set("preview_return = ''").Set("company_id = NULL").
 		Where("id = ? AND preview_user_id = ?", sessionID, target.Int64).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("auth: end preview: %w", err)

@@ -33,6 +33,10 @@ const (
 	// least one of the tenant's settings fields. Each field is then checked
 	// by its own rule (CheckSettingsFields).
 	EditSettings Rule = "settings.edit"
+	// SwitchCompany chooses which of their companies an external user's
+	// session shows (the company switcher): it changes the session's view,
+	// not the workspace, so a read-only preview allows it.
+	SwitchCompany Rule = "companies.switch"
 )
 
 // SettingsField is a field of the tenant's settings (GET /api/v1/settings).
@@ -87,6 +91,7 @@ var actionRules = map[Rule]func(Actor) bool{
 	EditBranding:        func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
 	EditStrategyToggles: func(a Actor) bool { return a.HasAny(SuperAdmin, StrategyAdmin) },
 	EditSettings:        func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, StrategyAdmin) },
+	SwitchCompany:       func(a Actor) bool { return a.Kind.External() },
 }
 
 // Known reports whether r is a rule this package can decide.

@@ -17,9 +17,12 @@ func init() {
 
 // AllowedInReadOnlyPreview reports whether a state change under rule r
 // may go through while previewing a user who is not a test user: only
-// signing out and ending the preview (SPEC §9: such a preview is
-// read-only).
-func (r Rule) AllowedInReadOnlyPreview() bool { return r == SignOut || r == EndPreview }
+// signing out, ending the preview and choosing a company in the switcher,
+// which changes what the session shows, not the workspace (SPEC §9: such
+// a preview is read-only).
+func (r Rule) AllowedInReadOnlyPreview() bool {
+	return r == SignOut || r == EndPreview || r == SwitchCompany
+}
 
 // PreviewTarget is what CanPreview needs to know of the user to preview.
 type PreviewTarget struct {

@@ -181,6 +181,7 @@ var ruleWords = map[Rule]string{
 	StartPreview:         "Previews are for super admins and admins",
 	EndPreview:           "Anyone previewing may end their preview",
 	ExplainAccess:        "Explaining who sees what is for super admins and admins",
+	SwitchCompany:        "Choosing one of their companies is for external users",
 }
 
 // ExplainRoute is the decision of a route in section (a page, or "") with

@@ -242,3 +242,49 @@ func TestPreviewButtonsAndLogout(t *testing.T) {
 		t.Errorf("%d preview.end (logout) records", n)
 	}
 }
+
+// TestPreviewCompanySwitcher: the company switcher changes what a session
+// shows, not the workspace, so it works in a read-only preview exactly as
+// in the user's own session; a preview starts with all of the user's
+// companies, and exit leaves no choice behind.
+func TestPreviewCompanySwitcher(t *testing.T) {
+	e := newEnv(t, nil)
+	ada := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1")
+	erinID := userID(t, e, "acme", "erin@globex.test")
+	globex, initech := lookupID(t, e, "company", "acme", "Globex Corporation"), lookupID(t, e, "company", "acme", "Initech")
+	if r := ada.api("PATCH", "/api/v1/users/"+strconv.FormatInt(erinID, 10), map[string]any{"company_ids": []int64{globex, initech}}); r.status != 200 {
+		t.Fatalf("give erin Initech: %d %s", r.status, r.body)
+	}
+	erin := e.client("acme.localhost").mustLogin("erin@globex.test", "demo-pass-1")
+	alan := e.client("acme.localhost").mustLogin("alan@acme.test", "demo-pass-1")
+	if r := alan.api("POST", "/api/v1/previews", map[string]any{"user_id": erinID}); r.status != 201 {
+		t.Fatalf("start: %d %s", r.status, r.body)
+	}
+	all := erin.get("/api/v1/tickets").body
+	if got := alan.get("/api/v1/tickets").body; got != all {
+		t.Errorf("tickets before switching:\n%s\nerin's own:\n%s", got, all)
+	}
+	for _, c := range []*client{erin, alan} {
+		if r := c.form("/companies/switch", url.Values{"_csrf": {c.csrf}, "company_id": {strconv.FormatInt(initech, 10)}, "next": {"/tickets"}}); r.status != 303 {
+			t.Fatalf("switch to Initech: %d %s", r.status, r.body)
+		}
+	}
+	own := erin.get("/api/v1/tickets").body
+	if got := alan.get("/api/v1/tickets").body; got != own || own == all || strings.Contains(own, "VPN drops every hour") {
+		t.Errorf("tickets in Initech while previewing:\n%s\nerin's own:\n%s", got, own)
+	}
+	if r := alan.api("DELETE", "/api/v1/previews/current", nil); r.status != 204 {
+		t.Fatalf("end: %d", r.status)
+	}
+	var left int
+	_ = e.db.R.QueryRowContext(context.Background(), "SELECT count(*) FROM sessions WHERE user_id = ? AND company_id IS NOT NULL", userID(t, e, "acme", "alan@acme.test")).Scan(&left)
+	if left != 0 {
+		t.Errorf("alan's session keeps erin's company choice")
+	}
+	if r := alan.api("POST", "/api/v1/previews", map[string]any{"user_id": erinID}); r.status != 201 {
+		t.Fatalf("start again: %d", r.status)
+	}
+	if got := alan.get("/api/v1/tickets").body; got != all {
+		t.Errorf("a new preview does not start with all of erin's companies")
+	}
+}

@@ -146,7 +146,7 @@ func (s *Server) routes() {
 	office365Section.route("GET", "/office365/:id", policy.ViewPage(policy.PageOffice365), s.office365Page)
 	office365Section.route("GET", "/office365/:id/users.csv", policy.ViewPage(policy.PageOffice365), s.office365CSV)
 	companiesSection.route("GET", "/companies", policy.ViewPage(policy.PageCompanies), s.companiesPage)
-	s.route("POST", "/companies/switch", policy.SignedIn, s.companySwitch)
+	s.route("POST", "/companies/switch", policy.SwitchCompany, s.companySwitch)
 	planSection.route("GET", "/plan", policy.ViewPage(policy.PagePlan), s.planPage)
 	planSection.route("POST", "/plan/items", policy.EditPlan, s.planItemSubmit)
 	planSection.route("POST", "/plan/items/:id", policy.EditPlan, s.planItemSubmit)

@@ -54,10 +54,14 @@ func (st *reqState) signIn(sess *auth.Session, u *people.User) {
 }
 
 // previewAs makes u the request's actor while the principal stays: the
-// session previews u (SPEC §9). The principal's company choice is theirs
-// and does not narrow u.
+// session previews u (SPEC §9). The session's company choice is made
+// during the preview (it is cleared when one starts and ends), so it
+// narrows u as it would narrow u's own session.
 func (st *reqState) previewAs(u *people.User) {
 	st.user, st.actor = u, u.Actor()
+	if st.session != nil && st.session.CompanyID != nil {
+		st.actor = st.actor.NarrowTo(*st.session.CompanyID)
+	}
 	st.previewReadOnly = policy.PreviewReadOnly(previewTarget(u))
 }
 
