@@ -134,8 +134,8 @@ func previewedByFilter(l *ui.ListView) *ui.ListFilter {
 	panic("web: the audit list has no Previewed by filter")
 }
 
-// previewedByChoices adds to the page's "Previewed by" filter, after
-// anyone and any preview, the users who previewed someone in the log
+// previewedByChoices adds to the page's "Previewed by" filter, after all
+// records and any preview, the users who previewed someone in the log
 // (audit.Impersonators, a bounded list) by name, and the one asked for
 // even if they never did.
 func (s *Server) previewedByChoices(c *fiber.Ctx, f audit.Filter, l *ui.ListView) error {
@@ -293,9 +293,10 @@ func refOf(users map[int64]*people.User, id *int64) *personRef {
 
 // apiAudit is GET /api/v1/audit: one page of the log, newest first. It
 // takes the list's parameters (SPEC §12) and the page's filters: action,
-// q, impersonator_id (or impersonator=any), since, until and sort (-at, newest first, the default; at, oldest
-// first); a cursor is good only for the sort that handed it out. An invalid
-// value is 400 with a message for its field.
+// q, impersonator_id (or impersonator=any), since, until and sort (-at,
+// newest first, the default; at, oldest first); a cursor is good only for
+// the sort that handed it out. An invalid value is 400 with a message for
+// its field.
 func (s *Server) apiAudit(c *fiber.Ctx) error {
 	f, _, err := auditFilter(c)
 	if err != nil {
