@@ -5,8 +5,11 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -119,9 +122,16 @@ type Filter struct {
 	Scope   policy.Scope
 	Action  string // exact action, or a prefix ending in "." (e.g. "user.")
 	ActorID int64
-	Since   time.Time
-	Until   time.Time
-	Query   string // in the summary
+	// ImpersonatorID keeps the entries of that user's previews: what was
+	// written while they previewed someone (impersonator_id) and their
+	// own records of starting and ending a preview, which they wrote as
+	// themselves (actor_id).
+	ImpersonatorID int64
+	// Previews keeps the entries of every preview, in the same sense.
+	Previews bool
+	Since    time.Time
+	Until    time.Time
+	Query    string // in the summary
 	// Oldest lists the oldest entries first; the default is newest first.
 	Oldest bool
 	Before int64 // cursor, newest first: entries with a smaller ID
@@ -206,6 +216,13 @@ func filtered(db *store.Scoped, model any, f Filter) *bun.SelectQuery {
 	if f.ActorID != 0 {
 		q = q.Where("al.actor_id = ?", f.ActorID)
 	}
+	if f.ImpersonatorID != 0 {
+		q = q.Where("(al.impersonator_id = ? OR (al.actor_id = ? AND al.action IN (?)))",
+			f.ImpersonatorID, f.ImpersonatorID, bun.In(previewActions))
+	}
+	if f.Previews {
+		q = q.Where("(al.impersonator_id IS NOT NULL OR al.action IN (?))", bun.In(previewActions))
+	}
 	if !f.Since.IsZero() {
 		q = q.Where("al.at >= ?", f.Since.UTC())
 	}
@@ -216,6 +233,44 @@ func filtered(db *store.Scoped, model any, f Filter) *bun.SelectQuery {
 		q = q.Where("LOWER(al.summary) LIKE ? ESCAPE '\\'", "%"+escapeLike(f.Query)+"%")
 	}
 	return q
+}
+
+// previewActions are the records of a preview's start and end, which the
+// admin writes as the actor: the writes in between name them as the
+// impersonator instead.
+var previewActions = []Action{PreviewStart, PreviewEnd}
+
+// MaxImpersonators caps the choices Impersonators returns.
+const MaxImpersonators = 100
+
+// Impersonators are the IDs of the users who previewed someone, as the
+// entries in scope record it (a preview's start or a write made during
+// one), most recent first and at most MaxImpersonators: the choices of
+// the log's "Previewed by" filter.
+func Impersonators(ctx context.Context, db *store.Scoped, scope policy.Scope) ([]int64, error) {
+	type previewer struct {
+		Who    int64 `bun:"who"`
+		Latest int64 `bun:"latest"` // the ID of their latest entry
+	}
+	in := Filter{Scope: scope}
+	started := filtered(db, (*Entry)(nil), in).
+		ColumnExpr("al.actor_id AS who, MAX(al.id) AS latest").
+		Where("al.action IN (?) AND al.actor_id IS NOT NULL", bun.In(previewActions)).Group("al.actor_id")
+	wrote := filtered(db, (*Entry)(nil), in).
+		ColumnExpr("al.impersonator_id AS who, MAX(al.id) AS latest").
+		Where("al.impersonator_id IS NOT NULL").Group("al.impersonator_id")
+	latest := map[int64]int64{}
+	for _, q := range []*bun.SelectQuery{started, wrote} {
+		var rows []previewer
+		if err := q.OrderExpr("latest DESC").Limit(MaxImpersonators).Scan(ctx, &rows); err != nil {
+			return nil, fmt.Errorf("audit: impersonators: %w", err)
+		}
+		for _, r := range rows {
+			latest[r.Who] = max(latest[r.Who], r.Latest)
+		}
+	}
+	ids := slices.SortedFunc(maps.Keys(latest), func(a, b int64) int { return cmp.Compare(latest[b], latest[a]) })
+	return ids[:min(len(ids), MaxImpersonators)], nil
 }
 
 // escapeLikeExact escapes LIKE's wildcards and its escape character in s,

@@ -431,3 +431,71 @@ func TestActionPrefixIsLiteral(t *testing.T) {
 		}
 	}
 }
+
+// TestListPreviewFilters: "previewed by" an admin is what was written
+// while they previewed someone and their own records of starting and
+// ending the preview; "any preview" is every preview's; entries outside
+// a preview are in neither.
+func TestListPreviewFilters(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	ada, alan, tess := member(t, e.s, "ada@acme.test"), member(t, e.s, "alan@acme.test"), member(t, e.s, "tess@acme.test")
+	record(t, e.s, audit.Who{ActorID: ada.ID}, audit.Login, ada.ID, "ada signed in")
+	record(t, e.s, audit.Who{ActorID: ada.ID}, audit.PreviewStart, tess.ID, "started a preview as tess")
+	record(t, e.s, audit.Who{ActorID: tess.ID, ImpersonatorID: ada.ID}, audit.TicketCreate, 1, "opened a ticket")
+	record(t, e.s, audit.Who{ActorID: ada.ID}, audit.PreviewEnd, tess.ID, "ended a preview (exit)")
+	record(t, e.s, audit.Who{ActorID: tess.ID}, audit.TicketCreate, 2, "tess on her own")
+	record(t, e.s, audit.Who{ActorID: alan.ID}, audit.PreviewStart, tess.ID, "alan started a preview as tess")
+	record(t, e.s, audit.Who{ActorID: ada.ID}, audit.UserChange, tess.ID, "ada changed tess")
+
+	summaries := func(f audit.Filter) []string {
+		t.Helper()
+		f.Scope, f.Oldest = auditScope(e.s), true
+		got, _, err := audit.List(ctx, e.s, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := audit.Count(ctx, e.s, f)
+		if err != nil || n != len(got) {
+			t.Errorf("count %d (%v), list %d", n, err, len(got))
+		}
+		var out []string
+		for _, en := range got {
+			out = append(out, en.Summary)
+		}
+		return out
+	}
+	for name, tt := range map[string]struct {
+		f    audit.Filter
+		want []string
+	}{
+		"previewed by ada":  {audit.Filter{ImpersonatorID: ada.ID}, []string{"started a preview as tess", "opened a ticket", "ended a preview (exit)"}},
+		"previewed by alan": {audit.Filter{ImpersonatorID: alan.ID}, []string{"alan started a preview as tess"}},
+		"previewed by tess": {audit.Filter{ImpersonatorID: tess.ID}, nil},
+		"any preview":       {audit.Filter{Previews: true}, []string{"started a preview as tess", "opened a ticket", "ended a preview (exit)", "alan started a preview as tess"}},
+		"with an action":    {audit.Filter{ImpersonatorID: ada.ID, Action: "ticket."}, []string{"opened a ticket"}},
+		"both at once":      {audit.Filter{ImpersonatorID: ada.ID, Previews: true, Action: "preview."}, []string{"started a preview as tess", "ended a preview (exit)"}},
+	} {
+		if got := summaries(tt.f); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %q, want %q", name, got, tt.want)
+		}
+	}
+
+	ids, err := audit.Impersonators(ctx, e.s, auditScope(e.s))
+	if err != nil || !slices.Equal(ids, []int64{alan.ID, ada.ID}) {
+		t.Errorf("impersonators %v (%v), want alan then ada: %v", ids, err, []int64{alan.ID, ada.ID})
+	}
+	// Another tenant's previews, and a scope that reads nothing, name nobody.
+	other := e.db.Tenant(e.tenant(t, "globex"))
+	admin, target := member(t, other, "admin@globex.test"), member(t, other, "user@globex.test")
+	record(t, other, audit.Who{ActorID: target.ID, ImpersonatorID: admin.ID}, audit.TicketCreate, 3, "globex write")
+	if ids, err := audit.Impersonators(ctx, e.s, auditScope(e.s)); err != nil || slices.Contains(ids, admin.ID) {
+		t.Errorf("acme's impersonators %v (%v) include globex's admin", ids, err)
+	}
+	if ids, err := audit.Impersonators(ctx, other, auditScope(other)); err != nil || !slices.Equal(ids, []int64{admin.ID}) {
+		t.Errorf("globex's impersonators %v (%v)", ids, err)
+	}
+	if ids, err := audit.Impersonators(ctx, e.s, policy.Scope{}); err != nil || len(ids) != 0 {
+		t.Errorf("no scope: %v (%v)", ids, err)
+	}
+}

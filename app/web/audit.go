@@ -1,9 +1,12 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -26,13 +29,38 @@ const (
 
 // auditFilter reads the filters and sort of the page, the export and the
 // API from the query: action (an action or a prefix ending in "."), q (text
-// in the summary), since and until (dates like 2026-11-22) and sort (-at,
-// newest first, the default; at, oldest first). The list view carries the
-// values and, for refused ones, the messages by their fields.
+// in the summary), impersonator_id (who previewed: a user's ID, or any for
+// every preview; impersonator=any says the same), since and until (dates
+// like 2026-11-22) and sort (-at, newest first, the default; at, oldest
+// first). The list view carries the values and, for refused ones, the
+// messages by their fields; the page adds the choices of "Previewed by"
+// (previewedByChoices).
 func auditFilter(c *fiber.Ctx) (audit.Filter, ui.ListView, error) {
 	action, query, since, until, sort := c.Query("action"), c.Query("q"), c.Query("since"), c.Query("until"), c.Query("sort")
 	f := audit.Filter{Scope: policy.AuditScope(state(c).actor), Action: action, Query: query, Limit: c.QueryInt("limit", 50)}
 	errs := valid.Errors{}
+	previewedBy := c.Query("impersonator_id")
+	switch previewedBy {
+	case "":
+	case "any":
+		f.Previews = true
+	default:
+		n, err := strconv.ParseInt(previewedBy, 10, 64)
+		if err != nil || n <= 0 {
+			errs.Add("impersonator_id", "Choose someone from the list, or any.")
+		}
+		f.ImpersonatorID, previewedBy = n, strconv.FormatInt(n, 10)
+	}
+	switch c.Query("impersonator") {
+	case "":
+	case "any":
+		f.Previews = true
+		if previewedBy == "" {
+			previewedBy = "any"
+		}
+	default:
+		errs.Add("impersonator", "Use any, or leave it out.")
+	}
 	if msg := valid.Line(query, maxAuditQuery); msg != "" {
 		errs.Add("q", msg)
 	}
@@ -68,7 +96,8 @@ func auditFilter(c *fiber.Ctx) (audit.Filter, ui.ListView, error) {
 	f.Oldest = oldest
 	if len(errs) > 0 {
 		// The refused values are not echoed back; the messages say what to fix.
-		action, query, since, until, sort = "", "", "", "", ""
+		action, query, since, until, sort, previewedBy = "", "", "", "", "", ""
+		f.ImpersonatorID, f.Previews = 0, false
 	}
 	if f.Limit < 1 || f.Limit > audit.MaxLimit {
 		f.Limit = 50
@@ -82,13 +111,58 @@ func auditFilter(c *fiber.Ctx) (audit.Filter, ui.ListView, error) {
 		Filters: []ui.ListFilter{
 			{Name: "action", Label: "Action", Value: action, Options: actions},
 			{Name: "q", Label: "Summary contains", Type: "search", Value: query, MaxLength: maxAuditQuery},
+			{Name: "impersonator_id", Label: "Previewed by", Value: previewedBy, Options: []ui.Option{anyOption("All records"), {Value: "any", Label: "Any preview"}}},
 			{Name: "since", Label: "From", Type: "date", Value: since},
 			{Name: "until", Label: "Until", Type: "date", Value: until},
 		},
 		Columns: []ui.Column{{Label: "When", Asc: "at", Desc: "-at"}, {Label: "Who"}, {Label: "Action"}, {Label: "Summary"}, {Label: "Address"}},
 		Empty:   ui.Empty{Title: "Nothing recorded yet", Text: "Sign-ins, invitations and changes to people and settings are recorded here as they happen."}}
 	applyErrors(&l, errs)
+	if msg := errs["impersonator"]; msg != "" {
+		previewedByFilter(&l).Error = msg // another spelling of the same filter
+	}
 	return f, l, errs.Err()
+}
+
+// previewedByFilter is the "Previewed by" filter of the audit list.
+func previewedByFilter(l *ui.ListView) *ui.ListFilter {
+	for i := range l.Filters {
+		if l.Filters[i].Name == "impersonator_id" {
+			return &l.Filters[i]
+		}
+	}
+	panic("web: the audit list has no Previewed by filter")
+}
+
+// previewedByChoices adds to the page's "Previewed by" filter, after all
+// records and any preview, the users who previewed someone in the log
+// (audit.Impersonators, a bounded list) by name, and the one asked for
+// even if they never did.
+func (s *Server) previewedByChoices(c *fiber.Ctx, f audit.Filter, l *ui.ListView) error {
+	ctx, db := c.UserContext(), state(c).db
+	ids, err := audit.Impersonators(ctx, db, f.Scope)
+	if err != nil {
+		return err
+	}
+	if f.ImpersonatorID != 0 && !slices.Contains(ids, f.ImpersonatorID) {
+		ids = append(ids, f.ImpersonatorID)
+	}
+	users, err := people.UsersByIDs(ctx, db, ids)
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(users, func(a, b people.User) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.DisplayName()), strings.ToLower(b.DisplayName())), cmp.Compare(a.ID, b.ID))
+	})
+	fl := previewedByFilter(l)
+	for _, u := range users {
+		fl.Options = append(fl.Options, ui.Option{Value: strconv.FormatInt(u.ID, 10), Label: u.DisplayName()})
+	}
+	if f.ImpersonatorID != 0 && !slices.ContainsFunc(users, func(u people.User) bool { return u.ID == f.ImpersonatorID }) {
+		// Not one of the tenant's users: the list is empty, and says whom it asked for.
+		fl.Options = append(fl.Options, ui.Option{Value: fl.Value, Label: "User " + fl.Value})
+	}
+	return nil
 }
 
 // auditActionOptions are the action filter's choices, in words, from the
@@ -154,6 +228,9 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
+	if err := s.previewedByChoices(c, f, &l); err != nil {
+		return err
+	}
 	if err != nil {
 		// A filter that cannot be applied shows its messages by the fields.
 		page := func() (templ.Component, error) { return ui.AuditPage(frame(), l, nil, "/audit.csv"), nil }
@@ -180,7 +257,7 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 			Action: string(e.Action), ActionLabel: e.Action.Label(), Address: e.Address, Summary: e.Summary})
 	}
 	q := url.Values{}
-	for _, k := range []string{"action", "q", "since", "until", "sort"} {
+	for _, k := range []string{"action", "q", "impersonator_id", "impersonator", "since", "until", "sort"} {
 		if v := c.Query(k); v != "" {
 			q.Set(k, v)
 		}
@@ -216,9 +293,10 @@ func refOf(users map[int64]*people.User, id *int64) *personRef {
 
 // apiAudit is GET /api/v1/audit: one page of the log, newest first. It
 // takes the list's parameters (SPEC §12) and the page's filters: action,
-// q, since, until and sort (-at, newest first, the default; at, oldest
-// first); a cursor is good only for the sort that handed it out. An invalid
-// value is 400 with a message for its field.
+// q, impersonator_id (or impersonator=any), since, until and sort (-at,
+// newest first, the default; at, oldest first); a cursor is good only for
+// the sort that handed it out. An invalid value is 400 with a message for
+// its field.
 func (s *Server) apiAudit(c *fiber.Ctx) error {
 	f, _, err := auditFilter(c)
 	if err != nil {

@@ -166,6 +166,10 @@ func TestOpenAPIDescribesAnswers(t *testing.T) {
 	check(ada, "POST", "/api/v1/invitations", map[string]any{"email": "ken@acme.test", "kind": "member"}, 409)
 	check(ada, "GET", "/api/v1/audit?limit=5", nil, 200)
 	check(ada, "GET", "/api/v1/audit?since=yesterday", nil, 400)
+	check(ada, "GET", "/api/v1/audit?impersonator_id="+strconv.FormatInt(userID(t, e, "acme", "ada@acme.test"), 10), nil, 200)
+	check(ada, "GET", "/api/v1/audit?impersonator_id=any&limit=2", nil, 200)
+	check(ada, "GET", "/api/v1/audit?impersonator=any", nil, 200)
+	check(ada, "GET", "/api/v1/audit?impersonator_id=ada", nil, 400)
 
 	// Tickets: an administrator sees every field, an external editor a
 	// part; hidden fields are absent, empty ones null, both as documented.
