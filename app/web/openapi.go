@@ -293,7 +293,7 @@ var apiOps = map[string]apiOp{
 	"GET /api/v1/audit": {ID: "listAudit", Tag: "Audit", Summary: "One page of the audit log",
 		Query: listParams(nil,
 			apiParam{Name: "action", Doc: "Only entries of this action, e.g. user.invite.", Schema: schema{"type": "string", "maxLength": maxAuditAction}},
-			apiParam{Name: "q", Doc: "Text in the summary, the actor or the address.", Schema: schema{"type": "string", "maxLength": maxAuditQuery}},
+			apiParam{Name: "q", Doc: "Text in the summary.", Schema: schema{"type": "string", "maxLength": maxAuditQuery}},
 			apiParam{Name: "impersonator_id", Doc: "Only entries of this user's previews: what was written while they previewed someone (impersonator) and their own preview.start and preview.end records; any: entries of every preview.",
 				Schema: schema{"anyOf": []any{idSchema(), schema{"type": "string", "enum": []string{"any"}}}}},
 			apiParam{Name: "impersonator", Doc: "any: entries of every preview, the same as impersonator_id=any.", Schema: schema{"type": "string", "enum": []string{"any"}}},
