@@ -1,0 +1,11 @@
+-- A user's ID is never given to another user: the audit log, invitation
+-- records and links would otherwise name the next person invited after a
+-- revoked invitation deleted its invited user. SQLite reuses the highest
+-- rowid once its row is deleted, and its migration rebuilds users with
+-- AUTOINCREMENT (same columns, constraints, IDs and users_email_ci index).
+-- On PostgreSQL users.id is an identity since migration 001, and an
+-- identity never hands out a value twice: there is nothing to rebuild, and
+-- the schema after this version is the same as SQLite's. The statement
+-- below does nothing; it is here so that the version exists in both
+-- dialects (bun/migrate records it like any other).
+SELECT 1;
