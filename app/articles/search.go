@@ -11,9 +11,12 @@ import (
 // words, the last a prefix). The index spans every tenant and audience;
 // the scope around it decides what is found.
 func searchWhere(q *bun.SelectQuery, text string) *bun.SelectQuery {
-	match := store.MatchQuery(text)
-	if match == "" {
+	cond, arg, ok := articleIndex.Match(q, "a", text)
+	if !ok {
 		return q.Where("1 = 0")
 	}
-	return q.Where("a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)", match)
+	return q.Where(cond, arg)
 }
+
+// articleIndex is the articles' full-text index (title and body).
+var articleIndex = store.TextIndex{FTS5: "article_search", Column: "search"}

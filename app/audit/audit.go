@@ -230,7 +230,9 @@ func filtered(db *store.Scoped, model any, f Filter) *bun.SelectQuery {
 		q = q.Where("al.at < ?", f.Until.UTC())
 	}
 	if f.Query != "" {
-		q = q.Where("LOWER(al.summary) LIKE ? ESCAPE '\\'", "%"+escapeLike(f.Query)+"%")
+		// LOWER on both sides: each dialect folds case its own way (SQLite
+		// ASCII only, PostgreSQL every letter), the same way on both.
+		q = q.Where("LOWER(al.summary) LIKE LOWER(?) ESCAPE '\\'", "%"+escapeLike(f.Query)+"%")
 	}
 	return q
 }
@@ -287,15 +289,11 @@ func escapeLikeExact(s string) string {
 	return b.String()
 }
 
-// escapeLike lower-cases s as SQL's LOWER does (ASCII only) and escapes
-// LIKE's wildcards, so that a search for "super_admin" or "100%" finds
-// exactly that text.
+// escapeLike escapes LIKE's wildcards, so that a search for "super_admin"
+// or "100%" finds exactly that text.
 func escapeLike(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		if r >= 'A' && r <= 'Z' {
-			r += 'a' - 'A'
-		}
 		if r == '%' || r == '_' || r == '\\' {
 			b.WriteByte('\\')
 		}

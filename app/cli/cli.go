@@ -115,14 +115,16 @@ func IsHelp(err error) bool { return errors.Is(err, errHelp) }
 
 // configFlags are the flags every command that opens the database shares.
 type configFlags struct {
-	path    string
-	dataDir string
-	addr    string
+	path        string
+	dataDir     string
+	databaseURL string
+	addr        string
 }
 
 func (c *configFlags) register(fs *pflag.FlagSet, withAddr bool) {
 	fs.StringVar(&c.path, "config", "", "TOML config file (see config.example.toml)")
 	fs.StringVar(&c.dataDir, "data-dir", "", "directory for the database (default ./data)")
+	fs.StringVar(&c.databaseURL, "database-url", "", "postgres://… to run on PostgreSQL instead of SQLite in the data directory")
 	if withAddr {
 		fs.StringVar(&c.addr, "addr", "", "address to listen on (default 127.0.0.1:8080)")
 	}
@@ -142,18 +144,30 @@ func (c *configFlags) load(env Env, fs *pflag.FlagSet) (config.Config, error) {
 		if fs.Changed("data-dir") {
 			cfg.DataDir = c.dataDir
 		}
+		if fs.Changed("database-url") {
+			cfg.DatabaseURL = c.databaseURL
+		}
 		if fs.Lookup("addr") != nil && fs.Changed("addr") {
 			cfg.Addr = c.addr
 		}
 	})
 }
 
-// openStore opens and migrates the database of cfg.
-func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB, error) {
+// openDB opens the database of cfg: PostgreSQL at database_url, else the
+// SQLite file in the data directory. It does not migrate.
+func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
+	if cfg.DatabaseURL != "" {
+		return store.OpenPostgres(ctx, cfg.DatabaseURL)
+	}
 	if err := cfg.EnsureDataDir(); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, cfg.DatabasePath(), store.Modernc)
+	return store.Open(ctx, cfg.DatabasePath(), store.Modernc)
+}
+
+// openStore opens and migrates the database of cfg.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB, error) {
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -191,10 +205,7 @@ func migrateCmd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := cfg.EnsureDataDir(); err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, cfg.DatabasePath(), store.Modernc)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -226,6 +237,9 @@ func backupCmd(ctx context.Context, env Env, args []string) error {
 	cfg, err := cf.load(env, fs)
 	if err != nil {
 		return err
+	}
+	if cfg.DatabaseURL != "" {
+		return errors.New("backup: this server runs on PostgreSQL; back it up with pg_dump (see docs/deploy.md)")
 	}
 	// The snapshot is of the database as it is: a backup taken before an
 	// upgrade must not be the upgraded schema, so nothing is migrated here.

@@ -41,6 +41,10 @@ type Config struct {
 	Addr string `toml:"addr"`
 	// DataDir holds the SQLite database and generated secrets.
 	DataDir string `toml:"data_dir"`
+	// DatabaseURL, when set (postgres://…), runs on that PostgreSQL
+	// database instead of the SQLite file in DataDir: several instances
+	// can share it. The secret key must then come from config.
+	DatabaseURL string `toml:"database_url"`
 	// DefaultTenant is the slug of the tenant served for hosts that match none.
 	DefaultTenant string `toml:"default_tenant"`
 	// TrustedProxies lists the IPs or CIDR ranges whose X-Forwarded-* headers count.
@@ -203,6 +207,14 @@ func (c Config) Validate() error {
 	}
 	if c.Limits.BodyBytes < 1024 || c.Limits.UploadBytes < 1024 {
 		errs = append(errs, errors.New("limits must be at least 1024 bytes"))
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(strings.ToLower(c.DatabaseURL), "postgres://") && !strings.HasPrefix(strings.ToLower(c.DatabaseURL), "postgresql://") {
+		errs = append(errs, errors.New("database_url must be a postgres:// URL (leave it empty for SQLite in data_dir)"))
+	}
+	if c.DatabaseURL != "" && c.SecretKey == "" {
+		// A key generated into one instance's data dir would differ on the
+		// next: each would seal secrets the others cannot open.
+		errs = append(errs, errors.New("secret_key (ATRIUM_SECRET_KEY) is required with database_url: every instance must seal secrets with the same key; generate one with: head -c 32 /dev/urandom | base64"))
 	}
 	if c.Limits.ExportRows < 1 {
 		errs = append(errs, errors.New("limits.export_rows must be at least 1"))

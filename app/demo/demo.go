@@ -148,6 +148,12 @@ func Logins() []Login {
 
 // Seed creates whatever of the demo dataset is missing.
 func Seed(ctx context.Context, db *store.DB, tenants *tenant.Store) error {
+	// Instances started together on one PostgreSQL database seed one after
+	// the other, and the second finds everything there.
+	return db.Exclusive(ctx, "demo-seed", func(ctx context.Context) error { return seed(ctx, db, tenants) })
+}
+
+func seed(ctx context.Context, db *store.DB, tenants *tenant.Store) error {
 	hashes := map[string]string{}
 	hash := func(pw string) (string, error) {
 		if h, ok := hashes[pw]; ok {

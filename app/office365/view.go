@@ -167,8 +167,8 @@ const cursorUsers = "office365_users"
 var Sorts = store.Sorts{
 	{Name: "name", Label: "Name A–Z", Expr: "lower(mu.display_name)", ID: "mu.id"},
 	{Name: "-name", Label: "Name Z–A", Expr: "lower(mu.display_name)", ID: "mu.id", Desc: true},
-	{Name: "last_sign_in", Label: "Longest since sign-in", Expr: "COALESCE(mu.last_sign_in, '')", ID: "mu.id"},
-	{Name: "-last_sign_in", Label: "Most recent sign-in", Expr: "COALESCE(mu.last_sign_in, '')", ID: "mu.id", Desc: true},
+	{Name: "last_sign_in", Label: "Longest since sign-in", Expr: "COALESCE(CAST(mu.last_sign_in AS TEXT), '')", ID: "mu.id"},
+	{Name: "-last_sign_in", Label: "Most recent sign-in", Expr: "COALESCE(CAST(mu.last_sign_in AS TEXT), '')", ID: "mu.id", Desc: true},
 }
 
 // NoLicence is the Licence filter of users who hold none.

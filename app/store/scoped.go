@@ -38,6 +38,20 @@ type Scoped struct {
 // TenantID is the tenant this handle is bound to.
 func (s *Scoped) TenantID() int64 { return s.tenantID }
 
+// Dialect is the database this handle talks to.
+func (s *Scoped) Dialect() Dialect { return s.db.Dialect }
+
+// Unindexed writes column expression expr so that SQLite's planner does
+// not take it from an index (+expr), to steer it to the index of a
+// narrower condition; PostgreSQL plans from statistics and gets expr as
+// it is.
+func (s *Scoped) Unindexed(expr string) string {
+	if s.db.Dialect == Postgres {
+		return expr
+	}
+	return "+" + expr
+}
+
 // Select starts a query on model, narrowed to the tenant. Reads go to the
 // reader pool, or to the transaction inside Tx.
 func (s *Scoped) Select(model any) *bun.SelectQuery {

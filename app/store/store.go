@@ -1,5 +1,10 @@
 // Package store opens Atrium's database and hands out tenant-bound handles.
 //
+// Two databases are supported with one set of domain code: SQLite, a file
+// in the data directory (the default), and PostgreSQL, for several
+// instances behind a load balancer. What differs between them (DDL,
+// full-text search, locks, snapshots) lives in this package.
+//
 // SQLite allows one writer at a time. To keep writes from ever failing with
 // SQLITE_BUSY under concurrent requests, the store keeps two Bun handles over
 // the same file: a writer with exactly one connection whose transactions
@@ -14,9 +19,14 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"strings"
+	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 
 	// modernc.org/sqlite is the driver Atrium ships with: pure Go, so the
@@ -54,13 +64,72 @@ var Modernc = Driver{Name: "sqlite", DSN: func(path string, readOnly bool) strin
 	return "file:" + path + "?" + q.Encode()
 }}
 
-// DB is the opened database: one writer connection and a reader pool.
+// Dialect is which database a DB talks to.
+type Dialect uint8
+
+// The dialects.
+const (
+	SQLite Dialect = iota
+	Postgres
+)
+
+func (d Dialect) String() string {
+	if d == Postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// DB is the opened database. On SQLite: one writer connection and a reader
+// pool over the file. On PostgreSQL, one pool that is both: the server
+// runs writers side by side.
 type DB struct {
-	// W is the only handle that writes. It has one connection, so writes queue
-	// in Go instead of failing in SQLite.
+	// W is the handle that writes. On SQLite it has one connection, so
+	// writes queue in Go instead of failing in SQLite.
 	W *bun.DB
-	// R is the read-only pool.
+	// R is the read-only pool (on PostgreSQL, the same pool as W).
 	R *bun.DB
+	// Dialect says which database this is.
+	Dialect Dialect
+	// exclusive holds Exclusive's locks on SQLite, whose file belongs to
+	// one process: name → *sync.Mutex.
+	exclusive sync.Map
+}
+
+// IsPostgres reports whether a database URL names a PostgreSQL server.
+func IsPostgres(url string) bool {
+	u := strings.ToLower(url)
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
+
+// poolSize is the PostgreSQL pool of one instance: enough for the
+// requests one 2-core machine serves at once, and small enough that a few
+// instances stay under the server's max_connections (100 by default).
+const poolSize = 20
+
+// OpenPostgres connects to the PostgreSQL database at url
+// (postgres://user:password@host:port/database?sslmode=…) through pgx and
+// checks that it answers. It does not migrate.
+func OpenPostgres(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		// pgx's message can quote the URL, password and all: say less.
+		return nil, errors.New("store: the database URL is not a valid postgres:// URL")
+	}
+	sqldb := stdlib.OpenDB(*cfg)
+	sqldb.SetMaxOpenConns(poolSize)
+	sqldb.SetMaxIdleConns(poolSize)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	// A tsvector column (articles.search) is the index's, not the model's:
+	// a "t.*" select must not fail on it.
+	db := bun.NewDB(sqldb, pgdialect.New(), bun.WithDiscardUnknownColumns())
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect to PostgreSQL at %s:%d: %w", cfg.Host, cfg.Port, err)
+	}
+	return &DB{W: db, R: db, Dialect: Postgres}, nil
 }
 
 // Open opens (and creates) the SQLite file at path with driver, checks the
@@ -83,7 +152,7 @@ func Open(ctx context.Context, path string, driver Driver) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(5 * time.Minute)
 
-	db := &DB{W: bun.NewDB(w, sqlitedialect.New()), R: bun.NewDB(r, sqlitedialect.New())}
+	db := &DB{W: bun.NewDB(w, sqlitedialect.New()), R: bun.NewDB(r, sqlitedialect.New()), Dialect: SQLite}
 	// The writer must exist first: it creates the file and switches it to WAL.
 	if err := checkPragmas(ctx, db.W, false); err != nil {
 		db.Close()
@@ -128,6 +197,9 @@ func checkPragmas(ctx context.Context, db *bun.DB, readOnly bool) error {
 
 // Close closes both handles.
 func (db *DB) Close() error {
+	if db.R == db.W {
+		return db.W.Close()
+	}
 	return errors.Join(db.R.Close(), db.W.Close())
 }
 
@@ -142,15 +214,21 @@ func (db *DB) Tenant(id int64) *Scoped {
 	return &Scoped{db: db, tenantID: id, r: db.R, w: db.W}
 }
 
-// Tx runs fn in one write transaction (BEGIN IMMEDIATE) on the writer.
+// Tx runs fn in one write transaction (on SQLite BEGIN IMMEDIATE, on the writer).
 // Platform-level code (tenants, the demo seed) uses it; tenant data goes
 // through Scoped.Tx.
 func (db *DB) Tx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
 	return db.W.RunInTx(ctx, nil, fn)
 }
 
-// Snapshot writes a consistent copy of the live database to path.
+// ErrNoSnapshot is Snapshot on PostgreSQL, whose backups are pg_dump's.
+var ErrNoSnapshot = errors.New("store: snapshots are for SQLite; back up PostgreSQL with pg_dump")
+
+// Snapshot writes a consistent copy of the live SQLite database to path.
 func (db *DB) Snapshot(ctx context.Context, path string) error {
+	if db.Dialect == Postgres {
+		return ErrNoSnapshot
+	}
 	if _, err := db.W.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("store: snapshot to %s: %w", path, err)
 	}

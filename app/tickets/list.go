@@ -120,7 +120,7 @@ func List(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, q 
 	if err != nil {
 		return nil, "", err
 	}
-	o = planned(o, policy.TicketsScope(a, cfg.Rules), q)
+	o = planned(db, o, policy.TicketsScope(a, cfg.Rules), q)
 	limit := p.Size()
 	var ts []Ticket
 	sq := filtered(db, &ts, a, cfg, q).ColumnExpr("t.*")
@@ -150,14 +150,14 @@ func List(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, q 
 // (tickets_company, tickets_assignee, tickets_contact) and sorts the few
 // rows left. The keys and the order are the same; TestQueryPlans holds
 // the plans.
-func planned(o store.Sort, sc policy.TicketScope, q Query) store.Sort {
+func planned(db *store.Scoped, o store.Sort, sc policy.TicketScope, q Query) store.Sort {
 	if sc.All && q.CompanyID == 0 && q.AssigneeID <= 0 && q.Q == "" {
 		return o
 	}
 	if o.Expr != "" {
-		o.Expr = "+" + o.Expr
+		o.Expr = db.Unindexed(o.Expr)
 	}
-	o.ID = "+" + o.ID
+	o.ID = db.Unindexed(o.ID)
 	return o
 }
 

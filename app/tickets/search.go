@@ -83,6 +83,9 @@ func indexNote(ctx context.Context, tx *store.Scoped, n *Note) error {
 	return nil
 }
 
+// textIndex is the full-text index of ticket_texts.
+var textIndex = store.TextIndex{FTS5: "ticket_search", Column: "search"}
+
 // searchWhere narrows q to tickets matching text in a source actor a may
 // see under rules r, or whose number is the text ("42" or "#42").
 func searchWhere(q *bun.SelectQuery, tenantID int64, a policy.Actor, r policy.TicketRules, cfg *Config, text string) *bun.SelectQuery {
@@ -91,8 +94,8 @@ func searchWhere(q *bun.SelectQuery, tenantID int64, a policy.Actor, r policy.Ti
 	if n, err := strconv.ParseInt(strings.TrimPrefix(text, "#"), 10, 64); err == nil && n > 0 {
 		number = n
 	}
-	match := store.MatchQuery(text)
-	if match == "" && number == 0 {
+	cond, match, matching := textIndex.Match(q, "x", text)
+	if !matching && number == 0 {
 		return q.Where("1 = 0")
 	}
 	sources := []string{"title"}
@@ -120,9 +123,9 @@ func searchWhere(q *bun.SelectQuery, tenantID int64, a policy.Actor, r policy.Ti
 		if number != 0 {
 			q = q.WhereOr("t.number = ?", number)
 		}
-		if match != "" {
+		if matching {
 			q = q.WhereOr(`t.id IN (SELECT x.ticket_id FROM ticket_texts AS x
-				WHERE x.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?) AND +x.tenant_id = ?
+				WHERE `+cond+` AND x.tenant_id + 0 = ?
 				AND (x.source IN (?) OR (x.source = 'custom' AND x.ref_id IN (?)) OR (x.source = 'note' AND x.ref_id IN (?))))`,
 				match, tenantID, bun.In(sources), bun.In(customs), bun.In(notes))
 		}

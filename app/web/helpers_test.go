@@ -23,6 +23,7 @@ import (
 	"github.com/atrium-portal/atrium/app/demo"
 	"github.com/atrium-portal/atrium/app/secret"
 	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/store/storetest"
 	"github.com/atrium-portal/atrium/app/tenant"
 	"github.com/atrium-portal/atrium/app/web"
 )
@@ -103,13 +104,26 @@ func seededCopy(t testing.TB, dir string) string {
 	return path
 }
 
+// seededPostgres is seededCopy's PostgreSQL counterpart: a template
+// database with the demo, copied for each test.
+var seededPostgres = storetest.Template{Build: func(ctx context.Context, db *store.DB) error {
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	return demo.Seed(ctx, db, tenant.NewStore(db))
+}}
+
 // newEnv starts a server over a copy of the seeded demo database. tweak may change the config.
 func newEnv(t testing.TB, tweak func(*config.Config)) *env {
 	t.Helper()
 	dir := t.TempDir()
-	seededCopy(t, dir)
 	cfg := config.Defaults()
 	cfg.DataDir = dir
+	if storetest.OnPostgres() {
+		cfg.DatabaseURL = seededPostgres.Fresh(t)
+	} else {
+		seededCopy(t, dir)
+	}
 	cfg.DefaultTenant = "acme"
 	if tweak != nil {
 		tweak(&cfg)
@@ -123,7 +137,13 @@ func newEnv(t testing.TB, tweak func(*config.Config)) *env {
 func (e *env) open() {
 	e.t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, e.cfg.DatabasePath(), store.Modernc)
+	var db *store.DB
+	var err error
+	if e.cfg.DatabaseURL != "" {
+		db, err = store.OpenPostgres(ctx, e.cfg.DatabaseURL)
+	} else {
+		db, err = store.Open(ctx, e.cfg.DatabasePath(), store.Modernc)
+	}
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
-// Package storetest gives tests of domain packages a fresh, migrated SQLite
+// Package storetest gives tests of domain packages a fresh, migrated
 // database with one tenant, "acme", copied from a template made once per
-// test binary (copying is much faster than migrating again).
+// test binary (copying is much faster than migrating again): a SQLite file,
+// or with ATRIUM_TEST_DATABASE_URL set, a PostgreSQL database.
 package storetest
 
 import (
@@ -67,16 +68,32 @@ func templateData(t testing.TB) []byte {
 	return template.data
 }
 
+// migrated is the PostgreSQL template of New: migrated, with "acme".
+var migrated = Template{Build: func(ctx context.Context, db *store.DB) error {
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	slug, name, hosts := "acme", "Tenant acme", []string{"acme.example.test"}
+	_, err := tenant.NewStore(db).Create(ctx, tenant.Patch{Slug: &slug, Name: &name, Hosts: &hosts})
+	return err
+}}
+
 // New opens a fresh copy of the template in t's temporary directory; it is
 // closed when the test ends.
 func New(t testing.TB) *DB {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "atrium.db")
-	if err := os.WriteFile(path, templateData(t), 0o600); err != nil {
-		t.Fatal(err)
+	var db *store.DB
+	var err error
+	if OnPostgres() {
+		db, err = store.OpenPostgres(ctx, migrated.Fresh(t))
+	} else {
+		path := filepath.Join(t.TempDir(), "atrium.db")
+		if err := os.WriteFile(path, templateData(t), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		db, err = store.Open(ctx, path, store.Modernc)
 	}
-	db, err := store.Open(ctx, path, store.Modernc)
 	if err != nil {
 		t.Fatal(err)
 	}
