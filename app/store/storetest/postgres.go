@@ -110,3 +110,16 @@ func (tp *Template) Fresh(t testing.TB) string {
 	}
 	return u
 }
+
+// empty is a template with nothing in it.
+var empty = Template{Build: func(context.Context, *store.DB) error { return nil }}
+
+// EmptyPostgres creates an empty PostgreSQL database for test t (dropped
+// when it ends) and returns its URL; the test is skipped on SQLite.
+func EmptyPostgres(t testing.TB) string {
+	t.Helper()
+	if !OnPostgres() {
+		t.Skip("needs PostgreSQL: set " + EnvURL + " (scripts/pg-cluster.sh starts a server)")
+	}
+	return empty.Fresh(t)
+}
