@@ -171,7 +171,8 @@ CREATE TABLE ticket_texts (
     source    TEXT NOT NULL,
     ref_id    BIGINT NOT NULL DEFAULT 0,
     body      TEXT NOT NULL,
-    search    tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED,
+    -- Words split as store.TSQuery and SQLite's tokenizer split them.
+    search    tsvector GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(body, '[^[:alnum:]]+', ' ', 'g'))) STORED,
     FOREIGN KEY (tenant_id, ticket_id) REFERENCES tickets(tenant_id, id) ON DELETE CASCADE
 );
 --bun:split
