@@ -78,6 +78,9 @@ func TestInvalid(t *testing.T) {
 		{"bad duration", "", []string{"ATRIUM_SESSION_IDLE_TIMEOUT=soon"}, "ATRIUM_SESSION_IDLE_TIMEOUT"},
 		{"bad tls", "[smtp]\ntls = \"maybe\"\n", nil, "smtp.tls"},
 		{"bad addr", "addr = \"nowhere\"\n", nil, "addr"},
+		{"not postgres", "", []string{"ATRIUM_DATABASE_URL=mysql://x"}, "database_url must be a postgres:// URL"},
+		// Instances sharing a database must seal secrets with one key.
+		{"postgres without a key", "", []string{"ATRIUM_DATABASE_URL=postgres://db/atrium"}, "secret_key (ATRIUM_SECRET_KEY) is required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

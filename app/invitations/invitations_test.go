@@ -390,10 +390,7 @@ func TestInviteIsOneTransaction(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	admin := user(t, e.s, "admin@acme.test", policy.Admin)
-	if _, err := e.db.W.ExecContext(ctx, `CREATE TRIGGER audit_down BEFORE INSERT ON audit_log
-		BEGIN SELECT RAISE(ABORT, 'audit is down'); END`); err != nil {
-		t.Fatal(err)
-	}
+	storetest.FailWrites(t, e.db, "INSERT", "audit_log", "audit is down")
 	_, err := invitations.Invite(ctx, e.as(admin), invitations.Request{Email: "x@acme.test"})
 	if err == nil || !strings.Contains(err.Error(), "audit is down") {
 		t.Fatalf("err %v, want the audit failure", err)

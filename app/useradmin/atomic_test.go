@@ -10,6 +10,7 @@ import (
 	"github.com/atrium-portal/atrium/app/auth"
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/store/storetest"
 	"github.com/atrium-portal/atrium/app/useradmin"
 )
 
@@ -85,10 +86,7 @@ func TestChangesRollBackWithoutTheirRecord(t *testing.T) {
 			e, actor, target, reset = setup(t, tt.kind)
 			before = e.state(t, target.ID, reset)
 			records := len(e.entries(t))
-			if _, err := e.db.W.ExecContext(context.Background(),
-				`CREATE TRIGGER audit_down BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit down'); END`); err != nil {
-				t.Fatal(err)
-			}
+			storetest.FailWrites(t, e.db, "INSERT", "audit_log", "audit down")
 			if _, err := apply(e, actor, target.ID, tt.patch); err == nil || !strings.Contains(err.Error(), "audit down") {
 				t.Fatalf("err %v, want the audit failure", err)
 			}
