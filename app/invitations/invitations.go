@@ -610,21 +610,23 @@ func Accept(ctx context.Context, db *store.Scoped, h *auth.Hasher, secret, name,
 	}
 	var u *people.User
 	err = db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		used, err := auth.UseToken(ctx, tx, secret, auth.PurposeInvite, now)
-		if err != nil {
-			return err
-		}
 		// The invitation is taken by a conditional update: if a revoke or
-		// resend took it first, this accept is gone.
+		// resend took it first, this accept is gone. It comes before the
+		// link is marked used, in the order revoke and resend take their
+		// rows (invitation, then links): on PostgreSQL, where they run side
+		// by side, the opposite order deadlocks.
 		res, err := tx.Update((*record)(nil)).Set("accepted_at = ?", now).
-			Where("token_id = ? AND accepted_at IS NULL AND revoked_at IS NULL", used.ID).Exec(ctx)
+			Where("token_id = ? AND accepted_at IS NULL AND revoked_at IS NULL", tok.ID).Exec(ctx)
 		if err != nil {
-			return fmt.Errorf("invitations: accept %d: %w", used.ID, err)
+			return fmt.Errorf("invitations: accept %d: %w", tok.ID, err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("invitations: accept %d: %w", used.ID, err)
+			return fmt.Errorf("invitations: accept %d: %w", tok.ID, err)
 		} else if n != 1 {
 			return auth.ErrTokenGone
+		}
+		if _, err := auth.UseToken(ctx, tx, secret, auth.PurposeInvite, now); err != nil {
+			return err
 		}
 		cur, err := people.UserByID(ctx, tx, tok.UserID)
 		if err != nil {
