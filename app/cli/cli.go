@@ -1,5 +1,5 @@
 // Package cli is Atrium's command line: serve, migrate, tenant, user,
-// backup and version. main hands it the arguments and the embedded files.
+// backup, copy and version. main hands it the arguments and the embedded files.
 package cli
 
 import (
@@ -52,6 +52,7 @@ func commands() []command {
 		{"tenant", "create, list and update tenants", tenantCmd},
 		{"user", "create a user and print their invitation link", userCmd},
 		{"backup", "write a consistent snapshot of the database", backupCmd},
+		{"copy", "copy the SQLite database into a new PostgreSQL database", copyCmd},
 		{"version", "print version, commit and build date", versionCmd},
 	}
 }
@@ -119,6 +120,9 @@ type configFlags struct {
 	dataDir     string
 	databaseURL string
 	addr        string
+	// sqliteOnly ignores database_url wherever it is set: the command's
+	// database is the SQLite file of the data directory (copy's source).
+	sqliteOnly bool
 }
 
 func (c *configFlags) register(fs *pflag.FlagSet, withAddr bool) {
@@ -149,6 +153,9 @@ func (c *configFlags) load(env Env, fs *pflag.FlagSet) (config.Config, error) {
 		}
 		if fs.Lookup("addr") != nil && fs.Changed("addr") {
 			cfg.Addr = c.addr
+		}
+		if c.sqliteOnly {
+			cfg.DatabaseURL = ""
 		}
 	})
 }
