@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/atrium-portal/atrium/app/store"
 )
@@ -34,10 +37,38 @@ func withDatabase(server, name string) (string, error) {
 	return u.String(), nil
 }
 
+// randomName is prefix, the time and a random part: the time lets a later
+// run drop what a killed run left behind (dropStale).
 func randomName(prefix string) string {
-	b := make([]byte, 6)
+	b := make([]byte, 4)
 	_, _ = rand.Read(b)
-	return prefix + hex.EncodeToString(b)
+	return fmt.Sprintf("%s%d_%s", prefix, time.Now().Unix(), hex.EncodeToString(b))
+}
+
+// staleAfter is the age past which a test database is a leftover: no test
+// binary runs this long.
+const staleAfter = 2 * time.Hour
+
+// dropStale drops the test databases of runs that ended without dropping
+// theirs: every template (a binary cannot drop its own at exit) and the
+// databases of killed tests, once older than staleAfter.
+func dropStale(ctx context.Context) {
+	db, err := store.OpenPostgres(ctx, PostgresURL())
+	if err != nil {
+		return
+	}
+	defer db.Close()
+	var names []string
+	if err := db.R.NewRaw("SELECT datname FROM pg_database WHERE datname LIKE 'atrium_t%'").Scan(ctx, &names); err != nil {
+		return
+	}
+	for _, n := range names {
+		rest := strings.TrimPrefix(strings.TrimPrefix(n, "atrium_tpl_"), "atrium_t_")
+		stamp, _, _ := strings.Cut(rest, "_")
+		if sec, err := strconv.ParseInt(stamp, 10, 64); err == nil && time.Since(time.Unix(sec, 0)) > staleAfter {
+			_, _ = db.W.ExecContext(ctx, "DROP DATABASE IF EXISTS "+n+" WITH (FORCE)")
+		}
+	}
 }
 
 // admin runs one statement on the server's maintenance database.
@@ -64,6 +95,7 @@ type Template struct {
 
 func (tp *Template) make(ctx context.Context) (string, error) {
 	tp.once.Do(func() {
+		dropStale(ctx)
 		tp.name = randomName("atrium_tpl_")
 		if tp.err = admin(ctx, "CREATE DATABASE "+tp.name); tp.err != nil {
 			return
