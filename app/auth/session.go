@@ -12,6 +12,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/store"
 )
 
@@ -42,6 +43,10 @@ type Session struct {
 	PreviewUserID    *int64     `bun:"preview_user_id"`
 	PreviewStartedAt *time.Time `bun:"preview_started_at"`
 	PreviewReturn    string     `bun:"preview_return,notnull"`
+
+	// User is the session's user, loaded with the session by
+	// LookupWithUser in the same statement.
+	User *people.User `bun:"rel:belongs-to,join:user_id=id,join:tenant_id=tenant_id"`
 }
 
 // Sessions creates and checks sessions with the configured timeouts.
@@ -112,11 +117,26 @@ func cleanUserAgent(ua string) string {
 // Lookup returns the live session for token in this tenant, ending it when
 // it has been idle too long or reached its absolute lifetime.
 func (s Sessions) Lookup(ctx context.Context, db *store.Scoped, token string) (*Session, error) {
+	return s.lookup(ctx, db, token, false)
+}
+
+// LookupWithUser is Lookup with the session's user (sess.User, without
+// capabilities, modules or companies: people.LoadRights) in the same
+// statement: every signed-in request starts here.
+func (s Sessions) LookupWithUser(ctx context.Context, db *store.Scoped, token string) (*Session, error) {
+	return s.lookup(ctx, db, token, true)
+}
+
+func (s Sessions) lookup(ctx context.Context, db *store.Scoped, token string, withUser bool) (*Session, error) {
 	if token == "" || len(token) > 100 {
 		return nil, ErrNoSession
 	}
 	sess := new(Session)
-	err := db.Select(sess).Where("token_hash = ?", HashToken(token)).Scan(ctx)
+	q := db.Select(sess).Where("s.token_hash = ?", HashToken(token))
+	if withUser {
+		q = q.Relation("User")
+	}
+	err := q.Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNoSession
 	}

@@ -38,6 +38,12 @@ type Scoped struct {
 // TenantID is the tenant this handle is bound to.
 func (s *Scoped) TenantID() int64 { return s.tenantID }
 
+// RawRead is a hand-written read on this handle's connection (in a
+// transaction, the transaction's), for a statement the query builder
+// cannot say in one go. The statement must bind tenant_id = TenantID()
+// itself for every tenant table it reads.
+func (s *Scoped) RawRead(query string, args ...any) *bun.RawQuery { return s.r.NewRaw(query, args...) }
+
 // Dialect is the database this handle talks to.
 func (s *Scoped) Dialect() Dialect { return s.db.Dialect }
 

@@ -130,8 +130,33 @@ type Store struct {
 func NewStore(db *store.DB) *Store { return &Store{db: db} }
 
 // ByHost returns the tenant serving host (already normalised).
+//
+// Every request starts here, so it is one statement: the tenant's hosts,
+// each with the tenant joined (hostRow), rather than the tenant and then
+// its hosts.
 func (s *Store) ByHost(ctx context.Context, host string) (*Tenant, error) {
-	return s.one(ctx, "t.id = (SELECT tenant_id FROM tenant_hosts WHERE hostname = ?)", host)
+	var rows []hostRow
+	err := s.db.R.NewSelect().Model(&rows).Relation("Tenant").
+		Where("th.tenant_id = (SELECT h.tenant_id FROM tenant_hosts AS h WHERE h.hostname = ?)", host).
+		OrderExpr("th.id").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("tenant: load %v: %w", host, err)
+	}
+	if len(rows) == 0 || rows[0].Tenant == nil || rows[0].Tenant.ID == 0 {
+		return nil, ErrNotFound
+	}
+	t := rows[0].Tenant
+	t.Hosts = make([]Host, len(rows))
+	for i, r := range rows {
+		t.Hosts[i] = r.Host
+	}
+	return t, nil
+}
+
+// hostRow is a host with its tenant, for ByHost.
+type hostRow struct {
+	Host   `bun:",extend"`
+	Tenant *Tenant `bun:"rel:belongs-to,join:tenant_id=id"`
 }
 
 // ByID returns a tenant with its hosts.
