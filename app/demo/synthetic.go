@@ -226,7 +226,7 @@ func (g *synth) setup(ctx context.Context, tx *store.Scoped, slug, domain string
 
 	// The demo's companies (acme's Globex, Initech, …) with their external users.
 	var existing []people.Company
-	if err := tx.Select(&existing).Where("c.name IN (?)", bun.In(demoCompanyNames())).Scan(ctx); err != nil {
+	if err := tx.Select(&existing).Where("c.name IN (?)", bun.In(demoCompanyNames())).Order("c.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("companies: %w", err)
 	}
 	for _, c := range existing {
