@@ -56,7 +56,7 @@ func demoCmd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Added %d tenants, %d companies, %d users, %d boards, %d reports, %d tickets and %d notes in %s (seed %d).\n",
-		st.Tenants, st.Companies, st.Users, st.Boards, st.Reports, st.Tickets, st.Notes, time.Since(start).Round(time.Millisecond), o.Seed)
+	fmt.Fprintf(env.Stdout, "Added %d tenants, %d companies, %d users, %d teams, %d boards, %d reports, %d tickets and %d notes in %s (seed %d).\n",
+		st.Tenants, st.Companies, st.Users, st.Teams, st.Boards, st.Reports, st.Tickets, st.Notes, time.Since(start).Round(time.Millisecond), o.Seed)
 	return nil
 }

@@ -143,7 +143,7 @@ func testDemoSynthetic(t *testing.T, dir string, extra, environ []string, open f
 
 	// The same seed again adds nothing.
 	r = runIn(t, environ, dir, args...)
-	if r.err != nil || !strings.Contains(r.out, "Added 0 tenants, 0 companies, 0 users, 0 boards, 0 reports, 0 tickets and 0 notes") {
+	if r.err != nil || !strings.Contains(r.out, "Added 0 tenants, 0 companies, 0 users, 0 teams, 0 boards, 0 reports, 0 tickets and 0 notes") {
 		t.Errorf("second run: %v %q", r.err, r.out)
 	}
 	if n2, err := tx.Select((*tickets.Ticket)(nil)).Count(ctx); err != nil || n2 != n {

@@ -52,7 +52,7 @@ type SyntheticOptions struct {
 
 // SyntheticStats counts what a run added.
 type SyntheticStats struct {
-	Tenants, Companies, Users, Boards, Reports, Tickets, Notes int
+	Tenants, Companies, Users, Teams, Boards, Reports, Tickets, Notes int
 }
 
 // ticketsPerTx is how many tickets one transaction writes.
@@ -217,6 +217,7 @@ func (g *synth) setup(ctx context.Context, tx *store.Scoped, slug, domain string
 			return nil, err
 		}
 	}
+	staff := append([]int64(nil), w.members...)
 	// Every active member takes tickets, the demo's too.
 	w.members = w.members[:0]
 	if err := tx.Select((*people.User)(nil)).Column("u.id").Where("u.kind = ? AND u.status = ?", policy.Member, people.Active).
@@ -286,6 +287,9 @@ func (g *synth) setup(ctx context.Context, tx *store.Scoped, slug, domain string
 		w.companies = append(w.companies, sc)
 	}
 
+	if err := g.teams(ctx, tx, staff, synthetic); err != nil {
+		return nil, err
+	}
 	// Boards: the demo's, and a few more open to some of the companies.
 	if err := g.boards(ctx, tx, w, synthetic); err != nil {
 		return nil, err
@@ -302,6 +306,64 @@ func (g *synth) setup(ctx context.Context, tx *store.Scoped, slug, domain string
 		w.noteTypes[nt.Name] = nt.ID
 	}
 	return w, nil
+}
+
+// teams puts the synthetic staff into three function teams and gives every
+// fifth synthetic company a client team of two of them. (There are no
+// rock or metric tables yet, so teams have neither.)
+func (g *synth) teams(ctx context.Context, tx *store.Scoped, staff []int64, synthetic []synthCompany) error {
+	if len(staff) == 0 {
+		return nil
+	}
+	now := time.Now().UTC()
+	add := func(name string, kind people.TeamKind, company *int64, members []int64) error {
+		tm := &people.Team{Name: name, Kind: kind, CompanyID: company, CreatedAt: now}
+		err := tx.Select(tm).Where("lower(tm.name) = lower(?)", name).Limit(1).Scan(ctx)
+		if err == nil {
+			return nil
+		}
+		if _, err := tx.Insert(tm).Exec(ctx); err != nil {
+			return fmt.Errorf("team %s: %w", name, err)
+		}
+		seen := map[int64]bool{}
+		for i, id := range members {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			role := people.TeamMember
+			if i == 0 {
+				role = people.TeamLeader
+			}
+			if _, err := tx.Insert(&people.TeamMembership{TeamID: tm.ID, UserID: id, Role: role}).Exec(ctx); err != nil {
+				return fmt.Errorf("team %s: %w", name, err)
+			}
+		}
+		g.st.Teams++
+		return nil
+	}
+	for k, name := range []string{"Support tier 1", "Support tier 2", "Project delivery"} {
+		var members []int64
+		for i, id := range staff {
+			if i%3 == k {
+				members = append(members, id)
+			}
+		}
+		if err := add(fmt.Sprintf("%s (seed %d)", name, g.o.Seed), people.TeamFunction, nil, members); err != nil {
+			return err
+		}
+	}
+	for i, c := range synthetic {
+		if i%5 != 0 {
+			continue
+		}
+		id := c.id
+		members := []int64{staff[i%len(staff)], staff[(i+1)%len(staff)]}
+		if err := add(c.name+" success", people.TeamClient, &id, members); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type madeUser struct {
