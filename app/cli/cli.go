@@ -1,5 +1,5 @@
 // Package cli is Atrium's command line: serve, migrate, tenant, user,
-// backup, copy and version. main hands it the arguments and the embedded files.
+// demo, backup, copy and version. main hands it the arguments and the embedded files.
 package cli
 
 import (
@@ -51,6 +51,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", migrateCmd},
 		{"tenant", "create, list and update tenants", tenantCmd},
 		{"user", "create a user and print their invitation link", userCmd},
+		{"demo", "seed the demo data; --synthetic adds many tickets around it", demoCmd},
 		{"backup", "write a consistent snapshot of the database", backupCmd},
 		{"copy", "copy the SQLite database into a new PostgreSQL database", copyCmd},
 		{"version", "print version, commit and build date", versionCmd},
