@@ -47,9 +47,14 @@ func AssignedIn(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Conf
 	if policy.FieldAccess(a, cfg.Rules, policy.FieldAssignee) == policy.Hidden {
 		return nil, nil
 	}
+	// Each user, then whether one ticket in scope is theirs: a seek per
+	// user on tickets_assignee. "DISTINCT assignee_id over the scope"
+	// walked that index over every ticket of the tenant: 430 ms for erin
+	// over 200,000 tickets, against 2 ms this way (docs/performance.md).
 	var ids []int64
-	sub := selectScoped(db, (*Ticket)(nil), policy.TicketsScope(a, cfg.Rules)).
-		ColumnExpr("DISTINCT t.assignee_id").Where("t.assignee_id IS NOT NULL")
+	inScope := selectScoped(db, (*Ticket)(nil), policy.TicketsScope(a, cfg.Rules)).
+		ColumnExpr("1").Where("t.assignee_id = un.id")
+	sub := db.Select((*userName)(nil)).Column("un.id").Where("EXISTS (?)", inScope).OrderExpr("un.id")
 	if err := sub.Scan(ctx, &ids); err != nil {
 		return nil, fmt.Errorf("tickets: load assignees in scope: %w", err)
 	}
