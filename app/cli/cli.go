@@ -53,6 +53,7 @@ func commands() []command {
 		{"user", "create a user and print their invitation link", userCmd},
 		{"backup", "write a consistent snapshot of the database", backupCmd},
 		{"copy", "copy the SQLite database into a new PostgreSQL database", copyCmd},
+		{"bench", "measure the server's routes under concurrent load", benchCmd},
 		{"version", "print version, commit and build date", versionCmd},
 	}
 }
