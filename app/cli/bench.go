@@ -317,9 +317,16 @@ type benchReq struct {
 	method, path string
 	user         *benchUser
 	body         func() []byte
+	// name, when set, stands for path in the output (a long cursor).
+	name string
 }
 
-func (r benchReq) label() string { return r.method + " " + r.path }
+func (r benchReq) label() string {
+	if r.name != "" {
+		return r.method + " " + r.name
+	}
+	return r.method + " " + r.path
+}
 
 type bencher struct {
 	base, debug string
@@ -501,7 +508,8 @@ func (b *bencher) run(ctx context.Context, rep *benchReport) error {
 				rep.Notes = append(rep.Notes, "erin's ticket list has one page: there is no deep cursor to measure")
 				continue
 			}
-			ph = []benchReq{{method: "GET", path: "/api/v1/tickets?cursor=" + url.QueryEscape(deep), user: erin}}
+			ph = []benchReq{{method: "GET", path: "/api/v1/tickets?cursor=" + url.QueryEscape(deep), user: erin,
+				name: fmt.Sprintf("/api/v1/tickets?cursor=(page %d)", pages+1)}}
 			rep.Notes = append(rep.Notes, fmt.Sprintf("the deep cursor is that of page %d of erin's ticket list", pages+1))
 		}
 		if ph == nil {
