@@ -54,6 +54,7 @@ func commands() []command {
 		{"demo", "seed the demo data; --synthetic adds many tickets around it", demoCmd},
 		{"backup", "write a consistent snapshot of the database", backupCmd},
 		{"copy", "copy the SQLite database into a new PostgreSQL database", copyCmd},
+		{"bench", "measure the server's routes under concurrent load", benchCmd},
 		{"version", "print version, commit and build date", versionCmd},
 	}
 }

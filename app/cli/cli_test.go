@@ -41,7 +41,7 @@ func TestHelpOnEveryCommand(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"tenant", "--help"},
 		{"tenant", "create", "--help"}, {"tenant", "update", "--help"}, {"tenant", "list", "--help"},
-		{"user", "--help"}, {"user", "create", "--help"}, {"demo", "--help"}, {"backup", "--help"}, {"copy", "--help"}, {"version", "--help"},
+		{"user", "--help"}, {"user", "create", "--help"}, {"demo", "--help"}, {"backup", "--help"}, {"bench", "--help"}, {"copy", "--help"}, {"version", "--help"},
 	} {
 		r := run(t, "", args...)
 		if (r.err != nil && !cli.IsHelp(r.err)) || !strings.Contains(r.out, "Usage") {

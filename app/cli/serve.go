@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -11,9 +12,11 @@ import (
 	"time"
 
 	"github.com/atrium-portal/atrium/app/auth"
+	"github.com/atrium-portal/atrium/app/config"
 	"github.com/atrium-portal/atrium/app/demo"
 	"github.com/atrium-portal/atrium/app/mail"
 	"github.com/atrium-portal/atrium/app/secret"
+	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tenant"
 	"github.com/atrium-portal/atrium/app/web"
 )
@@ -68,20 +71,17 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if cfg.LinkPort != 0 {
 		links.Port = fmt.Sprint(cfg.LinkPort)
 	}
-	worker := &mail.Worker{DB: db, Tenants: tenants, Global: cfg.SMTP, Secrets: box, Log: log, Wake: make(chan struct{}, 1)}
-	srv, err := web.New(web.Deps{
-		Config: cfg, DB: db, Tenants: tenants, Links: links, Static: env.Static, Log: log, MailWake: worker.Wake,
-		Auth: &auth.Authenticator{
-			Sessions: auth.Sessions{Idle: cfg.Session.IdleTimeout.Duration, Absolute: cfg.Session.AbsoluteTimeout.Duration},
-			Limiter: &auth.Limiter{DB: db, PerAddress: cfg.LoginRate.PerAddress, PerAccount: cfg.LoginRate.PerAccount,
-				Window: cfg.LoginRate.Window.Duration},
-			Hasher: auth.NewHasher(cfg.Passwords.ConcurrentHashes, cfg.Passwords.HashWait.Duration),
-		},
-	})
+	srv, worker, err := newServer(cfg, env, db, tenants, box, links, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	stopDebug, err := benchDebug(env, db, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopDebug()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Listen(ln) }()
@@ -123,6 +123,25 @@ func serve(ctx context.Context, env Env, args []string) error {
 	<-workerDone
 	log.Info("stopped")
 	return nil
+}
+
+// newServer builds what serve runs over db: the web server and the outbox
+// worker that sends its mail. `bench` runs the same server through serve.
+func newServer(cfg config.Config, env Env, db *store.DB, tenants *tenant.Store, box *secret.Box, links tenant.Links, log *slog.Logger) (*web.Server, *mail.Worker, error) {
+	worker := &mail.Worker{DB: db, Tenants: tenants, Global: cfg.SMTP, Secrets: box, Log: log, Wake: make(chan struct{}, 1)}
+	srv, err := web.New(web.Deps{
+		Config: cfg, DB: db, Tenants: tenants, Links: links, Static: env.Static, Log: log, MailWake: worker.Wake,
+		Auth: &auth.Authenticator{
+			Sessions: auth.Sessions{Idle: cfg.Session.IdleTimeout.Duration, Absolute: cfg.Session.AbsoluteTimeout.Duration},
+			Limiter: &auth.Limiter{DB: db, PerAddress: cfg.LoginRate.PerAddress, PerAccount: cfg.LoginRate.PerAccount,
+				Window: cfg.LoginRate.Window.Duration},
+			Hasher: auth.NewHasher(cfg.Passwords.ConcurrentHashes, cfg.Passwords.HashWait.Duration),
+		},
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return srv, worker, nil
 }
 
 func printDemo(env Env, links tenant.Links, tenants *tenant.Store, ctx context.Context) {
