@@ -122,13 +122,22 @@ func List(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, q 
 	}
 	o = planned(db, o, policy.TicketsScope(a, cfg.Rules), q)
 	limit := p.Size()
-	var ts []Ticket
-	sq := filtered(db, &ts, a, cfg, q).ColumnExpr("t.*")
+	// Two steps: the page's IDs and sort keys in order, then those rows.
+	// The first reads the index alone where it can (tickets_company covers
+	// company, board and updated_at), and sorts narrow rows: sorting whole
+	// rows, descriptions and all, of erin's 15,000 tickets (of 200,000)
+	// took 22 ms a request, the IDs alone 4.6 ms (docs/performance.md).
+	var keys []pageKey
+	sq := filtered(db, (*Ticket)(nil), a, cfg, q).Column("t.id")
 	if o.Expr != "" {
 		sq = sq.ColumnExpr("CAST(" + o.Expr + " AS TEXT) AS sort_key")
 	}
-	if err := o.Apply(sq, after, ok, limit).Scan(ctx); err != nil {
+	if err := o.Apply(sq, after, ok, limit).Scan(ctx, &keys); err != nil {
 		return nil, "", fmt.Errorf("tickets: list: %w", err)
+	}
+	ts, err := byKeys(ctx, db, keys)
+	if err != nil {
+		return nil, "", err
 	}
 	next := ""
 	if len(ts) > limit {
@@ -138,6 +147,40 @@ func List(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, q 
 	}
 	views, err := views(ctx, db, a, cfg, ts)
 	return views, next, err
+}
+
+// pageKey is one row of a page: its ticket and its sort key.
+type pageKey struct {
+	ID      int64  `bun:"id"`
+	SortKey string `bun:"sort_key"`
+}
+
+// byKeys loads the tickets of keys, in their order, with their sort keys.
+func byKeys(ctx context.Context, db *store.Scoped, keys []pageKey) ([]Ticket, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	var rows []Ticket
+	if err := db.Select(&rows).Where("t.id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("tickets: list rows: %w", err)
+	}
+	at := make(map[int64]int, len(rows))
+	for i, r := range rows {
+		at[r.ID] = i
+	}
+	out := make([]Ticket, 0, len(keys))
+	for _, k := range keys {
+		if i, ok := at[k.ID]; ok {
+			t := rows[i]
+			t.SortKey = k.SortKey
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 // planned adjusts sort o for SQLite's planner. Left alone, it walks the
