@@ -140,11 +140,7 @@ func (c *configFlags) register(fs *pflag.FlagSet, withAddr bool) {
 func (c *configFlags) load(env Env, fs *pflag.FlagSet) (config.Config, error) {
 	path := c.path
 	if path == "" {
-		for _, kv := range env.Environ {
-			if v, ok := strings.CutPrefix(kv, "ATRIUM_CONFIG="); ok {
-				path = v
-			}
-		}
+		path = lookupEnv(env.Environ, "ATRIUM_CONFIG")
 	}
 	return config.Load(path, env.Environ, func(cfg *config.Config) {
 		if fs.Changed("data-dir") {

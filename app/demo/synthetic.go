@@ -130,28 +130,21 @@ type synthCompany struct {
 	externals []synthUser // external editors and viewers
 }
 
+// synthBoard is a board with the policy's rule of who sees it.
 type synthBoard struct {
-	id        int64
-	name      string
-	kinds     []policy.Kind
-	all       bool
-	companies map[int64]bool
+	id   int64
+	name string
+	rule policy.BoardRule
 }
 
-func (b synthBoard) open(companyID int64) bool {
+// holds reports whether tickets of company companyID belong on board b:
+// the tenant's own work on a members-only board, a company's on a board
+// that some outside kind sees for that company.
+func (b synthBoard) holds(companyID int64) bool {
 	if companyID == 0 {
-		return len(b.kinds) == 0
+		return b.rule.MembersOnly()
 	}
-	return len(b.kinds) > 0 && (b.all || b.companies[companyID])
-}
-
-func (b synthBoard) sees(k policy.Kind) bool {
-	for _, x := range b.kinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
+	return b.rule.OpenTo(policy.ExternalEditor, companyID) || b.rule.OpenTo(policy.ExternalViewer, companyID)
 }
 
 // world is what one tenant's tickets are made from.
@@ -302,6 +295,11 @@ func (g *synth) setup(ctx context.Context, tx *store.Scoped, slug, domain string
 		return nil, err
 	}
 	w.cfg = cfg
+	// The boards with the policy's rule of each, in their order.
+	for _, b := range cfg.Boards {
+		rule, _ := cfg.Rules.Board(b.ID)
+		w.boards = append(w.boards, synthBoard{id: b.ID, name: b.Name, rule: rule})
+	}
 	for _, nt := range cfg.NoteTypes {
 		w.noteTypes[nt.Name] = nt.ID
 	}
@@ -390,7 +388,7 @@ func (g *synth) user(ctx context.Context, tx *store.Scoped, email, name string, 
 			return madeUser{}, err
 		}
 	}
-	if company != 0 && (k == policy.ExternalEditor || k == policy.ExternalViewer) {
+	if company != 0 && policy.HasCompanies(k) {
 		if _, err := tx.Insert(&people.UserCompany{UserID: u.ID, CompanyID: company}).Exec(ctx); err != nil {
 			return madeUser{}, err
 		}
@@ -450,17 +448,6 @@ func (g *synth) boards(ctx context.Context, tx *store.Scoped, w *world, syntheti
 				}
 			}
 		}
-	}
-	var all []tickets.Board
-	if err := tx.Select(&all).Relation("Companies").Order("b.position").Scan(ctx); err != nil {
-		return fmt.Errorf("boards: %w", err)
-	}
-	for _, b := range all {
-		sb := synthBoard{id: b.ID, name: b.Name, kinds: b.Kinds, all: b.AllCompanies, companies: map[int64]bool{}}
-		for _, c := range b.Companies {
-			sb.companies[c.CompanyID] = true
-		}
-		w.boards = append(w.boards, sb)
 	}
 	return nil
 }
@@ -592,14 +579,14 @@ func (g *synth) ticket(w *world, i int, prefix string, avgNotes float64, now tim
 	}
 	var open []*synthBoard
 	for j := range w.boards {
-		if w.boards[j].open(companyID) {
+		if w.boards[j].holds(companyID) {
 			open = append(open, &w.boards[j])
 		}
 	}
 	if len(open) == 0 { // no internal board: the first open to everyone
 		companyID, company = 0, nil
 		for j := range w.boards {
-			if len(w.boards[j].kinds) == 0 || w.boards[j].all {
+			if w.boards[j].rule.MembersOnly() || w.boards[j].rule.AllCompanies {
 				open = append(open, &w.boards[j])
 				break
 			}
@@ -607,9 +594,9 @@ func (g *synth) ticket(w *world, i int, prefix string, avgNotes float64, now tim
 	}
 	board := open[r.IntN(len(open))]
 	// Most of Globex's tickets are on boards its external editors see.
-	if companyID == w.favourite && companyID != 0 && !board.sees(policy.ExternalEditor) && r.IntN(4) != 0 {
+	if companyID == w.favourite && companyID != 0 && !board.rule.OpenTo(policy.ExternalEditor, companyID) && r.IntN(4) != 0 {
 		for _, b := range open {
-			if b.sees(policy.ExternalEditor) {
+			if b.rule.OpenTo(policy.ExternalEditor, companyID) {
 				board = b
 				break
 			}
@@ -620,14 +607,14 @@ func (g *synth) ticket(w *world, i int, prefix string, avgNotes float64, now tim
 	if company != nil {
 		var cands []*synthUser
 		for j := range company.externals {
-			if board.sees(company.externals[j].kind) {
+			if board.rule.OpenTo(company.externals[j].kind, companyID) {
 				cands = append(cands, &company.externals[j])
 			}
 		}
 		if len(cands) > 0 && r.IntN(10) != 0 {
 			contact = cands[r.IntN(len(cands))]
 			// erin, the first of Globex's editors, is the contact of a good share.
-			if companyID == w.favourite && board.sees(policy.ExternalEditor) && r.IntN(4) == 0 {
+			if companyID == w.favourite && board.rule.OpenTo(policy.ExternalEditor, companyID) && r.IntN(4) == 0 {
 				for j := range company.externals {
 					if company.externals[j].kind == policy.ExternalEditor {
 						contact = &company.externals[j]

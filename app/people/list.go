@@ -205,15 +205,7 @@ func Visible(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*
 }
 
 // teamKinds are the kinds policy.MayJoinTeams admits, for SQL.
-func teamKinds() []policy.Kind {
-	var out []policy.Kind
-	for _, k := range policy.Kinds {
-		if policy.MayJoinTeams(k) {
-			out = append(out, k)
-		}
-	}
-	return out
-}
+func teamKinds() []policy.Kind { return policy.KindsWhere(policy.MayJoinTeams) }
 
 // TeamCandidates returns the users in the actor's scope who may join a team
 // (active or invited users of the kinds policy.MayJoinTeams admits), by

@@ -47,14 +47,14 @@ func UserByEmail(ctx context.Context, db *store.Scoped, email string) (*User, er
 
 func oneUser(ctx context.Context, db *store.Scoped, where string, arg any) (*User, error) {
 	u := new(User)
-	err := db.Select(u).Relation("Capabilities").Relation("Modules").Relation("Companies").Where(where, arg).Scan(ctx)
+	err := db.Select(u).Where(where, arg).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("people: load user %v: %w", arg, err)
 	}
-	return u, nil
+	return u, LoadRights(ctx, db, u)
 }
 
 // NewUser is what creating a user takes.

@@ -91,7 +91,7 @@ var actionRules = map[Rule]func(Actor) bool{
 	EditBranding:        func(a Actor) bool { return a.HasAny(SuperAdmin, Admin) },
 	EditStrategyToggles: func(a Actor) bool { return a.HasAny(SuperAdmin, StrategyAdmin) },
 	EditSettings:        func(a Actor) bool { return a.HasAny(SuperAdmin, Admin, StrategyAdmin) },
-	SwitchCompany:       func(a Actor) bool { return a.Kind.External() },
+	SwitchCompany:       CanSwitchCompany,
 }
 
 // Known reports whether r is a rule this package can decide.

@@ -101,6 +101,40 @@ func MayManage(k Kind) bool { return k == Member }
 // and has modules: the external users, and they must have a company.
 func HasCompanies(k Kind) bool { return k.External() }
 
+// KindsWhere are the kinds rule admits, in the order of Kinds: a kind
+// rule as a list, for SQL ("kind IN (…)").
+func KindsWhere(rule func(Kind) bool) []Kind {
+	var out []Kind
+	for _, k := range Kinds {
+		if rule(k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// MayBeAssigned reports whether a user of kind k can be a ticket's
+// assignee: members, the MSP's staff, whose home counts what is assigned
+// to them.
+func MayBeAssigned(k Kind) bool { return k == Member }
+
+// ClientMarked reports whether a user of kind k is marked as the client
+// everywhere they appear (the ring on their avatar, UI.md): clients sit in
+// the MSP's own teams, and members must see who is from outside.
+func ClientMarked(k Kind) bool { return k == Client }
+
+// PortalHome reports whether a user of kind k gets the client portal's
+// home (their open tickets, the latest report, articles, how to reach
+// support) rather than a member's: the external users.
+func PortalHome(k Kind) bool { return k.External() }
+
+// CanSwitchCompany reports whether actor a may choose one of their
+// companies to work in (the company switcher): an external user with
+// several companies, or one already narrowed to one of them.
+func CanSwitchCompany(a Actor) bool {
+	return a.SignedIn() && a.Kind.External() && (a.narrowed || len(a.Companies) > 1)
+}
+
 // Belonging is what a user's menu names under their name.
 type Belonging int
 
@@ -166,7 +200,7 @@ func Operator(tenantID int64) Actor {
 // (or no longer) one of theirs, or an actor without several companies,
 // leaves the actor as it is: all of their companies.
 func (a Actor) NarrowTo(companyID int64) Actor {
-	if !a.Kind.External() || len(a.Companies) < 2 || !slices.Contains(a.Companies, companyID) {
+	if !CanSwitchCompany(a) || a.narrowed || !slices.Contains(a.Companies, companyID) {
 		return a
 	}
 	a.Companies, a.narrowed = []int64{companyID}, true

@@ -189,6 +189,16 @@ type TicketRules struct {
 	Fields map[TicketField]map[Kind]Access
 }
 
+// OpenTo reports whether board b shows users of kind k the tickets of
+// company companyID (0: the tenant's own work, which no outside kind sees).
+// Members see every board whatever it says.
+func (b BoardRule) OpenTo(k Kind, companyID int64) bool {
+	return companyID != 0 && slices.Contains(b.Kinds, k) && (b.AllCompanies || slices.Contains(b.Companies, companyID))
+}
+
+// MembersOnly reports whether no outside kind sees board b.
+func (b BoardRule) MembersOnly() bool { return len(b.Kinds) == 0 }
+
 // Board returns the rule of board id.
 func (r TicketRules) Board(id int64) (BoardRule, bool) {
 	for _, b := range r.Boards {
@@ -382,12 +392,9 @@ func TicketsScope(a Actor, r TicketRules) TicketScope {
 func boardGrants(k Kind, cs []int64, r TicketRules) []BoardGrant {
 	var out []BoardGrant
 	for _, b := range r.Boards {
-		if !slices.Contains(b.Kinds, k) {
-			continue
-		}
 		var in []int64
 		for _, c := range cs {
-			if b.AllCompanies || slices.Contains(b.Companies, c) {
+			if b.OpenTo(k, c) {
 				in = append(in, c)
 			}
 		}

@@ -19,9 +19,8 @@ type Why struct {
 	Names Names
 	// Objects adds, after an object's verdict, what the reader sees of it:
 	// hidden fields, note types, internal-only parts.
-	Objects  bool
-	reasons  []string
-	finished bool
+	Objects bool
+	reasons []string
 }
 
 // Names are the names of the tenant's objects, by ID, for the reasons.
@@ -112,8 +111,13 @@ func (w *Why) companies(ids []int64) string {
 	return list(names)
 }
 
-// Plural is the kind's name for a group of its users, in running text.
-func (k Kind) Plural() string { return strings.ToLower(k.Label()) + "s" }
+// Plural is the kind's name for a group of its users, in running text
+// ("external editors").
+func (k Kind) Plural() string { return strings.ToLower(k.PluralLabel()) }
+
+// PluralLabel is the kind's name for a group of its users as a heading or
+// column ("External editors").
+func (k Kind) PluralLabel() string { return k.Label() + "s" }
 
 // article is "a" or "an" before the kind's name in running text.
 func (k Kind) article() string {

@@ -1,6 +1,8 @@
 package tickets
 
 import (
+	"github.com/uptrace/bun"
+
 	"context"
 	"fmt"
 	"slices"
@@ -27,7 +29,7 @@ func (n NoteType) MembersOnly() bool {
 func Assignees(ctx context.Context, db *store.Scoped) ([]Ref, error) {
 	var us []people.User
 	err := db.Select(&us).Column("u.id", "u.name").
-		Where("u.status = ? AND u.kind = ?", people.Active, policy.Member).
+		Where("u.status = ? AND u.kind IN (?)", people.Active, bun.In(policy.KindsWhere(policy.MayBeAssigned))).
 		OrderExpr("u.name, u.id").Limit(maxCandidates).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("tickets: load assignees: %w", err)

@@ -99,7 +99,10 @@ func (s *Server) accessPage(c *fiber.Ctx) error {
 	}
 	var result *ui.AccessVerdict
 	var fieldErr string
-	if path != "" || c.Query("pick", "\x00") != "\x00" {
+	// The form was sent (an empty choice is a question too, answered with
+	// what to enter), not just the page opened.
+	asked := c.Context().QueryArgs().Has("pick") || c.Context().QueryArgs().Has("path")
+	if asked {
 		v, err := s.explainAccess(c.UserContext(), state(c), u, path)
 		var he *httpError
 		switch {
@@ -151,7 +154,7 @@ func (s *Server) audienceOf(ctx context.Context, st *reqState, what, path string
 		}
 		id := strconv.FormatInt(u.ID, 10)
 		out.Members = append(out.Members, ui.AudienceMember{
-			Person:  ui.Person{Name: u.DisplayName(), KindLabel: u.Kind.Label(), Client: u.Kind == policy.Client},
+			Person:  ui.Person{Name: u.DisplayName(), KindLabel: u.Kind.Label(), Client: policy.ClientMarked(u.Kind)},
 			Profile: "/users/" + id,
 			Why:     "/users/" + id + "/access?path=" + url.QueryEscape(path),
 		})

@@ -28,7 +28,7 @@ func (s *Server) homePage(c *fiber.Ctx) error {
 	if f, _, ok := strings.Cut(first, " "); ok {
 		first = f
 	}
-	v := ui.HomeView{FirstName: first, Now: time.Now(), External: st.actor.Kind.External()}
+	v := ui.HomeView{FirstName: first, Now: time.Now(), External: policy.PortalHome(st.actor.Kind)}
 	var err error
 	if v.External {
 		err = s.externalHome(c, &v)
@@ -110,7 +110,7 @@ func (s *Server) externalHome(c *fiber.Ctx, v *ui.HomeView) error {
 // assigned to them, when the tickets page is theirs.
 func (s *Server) memberHome(c *fiber.Ctx, v *ui.HomeView) error {
 	st := state(c)
-	if st.actor.Kind != policy.Member || !s.sees(c, policy.PageTickets) {
+	if !policy.MayBeAssigned(st.actor.Kind) || !s.sees(c, policy.PageTickets) {
 		return nil
 	}
 	cfg, err := s.ticketConfig(c)

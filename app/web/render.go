@@ -86,7 +86,7 @@ func (s *Server) frame(c *fiber.Ctx, title string, current policy.Page) ui.Frame
 	return ui.Frame{
 		Preview: preview,
 		Title:   title, Brand: s.brand(c), Nav: groups,
-		User:    ui.Person{Name: u.DisplayName(), Email: u.Email, KindLabel: s.menuLabel(c), Client: u.Kind == policy.Client},
+		User:    ui.Person{Name: u.DisplayName(), Email: u.Email, KindLabel: s.menuLabel(c), Client: policy.ClientMarked(u.Kind)},
 		CSRF:    st.session.CSRFToken,
 		StaticV: s.staticV, HTMXConfig: htmxConfig,
 		Switcher: s.companySwitcher(c),

@@ -25,7 +25,7 @@ func ownCompanies(c *fiber.Ctx) ([]people.CompanyView, error) {
 // with several companies, signed in with a session; nil for anyone else.
 func (s *Server) companySwitcher(c *fiber.Ctx) *ui.CompanySwitcher {
 	st := state(c)
-	if st.session == nil || st.user == nil || !st.user.Kind.External() || len(st.user.Companies) < 2 {
+	if st.session == nil || st.user == nil || !policy.CanSwitchCompany(st.actor) {
 		return nil
 	}
 	cs, err := ownCompanies(c)

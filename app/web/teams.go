@@ -134,7 +134,7 @@ func (s *Server) teamCards(c *fiber.Ctx, teams []people.TeamView, editable bool)
 		// not see is blank, so the avatar carries no deactivated mark.
 		for _, m := range t.Members {
 			card.Members = append(card.Members, ui.TeamMemberRow{UserID: m.ID, Leader: m.Role == people.TeamLeader,
-				Person: ui.Person{Name: m.DisplayName(), Email: m.Email, KindLabel: m.Kind.Label(), Client: m.Kind == policy.Client, Deactivated: m.Status == people.Deactivated}})
+				Person: ui.Person{Name: m.DisplayName(), Email: m.Email, KindLabel: m.Kind.Label(), Client: policy.ClientMarked(m.Kind), Deactivated: m.Status == people.Deactivated}})
 		}
 		out = append(out, card)
 	}

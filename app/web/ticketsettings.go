@@ -115,21 +115,12 @@ var (
 func boardForm(id int64, name string, kinds []policy.Kind, all bool, selected []int64, companies []people.Company) ui.BoardForm {
 	f := ui.BoardForm{ID: id, Name: ui.Field{Name: "name", Value: name}, AllCompanies: all}
 	for _, k := range externalKinds {
-		f.Kinds = append(f.Kinds, ui.Option{Value: string(k), Label: kindPlural(k, true), Selected: slices.Contains(kinds, k)})
+		f.Kinds = append(f.Kinds, ui.Option{Value: string(k), Label: k.PluralLabel(), Selected: slices.Contains(kinds, k)})
 	}
 	for _, co := range companies {
 		f.Companies = append(f.Companies, ui.Option{Value: strconv.FormatInt(co.ID, 10), Label: co.Name, Selected: slices.Contains(selected, co.ID)})
 	}
 	return f
-}
-
-// kindPlural is "External editors" (title) or "external editors".
-func kindPlural(k policy.Kind, title bool) string {
-	s := k.Label() + "s"
-	if !title {
-		s = strings.ToLower(s)
-	}
-	return s
 }
 
 // boardWho says who sees a board: "Members; external editors and viewers
@@ -183,14 +174,14 @@ func accessName(f policy.TicketField, k policy.Kind) string {
 func fieldMatrix(cfg *tickets.Config, sent map[string]string, errs valid.Errors) ui.FieldMatrix {
 	m := ui.FieldMatrix{}
 	for _, k := range policy.TicketKinds {
-		m.Kinds = append(m.Kinds, kindPlural(k, true))
+		m.Kinds = append(m.Kinds, k.PluralLabel())
 	}
 	for _, f := range cfg.Fields() {
 		_, custom := f.CustomFieldID()
 		row := ui.FieldRow{Label: cfg.FieldLabel(f), Custom: custom}
 		for _, k := range policy.TicketKinds {
 			name := accessName(f, k)
-			cell := ui.AccessCell{Name: name, Label: row.Label + " for " + kindPlural(k, false), KindLabel: kindPlural(k, true),
+			cell := ui.AccessCell{Name: name, Label: row.Label + " for " + k.Plural(), KindLabel: k.PluralLabel(),
 				Value: cfg.Rules.KindAccess(f, k).String(), Error: errs[name]}
 			if x, ok := policy.ParseAccess(sent[name]); ok && x >= policy.FloorAccess(f, k) && x <= policy.CeilingAccess(f, k) {
 				cell.Value = x.String()
@@ -239,16 +230,16 @@ func noteMatrix(cfg *tickets.Config, sent map[int64][2][]policy.Kind, errs map[i
 		}
 		row := ui.NoteRow{Name: nt.Name, Error: errs[nt.ID]}
 		for _, k := range policy.TicketKinds {
-			cell := ui.NoteCell{Name: noteName("read", nt.ID), Value: string(k), Column: kindPlural(k, true) + " read",
-				Label: kindPlural(k, true) + " read " + nt.Name + " notes", Checked: slices.Contains(read, k)}
+			cell := ui.NoteCell{Name: noteName("read", nt.ID), Value: string(k), Column: k.PluralLabel() + " read",
+				Label: k.PluralLabel() + " read " + nt.Name + " notes", Checked: slices.Contains(read, k)}
 			if k == policy.Member {
 				cell.Fixed = "Always"
 			}
 			row.Cells = append(row.Cells, cell)
 		}
 		for _, k := range policy.TicketKinds {
-			cell := ui.NoteCell{Name: noteName("add", nt.ID), Value: string(k), Column: kindPlural(k, true) + " add",
-				Label: kindPlural(k, true) + " add " + nt.Name + " notes", Checked: slices.Contains(add, k)}
+			cell := ui.NoteCell{Name: noteName("add", nt.ID), Value: string(k), Column: k.PluralLabel() + " add",
+				Label: k.PluralLabel() + " add " + nt.Name + " notes", Checked: slices.Contains(add, k)}
 			if k == policy.ExternalViewer {
 				cell.Fixed = "Never"
 			}
@@ -265,10 +256,10 @@ func noteMatrix(cfg *tickets.Config, sent map[int64][2][]policy.Kind, errs map[i
 func noteTypeForm(name string, read, add []policy.Kind) ui.NoteTypeForm {
 	f := ui.NoteTypeForm{Name: ui.Field{Name: "name", Value: name}}
 	for _, k := range externalKinds {
-		f.Read = append(f.Read, ui.Option{Value: string(k), Label: kindPlural(k, true), Selected: slices.Contains(read, k)})
+		f.Read = append(f.Read, ui.Option{Value: string(k), Label: k.PluralLabel(), Selected: slices.Contains(read, k)})
 	}
 	for _, k := range noteAdders {
-		f.Add = append(f.Add, ui.Option{Value: string(k), Label: kindPlural(k, true), Selected: slices.Contains(add, k)})
+		f.Add = append(f.Add, ui.Option{Value: string(k), Label: k.PluralLabel(), Selected: slices.Contains(add, k)})
 	}
 	return f
 }

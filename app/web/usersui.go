@@ -33,7 +33,7 @@ func (s *Server) usersFrame(c *fiber.Ctx, title string) ui.Frame {
 // deactivated mark and a withheld address is never the fallback name.
 func personOf(v people.View) ui.Person {
 	return ui.Person{Name: v.DisplayName(), Email: v.Email, KindLabel: v.Kind.Label(),
-		Client: v.Kind == policy.Client, Deactivated: v.Status == people.Deactivated}
+		Client: policy.ClientMarked(v.Kind), Deactivated: v.Status == people.Deactivated}
 }
 
 func (s *Server) invitationRows(c *fiber.Ctx) ([]ui.InvitationRow, error) {
