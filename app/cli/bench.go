@@ -10,9 +10,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -82,6 +85,8 @@ func benchDebug(env Env, db *store.DB, log *slog.Logger) (func(), error) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(benchStats{Queries: counter.n.Load(), CPUMicros: cpuMicros()})
 	})
+	// bench --cpuprofile asks for a CPU profile of each phase here.
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go hs.Serve(ln)
 	log.Info("bench statistics served; this process was started by atrium bench", "addr", addr)
@@ -132,11 +137,21 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	duration := fs.Duration("duration", 10*time.Second, "how long each route is driven")
 	conns := fs.Int("connections", 64, "concurrent clients, each with its own keep-alive connection")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	profDir := fs.String("cpuprofile", "", "write the server's CPU profile of each phase to this directory (go tool pprof reads them)")
+	only := fs.String("phases", "", "run only these phases, by number (e.g. 2,3); the /healthz baseline always runs")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *duration <= 0 || *conns < 1 {
 		return errors.New("bench: --duration and --connections must be positive")
+	}
+	if *profDir != "" {
+		if err := os.MkdirAll(*profDir, 0o755); err != nil {
+			return fmt.Errorf("bench: --cpuprofile: %w", err)
+		}
+		if *duration < 2*time.Second {
+			return errors.New("bench: --cpuprofile wants --duration of 2s or more")
+		}
 	}
 	cfg, err := cf.load(env, fs)
 	if err != nil {
@@ -158,9 +173,17 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	defer srv.stop(env)
 
 	b := &bencher{base: "http://" + srv.addr, debug: "http://" + srv.debugAddr, pid: srv.pid, conns: *conns, dur: *duration,
+		profDir: *profDir, only: map[int]bool{},
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 			MaxIdleConns: *conns * 2, MaxIdleConnsPerHost: *conns, IdleConnTimeout: time.Minute, DisableCompression: true,
 		}}}
+	for _, f := range strings.FieldsFunc(*only, func(r rune) bool { return r == ',' || r == ' ' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return fmt.Errorf("bench: --phases %q: want phase numbers such as 2,3", *only)
+		}
+		b.only[n] = true
+	}
 	rep := benchReport{
 		Server:      fmt.Sprintf("child process %d (this binary's serve); RSS, CPU and statements are the server's alone", srv.pid),
 		Database:    "SQLite in " + cfg.DataDir,
@@ -326,7 +349,10 @@ type bencher struct {
 	dur         time.Duration
 	client      *http.Client
 	healthzRPS  float64
-	phase       int
+	// profDir, when set, receives a CPU profile of each phase.
+	profDir string
+	// only, when not empty, names the phases to run (the baseline always runs).
+	only map[int]bool
 }
 
 func (b *bencher) do(r benchReq) (int, []byte, error) {
@@ -490,6 +516,9 @@ func (b *bencher) run(ctx context.Context, rep *benchReport) error {
 	}
 	noteTicket := ticketID
 	for i, ph := range phases {
+		if !b.runs(i + 1) {
+			continue
+		}
 		if i == 3 {
 			deep, pages, err := b.deepCursor(erin)
 			if err != nil {
@@ -506,11 +535,15 @@ func (b *bencher) run(ctx context.Context, rep *benchReport) error {
 		if ph == nil {
 			continue
 		}
-		if err := b.measure(ctx, rep, ph...); err != nil {
+		if err := b.measure(ctx, rep, i+1, ph...); err != nil {
 			return err
 		}
 	}
 	// Writes: ada creates tickets, then adds notes to one of them, while erin lists tickets.
+	createPhase, notePhase := len(phases)+1, len(phases)+2
+	if !b.runs(createPhase) && !b.runs(notePhase) {
+		return nil
+	}
 	create := benchReq{method: "POST", path: "/api/v1/tickets", user: ada, body: createBody}
 	var created struct {
 		ID int64 `json:"id"`
@@ -521,13 +554,24 @@ func (b *bencher) run(ctx context.Context, rep *benchReport) error {
 	if created.ID != 0 {
 		noteTicket = created.ID
 	}
-	if err := b.measure(ctx, rep, create, erinList); err != nil {
-		return err
+	if b.runs(createPhase) {
+		if err := b.measure(ctx, rep, createPhase, create, erinList); err != nil {
+			return err
+		}
+	}
+	if !b.runs(notePhase) {
+		return nil
 	}
 	note := benchReq{method: "POST", path: fmt.Sprintf("/api/v1/tickets/%d/notes", noteTicket), user: ada, body: func() []byte {
 		return []byte(`{"type":"Discussion","body":"A note from atrium bench."}`)
 	}}
-	return b.measure(ctx, rep, note, erinList)
+	return b.measure(ctx, rep, notePhase, note, erinList)
+}
+
+// runs reports whether phase n is measured: the first, /healthz, always is,
+// because every ratio is to it.
+func (b *bencher) runs(n int) bool {
+	return n == 1 || len(b.only) == 0 || b.only[n]
 }
 
 // deepCursor follows erin's list a few pages and answers the last cursor.
@@ -590,8 +634,7 @@ type workerResult struct {
 
 // measure drives the requests of one phase for the duration, the
 // connections shared out among them, and appends a row for each.
-func (b *bencher) measure(ctx context.Context, rep *benchReport, reqs ...benchReq) error {
-	b.phase++
+func (b *bencher) measure(ctx context.Context, rep *benchReport, phase int, reqs ...benchReq) error {
 	// One request each first: a route that refuses fails the run here.
 	for _, r := range reqs {
 		status, data, err := b.do(r)
@@ -621,6 +664,7 @@ func (b *bencher) measure(ctx context.Context, rep *benchReport, reqs ...benchRe
 		}
 	}()
 
+	profiled := b.profile(ctx, phase, reqs[0])
 	results := make([][]workerResult, len(reqs))
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -654,6 +698,9 @@ func (b *bencher) measure(ctx context.Context, rep *benchReport, reqs ...benchRe
 	wg.Wait()
 	elapsed := time.Since(start)
 	close(stopSampling)
+	if err := <-profiled; err != nil {
+		return err
+	}
 	after := b.sample()
 	peak = max(peak, <-sampled, after.rssKB)
 	if ctx.Err() != nil {
@@ -664,7 +711,7 @@ func (b *bencher) measure(ctx context.Context, rep *benchReport, reqs ...benchRe
 	rows := make([]benchRow, len(reqs))
 	for i, r := range reqs {
 		var lat []time.Duration
-		row := benchRow{Phase: b.phase, Route: r.label(), User: r.userName(), PeakRSSKB: peak}
+		row := benchRow{Phase: phase, Route: r.label(), User: r.userName(), PeakRSSKB: peak}
 		for _, w := range results[i] {
 			lat = append(lat, w.lat...)
 			row.Errors += w.errs
@@ -700,6 +747,42 @@ func (b *bencher) measure(ctx context.Context, rep *benchReport, reqs ...benchRe
 	}
 	rep.Routes = append(rep.Routes, rows...)
 	return nil
+}
+
+var unsafeInName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// profile, with --cpuprofile, asks the server for a CPU profile of the
+// phase's first duration less one second and writes it to
+// DIR/phase-N-ROUTE.pprof; the channel answers when it is written.
+func (b *bencher) profile(ctx context.Context, phase int, r benchReq) <-chan error {
+	done := make(chan error, 1)
+	if b.profDir == "" {
+		done <- nil
+		return done
+	}
+	seconds := int((b.dur - time.Second).Seconds())
+	name := filepath.Join(b.profDir, fmt.Sprintf("phase-%d-%s.pprof", phase, strings.Trim(unsafeInName.ReplaceAllString(r.label(), "_"), "_")))
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", b.debug, max(seconds, 1)), nil)
+		res, err := b.client.Do(req)
+		if err != nil {
+			done <- fmt.Errorf("bench: CPU profile of phase %d: %w", phase, err)
+			return
+		}
+		defer res.Body.Close()
+		data, err := io.ReadAll(res.Body)
+		if err == nil && res.StatusCode != 200 {
+			err = fmt.Errorf("status %d: %.200s", res.StatusCode, data)
+		}
+		if err == nil {
+			err = os.WriteFile(name, data, 0o644)
+		}
+		if err != nil {
+			err = fmt.Errorf("bench: CPU profile of phase %d: %w", phase, err)
+		}
+		done <- err
+	}()
+	return done
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -58,6 +58,16 @@ func (s *Scoped) Unindexed(expr string) string {
 	return "+" + expr
 }
 
+// IndexedBy is table (with its alias) read through index on SQLite, where
+// its planner, without statistics, would pick a worse one; PostgreSQL
+// plans from statistics and gets table as it is. For ModelTableExpr.
+func (s *Scoped) IndexedBy(table, index string) string {
+	if s.db.Dialect == Postgres {
+		return table
+	}
+	return table + " INDEXED BY " + index
+}
+
 // Select starts a query on model, narrowed to the tenant. Reads go to the
 // reader pool, or to the transaction inside Tx.
 func (s *Scoped) Select(model any) *bun.SelectQuery {

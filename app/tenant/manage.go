@@ -130,7 +130,7 @@ func (s *Store) Update(ctx context.Context, id int64, p Patch) (*Tenant, error) 
 			return err
 		}
 		t.UpdatedAt = time.Now().UTC()
-		if _, err := tx.NewUpdate().Model(t).WherePK().ExcludeColumn("created_at").Exec(ctx); err != nil {
+		if _, err := tx.NewUpdate().Model(t).WherePK().ExcludeColumn("created_at", "settings_version").Exec(ctx); err != nil {
 			return fmt.Errorf("tenant: update %s: %w", t.Slug, err)
 		}
 		if hosts != nil {

@@ -106,7 +106,7 @@ func (s *Store) Apply(ctx context.Context, id int64, who audit.Who, e Edit) (*Te
 			return err
 		}
 		t.UpdatedAt = time.Now().UTC()
-		if _, err := tx.NewUpdate().Model(t).WherePK().ExcludeColumn("created_at").Exec(ctx); err != nil {
+		if _, err := tx.NewUpdate().Model(t).WherePK().ExcludeColumn("created_at", "settings_version").Exec(ctx); err != nil {
 			return fmt.Errorf("tenant: update %s: %w", t.Slug, err)
 		}
 		db := s.db.InTx(tx, t.ID)

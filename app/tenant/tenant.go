@@ -43,6 +43,10 @@ type Tenant struct {
 	SupportHours     string    `bun:"support_hours,notnull"`
 	CreatedAt        time.Time `bun:"created_at,notnull"`
 	UpdatedAt        time.Time `bun:"updated_at,notnull"`
+	// SettingsVersion changes with every change to the settings an
+	// instance keeps in memory (Cache); triggers bump it, and the tenant's
+	// own updates leave it out, so a copy read earlier never writes it back.
+	SettingsVersion int64 `bun:"settings_version,notnull"`
 
 	Hosts []Host `bun:"rel:has-many,join:id=tenant_id"`
 }

@@ -53,23 +53,25 @@ func AssignedIn(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Conf
 	// user on tickets_assignee. "DISTINCT assignee_id over the scope"
 	// walked that index over every ticket of the tenant: 430 ms for erin
 	// over 200,000 tickets, against 2 ms this way (docs/performance.md).
-	var ids []int64
+	// SQLite is told the index: left to itself it walked the company's
+	// tickets for each of the tenant's 331 users, 20 s.
+	var out []Ref
 	inScope := selectScoped(db, (*Ticket)(nil), policy.TicketsScope(a, cfg.Rules)).
+		ModelTableExpr(db.IndexedBy("tickets AS t", "tickets_assignee")).
 		ColumnExpr("1").Where("t.assignee_id = un.id")
-	sub := db.Select((*userName)(nil)).Column("un.id").Where("EXISTS (?)", inScope).OrderExpr("un.id")
-	if err := sub.Scan(ctx, &ids); err != nil {
+	var rows []struct {
+		ID   int64  `bun:"id"`
+		Name string `bun:"name"`
+	}
+	if err := db.Select((*userName)(nil)).Column("un.id", "un.name").Where("EXISTS (?)", inScope).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("tickets: load assignees in scope: %w", err)
 	}
-	if len(ids) == 0 {
-		return nil, nil
+	n := names{users: map[int64]string{}}
+	for _, r := range rows {
+		n.users[r.ID] = r.Name
 	}
-	n, err := loadNames(ctx, db, nil, ids...)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Ref, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, *n.user(&id))
+	for _, r := range rows {
+		out = append(out, *n.user(&r.ID))
 	}
 	slices.SortFunc(out, func(x, y Ref) int {
 		if x.Name != y.Name {

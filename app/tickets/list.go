@@ -197,11 +197,42 @@ func planned(db *store.Scoped, o store.Sort, sc policy.TicketScope, q Query) sto
 	if sc.All && q.CompanyID == 0 && q.AssigneeID <= 0 && q.Q == "" {
 		return o
 	}
+	if walksCompany(sc, q, o) {
+		return o
+	}
 	if o.Expr != "" {
 		o.Expr = db.Unindexed(o.Expr)
 	}
 	o.ID = db.Unindexed(o.ID)
 	return o
+}
+
+// walksCompany reports whether a page of the list is read by walking one
+// company's tickets in the order of their last change (the index
+// tickets_company_updated), stopping at a page: the list of a user whose
+// scope is one company, or a list filtered to one, by change, with no
+// other filter to skip rows for. Sorting the IDs of erin's 15,000 tickets
+// for each page took 11 ms; the walk 0.3 ms (docs/performance.md). The
+// other cases keep the narrowing index and a sort: a status filter or a
+// user's own tickets could make the walk read the company's every ticket.
+func walksCompany(sc policy.TicketScope, q Query, o store.Sort) bool {
+	if o.Expr != "t.updated_at" || sc.OwnOnly || q.Q != "" || q.AssigneeID != 0 || q.Status != "" || q.Open || q.Priority != "" {
+		return false
+	}
+	if q.CompanyID != 0 {
+		return true
+	}
+	if sc.All || len(sc.Grants) == 0 {
+		return false
+	}
+	company := int64(0)
+	for _, g := range sc.Grants {
+		if g.AnyCompany || len(g.Companies) != 1 || company != 0 && g.Companies[0] != company {
+			return false
+		}
+		company = g.Companies[0]
+	}
+	return true
 }
 
 // Count returns how many tickets actor a may see match q.
@@ -214,6 +245,24 @@ func Count(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, q
 		return 0, fmt.Errorf("tickets: count: %w", err)
 	}
 	return int(n), nil
+}
+
+// CountUpTo is Count for a list's heading: it stops counting past limit
+// and reports more as true when there are more. Counting all 15,000 of
+// erin's tickets (of 200,000) took 3 ms of every list page; "more than
+// 1,000" tells a reader as much (docs/performance.md).
+func CountUpTo(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, q Query, limit int) (n int, more bool, err error) {
+	if _, err := q.check(a, cfg.Rules); err != nil {
+		return 0, false, err
+	}
+	sub := filtered(db, (*Ticket)(nil), a, cfg, q).ColumnExpr("1").Limit(int64(limit + 1))
+	if err := db.RawRead("SELECT count(*) FROM (?) AS capped", sub).Scan(ctx, &n); err != nil {
+		return 0, false, fmt.Errorf("tickets: count: %w", err)
+	}
+	if n > limit {
+		return limit, true, nil
+	}
+	return n, false, nil
 }
 
 // views filters tickets ts for a, loading their custom values, watchers

@@ -33,7 +33,7 @@ var (
 func (s *Server) inviteContext(c *fiber.Ctx) invitations.Context {
 	st := state(c)
 	ic := invitations.Context{DB: st.db, Tenant: st.tenant, Base: s.Links.Base(st.tenant), Who: s.who(c), Settings: settingsOf(st.tenant)}
-	if v, err := tenant.AssetVersions(c.UserContext(), st.db); err == nil {
+	if v, err := s.assetVersions(c); err == nil {
 		ic.LogoETag = v[tenant.Logo]
 	}
 	if st.user != nil {

@@ -55,7 +55,7 @@ func nextRows(p store.Page, rows templ.Component) templ.Component {
 func (s *Server) brand(c *fiber.Ctx) ui.Brand {
 	t := state(c).tenant
 	b := ui.Brand{AppName: t.AppName, CSSURL: "/brand.css?v=" + brandVersion(t)}
-	if v, err := tenant.AssetVersions(c.UserContext(), state(c).db); err == nil {
+	if v, err := s.assetVersions(c); err == nil {
 		if e := v[tenant.Logo]; e != "" {
 			b.LogoURL = "/brand/logo?v=" + e
 		}

@@ -57,6 +57,9 @@ type Server struct {
 	staticV        string
 	// md renders what people write (articles, reports), built once.
 	md *markdown.Renderer
+	// settings keeps tenants' ticket settings and branding versions
+	// between requests (tenant.Cache).
+	settings *tenant.Cache
 }
 
 // htmxConfig keeps htmx inside a strict CSP: no eval, no inline scripts or
@@ -73,7 +76,8 @@ const htmxConfig = `{"allowEval":false,"allowScriptTags":false,"includeIndicator
 
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {
-	s := &Server{Deps: d, rules: map[string]policy.Rule{}, pages: map[string]policy.Page{}, trustedProxies: trustedNets(d.Config.TrustedProxies), md: markdown.New()}
+	s := &Server{Deps: d, rules: map[string]policy.Rule{}, pages: map[string]policy.Page{}, trustedProxies: trustedNets(d.Config.TrustedProxies), md: markdown.New(),
+		settings: tenant.NewCache()}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}

@@ -173,6 +173,10 @@ func ticketRows(views []tickets.View) []ui.TicketRow {
 	return rows
 }
 
+// maxTicketCount is where the tickets list's heading stops counting
+// ("More than 1,000 tickets").
+const maxTicketCount = 1000
+
 // ticketsPage is GET /tickets: one page of the tickets the reader sees,
 // filtered; htmx from the filters gets the list, "Load more" the next rows.
 func (s *Server) ticketsPage(c *fiber.Ctx) error {
@@ -196,7 +200,7 @@ func (s *Server) ticketsPage(c *fiber.Ctx) error {
 	if errs == nil {
 		views, next, err = tickets.List(c.UserContext(), st.db, st.actor, cfg, q, p)
 		if err == nil {
-			l.Count, err = tickets.Count(c.UserContext(), st.db, st.actor, cfg, q)
+			l.Count, l.CountMore, err = tickets.CountUpTo(c.UserContext(), st.db, st.actor, cfg, q, maxTicketCount)
 		}
 		if errs, err = listErrors(err); err != nil {
 			return err
