@@ -54,7 +54,9 @@ func AssignedIn(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Conf
 	// walked that index over every ticket of the tenant: 430 ms for erin
 	// over 200,000 tickets, against 2 ms this way (docs/performance.md).
 	// SQLite is told the index: left to itself it walked the company's
-	// tickets for each of the tenant's 331 users, 20 s.
+	// tickets for each of the tenant's 331 users, 20 s. Only the kinds a
+	// ticket can be assigned to are asked about: 23 of those 331 users,
+	// 2.3 ms of erin's list page down to 0.3 ms.
 	var out []Ref
 	inScope := selectScoped(db, (*Ticket)(nil), policy.TicketsScope(a, cfg.Rules)).
 		ModelTableExpr(db.IndexedBy("tickets AS t", "tickets_assignee")).
@@ -63,7 +65,8 @@ func AssignedIn(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Conf
 		ID   int64  `bun:"id"`
 		Name string `bun:"name"`
 	}
-	if err := db.Select((*userName)(nil)).Column("un.id", "un.name").Where("EXISTS (?)", inScope).Scan(ctx, &rows); err != nil {
+	if err := db.Select((*userName)(nil)).Column("un.id", "un.name").
+		Where("un.kind IN (?)", bun.In(policy.KindsWhere(policy.MayBeAssigned))).Where("EXISTS (?)", inScope).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("tickets: load assignees in scope: %w", err)
 	}
 	n := names{users: map[int64]string{}}

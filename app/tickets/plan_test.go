@@ -63,7 +63,10 @@ func TestQueryPlans(t *testing.T) {
 		{"member, one company, by change", member, Query{CompanyID: 1}, true},
 	} {
 		o, _ := Sorts.Find(tc.q.Sort)
-		o = planned(db, o, policy.TicketsScope(tc.a, cfg.Rules), tc.q)
+		o, walks := planned(db, o, policy.TicketsScope(tc.a, cfg.Rules), tc.q)
+		if tc.walks && !walks {
+			t.Errorf("%s: planned does not walk the index", tc.name)
+		}
 		var ts []Ticket
 		q := o.Apply(filtered(db, &ts, tc.a, cfg, tc.q).Column("t.id"), store.Cursor{}, false, 50) // as List reads a page
 		rows, err := d.DB.R.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.String())
