@@ -79,6 +79,17 @@ func (s Status) Label() string {
 // Done reports whether the ticket needs no more work.
 func (s Status) Done() bool { return s == StatusResolved || s == StatusClosed }
 
+// openStatuses are the statuses of tickets that still need work.
+func openStatuses() []Status {
+	var out []Status
+	for _, s := range Statuses {
+		if !s.Done() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Priority is how urgent a ticket is.
 type Priority string
 

@@ -60,7 +60,7 @@ func (s *Server) externalHome(c *fiber.Ctx, v *ui.HomeView) error {
 		if err != nil {
 			return fmt.Errorf("web: home open tickets: %w", err)
 		}
-		n, err := tickets.Count(ctx, st.db, a, cfg, tickets.Query{Open: true})
+		n, more, err := tickets.CountUpTo(ctx, st.db, a, cfg, tickets.Query{Open: true}, maxTicketCount)
 		if err != nil {
 			return fmt.Errorf("web: home count tickets: %w", err)
 		}
@@ -69,7 +69,7 @@ func (s *Server) externalHome(c *fiber.Ctx, v *ui.HomeView) error {
 			return fmt.Errorf("web: home changed tickets: %w", err)
 		}
 		t := &ui.HomeTickets{Label: policy.Label(a, policy.PageTickets), Path: "/tickets", OpenURL: "/tickets?open=true",
-			OpenCount: n, Open: homeTickets(open), Changed: homeTickets(changed)}
+			OpenCount: n, OpenMore: more, Open: homeTickets(open), Changed: homeTickets(changed)}
 		if policy.Allows(a, settingsOf(st.tenant), policy.CreateTickets) {
 			t.NewURL = "/tickets/new"
 		}

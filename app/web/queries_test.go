@@ -87,6 +87,8 @@ func TestNoQueryPerRow(t *testing.T) {
 		if i == 1 {
 			// Counted with one ticket of each shape (a watcher, a contact)
 			// there: a list that has none skips their lookups altogether.
+			// The first pass fills the server's settings cache.
+			count(erin)
 			before = count(erin)
 		}
 		r := ada.api("POST", "/api/v1/tickets", map[string]any{"title": "Another one " + strings.Repeat("x", i), "board_id": board, "company_id": globex, "contact_id": erinID})
