@@ -30,6 +30,9 @@ type By struct {
 	// Mail, when set, emails the ticket's contact, watchers and assignee
 	// about the change. The demo's seeding leaves it nil.
 	Mail *Mail
+	// Settings, when set, keeps the ticket settings between changes
+	// (tenant.Cache); without it each change loads them.
+	Settings *tenant.Cache
 }
 
 // Mail is what the emails of a change need: the tenant, its root URL on
@@ -113,7 +116,7 @@ type NewTicket struct {
 func Create(ctx context.Context, db *store.Scoped, by By, in NewTicket) (*View, error) {
 	var out *View
 	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		cfg, err := LoadConfig(ctx, tx)
+		cfg, err := by.config(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -441,7 +444,7 @@ func reload(ctx context.Context, tx *store.Scoped, a policy.Actor, cfg *Config, 
 func Update(ctx context.Context, db *store.Scoped, by By, id int64, f Fields) (*View, error) {
 	var out *View
 	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		cfg, err := LoadConfig(ctx, tx)
+		cfg, err := by.config(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -593,7 +596,7 @@ func samePtr[T comparable](a, b *T) bool {
 func AddNote(ctx context.Context, db *store.Scoped, by By, id, typeID int64, body string) (*NoteView, error) {
 	var out *NoteView
 	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		cfg, err := LoadConfig(ctx, tx)
+		cfg, err := by.config(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -646,7 +649,7 @@ func AddNote(ctx context.Context, db *store.Scoped, by By, id, typeID int64, bod
 // ticket's company who can see its board (policy.MayBeContactOrWatcher).
 func AddWatcher(ctx context.Context, db *store.Scoped, by By, id, userID int64) error {
 	return db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		cfg, err := LoadConfig(ctx, tx)
+		cfg, err := by.config(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -682,7 +685,7 @@ func AddWatcher(ctx context.Context, db *store.Scoped, by By, id, userID int64) 
 // add watchers, or the watcher themselves (policy.CanRemoveWatcher).
 func RemoveWatcher(ctx context.Context, db *store.Scoped, by By, id, userID int64) error {
 	return db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		cfg, err := LoadConfig(ctx, tx)
+		cfg, err := by.config(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -716,7 +719,7 @@ func Upsert(ctx context.Context, db *store.Scoped, by By, externalID string, in 
 	var out *View
 	created := false
 	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		cfg, err := LoadConfig(ctx, tx)
+		cfg, err := by.config(ctx, tx)
 		if err != nil {
 			return err
 		}

@@ -40,6 +40,13 @@ func TestSettingsCacheFollowsEveryChange(t *testing.T) {
 			t.Fatal("erin does not see the Service Desk board to begin with")
 		}
 	}
+	globex := companyID(t, e, "acme", "Globex Corporation")
+	create := func() response {
+		return erin.api("POST", "/api/v1/tickets", map[string]any{"title": "Printer jam", "board_id": desk, "company_id": globex})
+	}
+	if r := create(); r.status != 201 { // a write keeps the settings too
+		t.Fatalf("erin creates a ticket on the Service Desk: %d %s", r.status, r.body)
+	}
 	cfg, err := tickets.LoadConfig(ctx, db)
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +65,9 @@ func TestSettingsCacheFollowsEveryChange(t *testing.T) {
 	}
 	if seesDesk() {
 		t.Fatal("after the board was closed to external users, erin still sees it: the cached settings were used")
+	}
+	if r := create(); r.status == 201 {
+		t.Fatal("erin still creates tickets on a board closed to her: the write used the cached settings")
 	}
 	if r := erin.get("/tickets"); r.status != 200 || strings.Contains(r.body, "VPN") {
 		t.Errorf("erin's ticket list still shows the closed board's tickets (%d)", r.status)

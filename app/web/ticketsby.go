@@ -19,16 +19,14 @@ func (s *Server) ticketsBy(c *fiber.Ctx) tickets.By {
 	if v, err := s.assetVersions(c); err == nil {
 		m.LogoETag = v[tenant.Logo]
 	}
-	return tickets.By{Actor: st.actor, Who: s.who(c), Mail: m}
+	return tickets.By{Actor: st.actor, Who: s.who(c), Mail: m, Settings: s.settings}
 }
 
 // ticketConfig is the tenant's ticket settings for this request, shared
 // with other requests: it must not be changed.
 func (s *Server) ticketConfig(c *fiber.Ctx) (*tickets.Config, error) {
 	st := state(c)
-	return tenant.Cached(c.UserContext(), s.settingsCache(c), st.tenant, "tickets.Config", func(ctx context.Context) (*tickets.Config, error) {
-		return tickets.LoadConfig(ctx, st.db)
-	})
+	return tickets.CachedConfig(c.UserContext(), s.settingsCache(c), st.tenant, st.db)
 }
 
 // assetVersions are the tenant's branding images' versions.
