@@ -122,7 +122,11 @@ type benchRow struct {
 }
 
 type benchReport struct {
-	Server      string     `json:"server"`
+	Server string `json:"server"`
+	// ReadyMS is from starting the server to its first 200 on /readyz;
+	// IdleRSSKB its RSS a second later, before any request but sign-ins.
+	ReadyMS     float64    `json:"ready_ms"`
+	IdleRSSKB   int64      `json:"idle_rss_kb"`
 	Database    string     `json:"database"`
 	Duration    string     `json:"duration_per_phase"`
 	Connections int        `json:"connections"`
@@ -172,6 +176,8 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	}
 	defer srv.stop(env)
 
+	time.Sleep(time.Second)
+	rep0 := benchReport{ReadyMS: ms(srv.ready), IdleRSSKB: rssKB(srv.pid)}
 	b := &bencher{base: "http://" + srv.addr, debug: "http://" + srv.debugAddr, pid: srv.pid, conns: *conns, dur: *duration,
 		profDir: *profDir, only: map[int]bool{},
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
@@ -189,6 +195,8 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 		Database:    "SQLite in " + cfg.DataDir,
 		Duration:    duration.String(),
 		Connections: *conns,
+		ReadyMS:     rep0.ReadyMS,
+		IdleRSSKB:   rep0.IdleRSSKB,
 	}
 	if cfg.DatabaseURL != "" {
 		rep.Database = "PostgreSQL"
@@ -232,8 +240,10 @@ func benchSeed(ctx context.Context, secretKey, dataDir string, open func() (*sto
 }
 
 type benchServer struct {
-	cmd             *exec.Cmd
-	pid             int
+	cmd *exec.Cmd
+	pid int
+	// ready is the time from starting the process to its first 200 on /readyz.
+	ready           time.Duration
 	addr, debugAddr string
 	exited          chan error
 }
@@ -266,12 +276,16 @@ func startBenchServer(ctx context.Context, env Env, cf configFlags, changed func
 	cmd := exec.Command(exe, args...)
 	// Requests are not logged: at warn, the log is only what goes wrong.
 	cmd.Env = append(append([]string{}, env.Environ...),
-		"ATRIUM_LOG_LEVEL=warn", benchAddrEnv+"="+debugAddr, benchChildEnv+"=1")
+		"ATRIUM_LOG_LEVEL=warn", benchAddrEnv+"="+debugAddr, benchChildEnv+"=1",
+		// The sign-in burst signs one account in from one address a hundred
+		// times: the limits that would stop an attacker are raised.
+		"ATRIUM_LOGIN_LIMIT_PER_ADDRESS=1000000", "ATRIUM_LOGIN_LIMIT_PER_ACCOUNT=1000000")
 	cmd.Stdout = io.Discard
 	cmd.Stderr = env.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("bench: start the server: %w", err)
 	}
+	started := time.Now()
 	s := &benchServer{cmd: cmd, pid: cmd.Process.Pid, addr: addr, debugAddr: debugAddr, exited: make(chan error, 1)}
 	go func() { s.exited <- cmd.Wait() }()
 	deadline := time.Now().Add(60 * time.Second)
@@ -282,12 +296,15 @@ func startBenchServer(ctx context.Context, env Env, cf configFlags, changed func
 		case <-ctx.Done():
 			s.stop(env)
 			return nil, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(2 * time.Millisecond):
 		}
 		res, err := http.Get("http://" + addr + "/readyz")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
+				if s.ready == 0 {
+					s.ready = time.Since(started)
+				}
 				if r2, err := http.Get("http://" + debugAddr + "/debug/bench"); err == nil {
 					r2.Body.Close()
 					return s, nil
@@ -450,7 +467,7 @@ type listAnswer struct {
 	Next string `json:"next_cursor"`
 }
 
-func (b *bencher) run(ctx context.Context, rep *benchReport) error {
+func (b *bencher) run(ctx context.Context, rep *benchReport) (err error) {
 	erin, err := b.login("erin@globex.test")
 	if err != nil {
 		return err
@@ -540,7 +557,15 @@ func (b *bencher) run(ctx context.Context, rep *benchReport) error {
 		}
 	}
 	// Writes: ada creates tickets, then adds notes to one of them, while erin lists tickets.
-	createPhase, notePhase := len(phases)+1, len(phases)+2
+	createPhase, notePhase, signInPhase := len(phases)+1, len(phases)+2, len(phases)+3
+	if b.runs(signInPhase) {
+		// Last, so that the hashes' memory is not in the other phases' RSS.
+		defer func() {
+			if err == nil {
+				err = b.signInBurst(ctx, rep, signInPhase, 100)
+			}
+		}()
+	}
 	if !b.runs(createPhase) && !b.runs(notePhase) {
 		return nil
 	}
@@ -566,6 +591,89 @@ func (b *bencher) run(ctx context.Context, rep *benchReport) error {
 		return []byte(`{"type":"Discussion","body":"A note from atrium bench."}`)
 	}}
 	return b.measure(ctx, rep, notePhase, note, erinList)
+}
+
+// signInBurst signs erin in n times at once, each on its own connection,
+// and records the answers' latency and the server's peak RSS: argon2id
+// takes 19 MiB a hash, and the server bounds how many run at once.
+func (b *bencher) signInBurst(ctx context.Context, rep *benchReport, phase, n int) error {
+	body, _ := json.Marshal(map[string]string{"email": "erin@globex.test", "password": "demo-pass-1"})
+	before := b.sample()
+	stop := make(chan struct{})
+	peakc := make(chan int64)
+	go func() {
+		p := int64(0)
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				peakc <- p
+				return
+			case <-t.C:
+				p = max(p, rssKB(b.pid))
+			}
+		}
+	}()
+	lat := make([]time.Duration, n)
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// A connection of its own: the burst is n people signing in.
+			client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+			req, _ := http.NewRequestWithContext(ctx, "POST", b.base+"/api/v1/session", bytes.NewReader(body))
+			req.Host = benchHost
+			req.Header.Set("Content-Type", "application/json")
+			t0 := time.Now()
+			res, err := client.Do(req)
+			lat[i] = time.Since(t0)
+			if err == nil {
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				statuses[i] = res.StatusCode
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(stop)
+	after := b.sample()
+	peak := max(<-peakc, after.rssKB, before.rssKB)
+	row := benchRow{Phase: phase, Route: fmt.Sprintf("POST /api/v1/session (%d at once)", n), User: "erin@globex.test",
+		Requests: int64(n), RPS: float64(n) / elapsed.Seconds(), PeakRSSKB: peak}
+	busy := 0
+	for _, st := range statuses {
+		switch st {
+		case 200:
+		case 503:
+			// "Too busy to check a password, try again": the answer when more
+			// sign-ins wait for a hash than passwords.hash_wait allows.
+			busy++
+		default:
+			row.Errors++
+			if row.Note == "" {
+				row.Note = fmt.Sprintf("first error: status %d", st)
+			}
+		}
+	}
+	if busy > 0 {
+		row.Note = strings.TrimPrefix(row.Note+fmt.Sprintf("; %d answered 503, too busy to check a password (by design: at most passwords.concurrent_hashes at once, the others wait up to passwords.hash_wait)", busy), "; ")
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	row.P50ms, row.P99ms = ms(lat[n/2]), ms(lat[min(n-1, n*99/100)])
+	if b.healthzRPS > 0 {
+		row.Ratio = row.RPS / b.healthzRPS
+	}
+	if before.statsOK && after.statsOK {
+		row.CPUPerReq = float64(after.stats.CPUMicros-before.stats.CPUMicros) / float64(n)
+		row.QueriesReq = float64(after.stats.Queries-before.stats.Queries) / float64(n)
+	}
+	rep.Routes = append(rep.Routes, row)
+	return nil
 }
 
 // runs reports whether phase n is measured: the first, /healthz, always is,
@@ -790,6 +898,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func printBench(w io.Writer, rep benchReport) {
 	fmt.Fprintf(w, "Atrium bench: %s, %d connections, %s per phase\n", rep.Database, rep.Connections, rep.Duration)
 	fmt.Fprintf(w, "Server: %s; the load generator is this process.\n", rep.Server)
+	fmt.Fprintf(w, "Ready %.0f ms after start; idle RSS %.1f MB.\n", rep.ReadyMS, float64(rep.IdleRSSKB)/1024)
 	for _, n := range rep.Notes {
 		fmt.Fprintf(w, "  - %s\n", n)
 	}

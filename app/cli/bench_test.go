@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -27,7 +29,7 @@ func TestMain(m *testing.M) {
 
 var benchRoutes = []string{
 	"GET /healthz", "GET /tickets", "GET /api/v1/tickets", "GET /tickets/", "GET /tickets?q=vpn", "GET /",
-	"GET /reports/", "GET /teams", "POST /api/v1/tickets", "POST /api/v1/tickets/",
+	"GET /reports/", "GET /teams", "POST /api/v1/tickets", "POST /api/v1/tickets/", "POST /api/v1/session (100 at once)",
 }
 
 // TestBench runs the benchmark briefly over a new demo data directory: a
@@ -40,6 +42,9 @@ func TestBench(t *testing.T) {
 	r := run(t, dir, "bench", "--duration", "200ms", "--connections", "4")
 	if r.err != nil {
 		t.Fatalf("bench: %v\n%s\n%s", r.err, r.out, r.errOut)
+	}
+	if !regexp.MustCompile(`Ready \d+ ms after start; idle RSS [0-9.]+ MB`).MatchString(r.out) {
+		t.Errorf("no ready time and idle RSS:\n%s", r.out)
 	}
 	if !strings.Contains(r.out, "the demo was seeded") {
 		t.Errorf("an empty data directory is not said to be seeded:\n%s", r.out)
@@ -88,7 +93,26 @@ func TestBench(t *testing.T) {
 			t.Errorf("GET /tickets counts no statements")
 		}
 	}
-	if len(rep.Routes) < 11 || !seen["GET /healthz"] || !seen["POST /api/v1/tickets"] {
+	if len(rep.Routes) < 12 || !seen["GET /healthz"] || !seen["POST /api/v1/tickets"] {
 		t.Errorf("routes: %v", seen)
+	}
+
+	// One phase, with the server's CPU profile of it and of the baseline.
+	prof := t.TempDir()
+	r = run(t, dir, "bench", "--duration", "2s", "--connections", "4", "--phases", "3", "--cpuprofile", prof, "--json")
+	if r.err != nil {
+		t.Fatalf("bench --phases 3 --cpuprofile: %v\n%s", r.err, r.errOut)
+	}
+	rep.Routes = nil
+	if err := json.Unmarshal([]byte(r.out), &rep); err != nil {
+		t.Fatalf("--json does not parse: %v\n%s", err, r.out)
+	}
+	if len(rep.Routes) != 2 || rep.Routes[0].Route != "GET /healthz" || rep.Routes[1].Route != "GET /api/v1/tickets" {
+		t.Errorf("--phases 3 measured %+v, want /healthz and GET /api/v1/tickets", rep.Routes)
+	}
+	for _, name := range []string{"phase-1-GET_healthz.pprof", "phase-3-GET_api_v1_tickets.pprof"} {
+		if fi, err := os.Stat(filepath.Join(prof, name)); err != nil || fi.Size() == 0 {
+			t.Errorf("no CPU profile %s: %v", name, err)
+		}
 	}
 }
