@@ -24,6 +24,12 @@ func listView(c *fiber.Ctx, status int, l ui.ListView, p store.Page, region, row
 	return viewErr(c, status, fragment, page)
 }
 
+// rowsOnly reports whether the answer is the next rows alone ("Load more"
+// by htmx), without the list's heading and its count.
+func rowsOnly(c *fiber.Ctx, p store.Page, l ui.ListView) bool {
+	return p.Cursor != "" && isHTMX(c) && c.Get("HX-Target") != l.ID
+}
+
 // listQuery is the request's query without its cursor: the search, filters
 // and sort a list's links keep.
 func listQuery(c *fiber.Ctx) url.Values {

@@ -198,9 +198,10 @@ func (s *Server) ticketsPage(c *fiber.Ctx) error {
 	var views []tickets.View
 	next := ""
 	if errs == nil {
-		views, next, err = tickets.List(c.UserContext(), st.db, st.actor, cfg, q, p)
-		if err == nil {
-			l.Count, l.CountMore, err = tickets.CountUpTo(c.UserContext(), st.db, st.actor, cfg, q, maxTicketCount)
+		if rowsOnly(c, p, l) {
+			views, next, err = tickets.List(c.UserContext(), st.db, st.actor, cfg, q, p)
+		} else {
+			views, next, l.Count, l.CountMore, err = tickets.ListCounted(c.UserContext(), st.db, st.actor, cfg, q, p, maxTicketCount)
 		}
 		if errs, err = listErrors(err); err != nil {
 			return err
