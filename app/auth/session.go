@@ -132,11 +132,13 @@ func (s Sessions) lookup(ctx context.Context, db *store.Scoped, token string, wi
 		return nil, ErrNoSession
 	}
 	sess := new(Session)
-	q := db.Select(sess).Where("s.token_hash = ?", HashToken(token))
+	// A prepared read: every request runs it (store.Prepare).
+	pctx, q, arg := db.PreparedSelect(ctx, sess, HashToken(token))
+	q = q.Where("s.token_hash = ?", arg(0))
 	if withUser {
 		q = q.Relation("User")
 	}
-	err := q.Scan(ctx)
+	err := q.Scan(pctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNoSession
 	}

@@ -214,10 +214,12 @@ type rightRow struct {
 func LoadRights(ctx context.Context, db *store.Scoped, u *User) error {
 	var rows []rightRow
 	tid := db.TenantID()
-	err := db.RawRead(`SELECT 'capability' AS what, capability AS key, '' AS label, FALSE AS show FROM user_capabilities WHERE tenant_id = ? AND user_id = ?
+	// A prepared read: every signed-in request runs it (store.Prepare).
+	pctx, q := db.PreparedRaw(ctx, `SELECT 'capability' AS what, capability AS key, '' AS label, FALSE AS show FROM user_capabilities WHERE tenant_id = ? AND user_id = ?
 UNION ALL SELECT 'module', page, label, show FROM user_modules WHERE tenant_id = ? AND user_id = ?
 UNION ALL SELECT 'company', CAST(company_id AS TEXT), '', FALSE FROM user_companies WHERE tenant_id = ? AND user_id = ?`,
-		tid, u.ID, tid, u.ID, tid, u.ID).Scan(ctx, &rows)
+		tid, u.ID, tid, u.ID, tid, u.ID)
+	err := q.Scan(pctx, &rows)
 	if err != nil {
 		return fmt.Errorf("people: load rights of user %d: %w", u.ID, err)
 	}

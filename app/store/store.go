@@ -135,14 +135,14 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 // Open opens (and creates) the SQLite file at path with driver, checks the
 // pragmas on both handles, and returns the store. It does not migrate.
 func Open(ctx context.Context, path string, driver Driver) (*DB, error) {
-	w, err := sql.Open(driver.Name, driver.DSN(path, false))
+	w, err := openPreparing(driver, driver.DSN(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("store: open writer: %w", err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open(driver.Name, driver.DSN(path, true))
+	r, err := openPreparing(driver, driver.DSN(path, true))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open readers: %w", err)
@@ -163,6 +163,18 @@ func Open(ctx context.Context, path string, driver Driver) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// openPreparing opens a pool of driver's connections to dsn that keep the
+// statements of prepared reads (prepared.go).
+func openPreparing(driver Driver, dsn string) (*sql.DB, error) {
+	probe, err := sql.Open(driver.Name, dsn)
+	if err != nil {
+		return nil, err
+	}
+	drv := probe.Driver()
+	probe.Close()
+	return sql.OpenDB(&preparingConnector{drv: drv, dsn: dsn}), nil
 }
 
 // checkPragmas reads the settings back from a pooled connection and refuses

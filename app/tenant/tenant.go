@@ -137,12 +137,13 @@ func NewStore(db *store.DB) *Store { return &Store{db: db} }
 //
 // Every request starts here, so it is one statement: the tenant's hosts,
 // each with the tenant joined (hostRow), rather than the tenant and then
-// its hosts.
+// its hosts; and a prepared read (store.Prepare).
 func (s *Store) ByHost(ctx context.Context, host string) (*Tenant, error) {
 	var rows []hostRow
+	pctx, arg := s.db.Prepare(ctx, host)
 	err := s.db.R.NewSelect().Model(&rows).Relation("Tenant").
-		Where("th.tenant_id = (SELECT h.tenant_id FROM tenant_hosts AS h WHERE h.hostname = ?)", host).
-		OrderExpr("th.id").Scan(ctx)
+		Where("th.tenant_id = (SELECT h.tenant_id FROM tenant_hosts AS h WHERE h.hostname = ?)", arg(0)).
+		OrderExpr("th.id").Scan(pctx)
 	if err != nil {
 		return nil, fmt.Errorf("tenant: load %v: %w", host, err)
 	}
