@@ -99,18 +99,18 @@ func TestBench(t *testing.T) {
 
 	// One phase, with the server's CPU profile of it and of the baseline.
 	prof := t.TempDir()
-	r = run(t, dir, "bench", "--duration", "2s", "--connections", "4", "--phases", "3", "--cpuprofile", prof, "--json")
+	r = run(t, dir, "bench", "--duration", "2s", "--connections", "4", "--phases", "4", "--cpuprofile", prof, "--json")
 	if r.err != nil {
-		t.Fatalf("bench --phases 3 --cpuprofile: %v\n%s", r.err, r.errOut)
+		t.Fatalf("bench --phases 4 --cpuprofile: %v\n%s", r.err, r.errOut)
 	}
 	rep.Routes = nil
 	if err := json.Unmarshal([]byte(r.out), &rep); err != nil {
 		t.Fatalf("--json does not parse: %v\n%s", err, r.out)
 	}
 	if len(rep.Routes) != 2 || rep.Routes[0].Route != "GET /healthz" || rep.Routes[1].Route != "GET /api/v1/tickets" {
-		t.Errorf("--phases 3 measured %+v, want /healthz and GET /api/v1/tickets", rep.Routes)
+		t.Errorf("--phases 4 measured %+v, want /healthz and GET /api/v1/tickets", rep.Routes)
 	}
-	for _, name := range []string{"phase-1-GET_healthz.pprof", "phase-3-GET_api_v1_tickets.pprof"} {
+	for _, name := range []string{"phase-1-GET_healthz.pprof", "phase-4-GET_api_v1_tickets.pprof"} {
 		if fi, err := os.Stat(filepath.Join(prof, name)); err != nil || fi.Size() == 0 {
 			t.Errorf("no CPU profile %s: %v", name, err)
 		}
