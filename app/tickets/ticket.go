@@ -110,7 +110,9 @@ func GetDetail(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Confi
 	}
 	d := &Detail{View: *v}
 	r := cfg.Rules
-	notes, next, err := Notes(ctx, db, a, cfg, id, store.Page{Limit: store.MaxLimit})
+	// Get found the ticket in a's scope: its notes are read without
+	// looking for it again.
+	notes, next, err := notesOf(ctx, db, a, cfg, id, store.Page{Limit: store.MaxLimit})
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +148,11 @@ func Notes(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, i
 	if _, _, err := load(ctx, db, a, cfg, id); err != nil {
 		return nil, "", err
 	}
+	return notesOf(ctx, db, a, cfg, id, p)
+}
+
+// notesOf is Notes of a ticket the caller has already found a may see.
+func notesOf(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, id int64, p store.Page) ([]NoteView, string, error) {
 	after, ok, err := noteSort.Decode(cursorNotes, p.Cursor)
 	if err != nil {
 		return nil, "", err
