@@ -64,11 +64,12 @@ func TestBench(t *testing.T) {
 		t.Errorf("no /healthz row at 1.00 of itself:\n%s", r.out)
 	}
 
-	r = run(t, dir, "bench", "--duration", "200ms", "--connections", "4", "--json")
+	r = run(t, dir, "bench", "--duration", "200ms", "--connections", "4", "--runs", "3", "--json")
 	if r.err != nil {
 		t.Fatalf("bench --json: %v\n%s", r.err, r.errOut)
 	}
 	var rep struct {
+		Runs   int `json:"runs_per_phase"`
 		Routes []struct {
 			Route    string  `json:"route"`
 			Requests int64   `json:"requests"`
@@ -79,6 +80,9 @@ func TestBench(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(r.out), &rep); err != nil {
 		t.Fatalf("--json does not parse: %v\n%s", err, r.out)
+	}
+	if rep.Runs != 3 {
+		t.Errorf("runs_per_phase %d, want 3", rep.Runs)
 	}
 	seen := map[string]bool{}
 	for _, row := range rep.Routes {
