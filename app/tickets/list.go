@@ -342,6 +342,7 @@ func views(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, t
 	if err != nil {
 		return nil, err
 	}
+	access := fieldAccess(a, cfg)
 	for i := range ts {
 		var vs []Value
 		for _, v := range vals {
@@ -355,7 +356,7 @@ func views(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, t
 				watchers = append(watchers, w.UserID)
 			}
 		}
-		out = append(out, viewFor(a, cfg, &ts[i], vs, watchers, n))
+		out = append(out, viewWith(access, cfg, &ts[i], vs, watchers, n))
 	}
 	return out, nil
 }
