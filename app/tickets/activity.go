@@ -42,7 +42,6 @@ type activityRow struct {
 	Status    Status    `bun:"status"`
 	Priority  Priority  `bun:"priority"`
 	CreatedAt time.Time `bun:"created_at"`
-	UpdatedAt time.Time `bun:"updated_at"`
 }
 
 // CompanyActivity counts company companyID's tickets from day from to day
@@ -67,14 +66,26 @@ func CompanyActivity(ctx context.Context, db *store.Scoped, companyID int64, fro
 	if len(boards) == 0 || !start.Before(end) {
 		return a, nil
 	}
-	var rows []activityRow
-	err = db.Select((*Ticket)(nil)).Column("t.status", "t.priority", "t.created_at", "t.updated_at").
-		Where("t.company_id = ? AND t.board_id IN (?)", companyID, bun.In(boards)).
-		Where("((t.created_at >= ? AND t.created_at < ?) OR (t.status IN (?) AND t.updated_at >= ? AND t.updated_at < ?))",
-			start, end, bun.In([]Status{StatusResolved, StatusClosed}), start, end).
-		Scan(ctx, &rows)
+	// Two reads, each a range of an index rather than every ticket of the
+	// company tested against the period: the tickets opened in it, from
+	// tickets_company_created alone, and the done ones changed in it, from
+	// tickets_company_updated. Globex's report over 200,000 tickets read
+	// its 15,196 tickets for each view: 52 ms of CPU a view, 34 ms this way
+	// (docs/performance.md).
+	var opened []activityRow
+	err = db.Select((*Ticket)(nil)).Column("t.status", "t.priority", "t.created_at").
+		Where("t.company_id = ? AND t.created_at >= ? AND t.created_at < ? AND t.board_id IN (?)", companyID, start, end, bun.In(boards)).
+		Scan(ctx, &opened)
 	if err != nil {
-		return nil, fmt.Errorf("tickets: activity of company %d: %w", companyID, err)
+		return nil, fmt.Errorf("tickets: tickets opened for company %d: %w", companyID, err)
+	}
+	var closed []time.Time
+	err = db.Select((*Ticket)(nil)).Column("t.updated_at").
+		Where("t.company_id = ? AND t.updated_at >= ? AND t.updated_at < ? AND t.board_id IN (?) AND t.status IN (?)",
+			companyID, start, end, bun.In(boards), bun.In([]Status{StatusResolved, StatusClosed})).
+		Scan(ctx, &closed)
+	if err != nil {
+		return nil, fmt.Errorf("tickets: tickets closed for company %d: %w", companyID, err)
 	}
 	week := func(t time.Time) int {
 		t = t.UTC()
@@ -85,19 +96,17 @@ func CompanyActivity(ctx context.Context, db *store.Scoped, companyID int64, fro
 		}
 		return -1
 	}
-	for _, r := range rows {
-		if in(r.CreatedAt, start, end) {
-			a.Opened++
-			a.ByStatus[r.Status]++
-			a.ByPriority[r.Priority]++
-			if i := week(r.CreatedAt); i >= 0 {
-				a.Weeks[i].Opened++
-			}
+	for _, r := range opened {
+		a.Opened++
+		a.ByStatus[r.Status]++
+		a.ByPriority[r.Priority]++
+		if i := week(r.CreatedAt); i >= 0 {
+			a.Weeks[i].Opened++
 		}
-		if r.Status.Done() && in(r.UpdatedAt, start, end) {
-			if i := week(r.UpdatedAt); i >= 0 {
-				a.Weeks[i].Closed++
-			}
+	}
+	for _, at := range closed {
+		if i := week(at); i >= 0 {
+			a.Weeks[i].Closed++
 		}
 	}
 	return a, nil
@@ -107,5 +116,3 @@ func day(t time.Time) time.Time {
 	t = t.UTC()
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
-
-func in(t, start, end time.Time) bool { return !t.Before(start) && t.Before(end) }
