@@ -29,7 +29,7 @@ type shown[T any] struct {
 	v  T
 }
 
-func (s shown[T]) IsZero() bool                 { return !s.ok }
+func (s shown[T]) IsZero() bool { return !s.ok }
 func (s shown[T]) MarshalJSON() ([]byte, error) {
 	if b, ok := appendPlainJSON(nil, s.v); ok {
 		return b, nil
