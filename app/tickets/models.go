@@ -260,7 +260,12 @@ type Ticket struct {
 	ExternalID  *string   `bun:"external_id"`
 	CreatedBy   *int64    `bun:"created_by"`
 	CreatedAt   time.Time `bun:"created_at,notnull"`
-	UpdatedAt   time.Time `bun:"updated_at,notnull"`
+	// The names of the contact, assignee and company, read with a list's
+	// rows (withNames); never written.
+	ContactName  *string   `bun:"contact_name,scanonly"`
+	AssigneeName *string   `bun:"assignee_name,scanonly"`
+	CompanyName  *string   `bun:"company_name,scanonly"`
+	UpdatedAt    time.Time `bun:"updated_at,notnull"`
 
 	// SortKey is the list's sort key as stored, for its cursor.
 	SortKey string `bun:"sort_key,scanonly"`
