@@ -92,8 +92,9 @@ func filtered(db *store.Scoped, model any, a policy.Actor, cfg *Config, q Query)
 	if q.Open {
 		// The statuses named, not the done ones excluded: SQLite seeks
 		// each in tickets_company_status rather than reading every entry of
-		// the company. erin's home (open tickets and their count, 15,000
-		// of them of which 5,200 open) 9.7 + 9.2 ms to ... (docs/performance.md).
+		// the company. erin's home (her open tickets and their count; 5,200
+		// of her 15,196 tickets are open) 9.7 + 9.2 ms to 5.6 + 0.5 ms, the
+		// count stopping at 1,000 (docs/performance.md).
 		sq = sq.Where("t.status IN (?)", bun.In(openStatuses()))
 	}
 	if q.Priority != "" {
