@@ -51,8 +51,17 @@ func (d *Detail) Editable() bool {
 // load reads ticket id through actor a's scope: ErrNotFound when it does
 // not exist in the tenant or a may not see it.
 func load(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, id int64) (*Ticket, []int64, error) {
+	return loadWith(ctx, db, a, cfg, id, nil)
+}
+
+// loadWith is load with more added to the ticket's select (withNames).
+func loadWith(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, id int64, more func(*bun.SelectQuery) *bun.SelectQuery) (*Ticket, []int64, error) {
 	t := new(Ticket)
-	err := selectScoped(db, t, policy.TicketsScope(a, cfg.Rules)).Where("t.id = ?", id).Scan(ctx)
+	q := selectScoped(db, t, policy.TicketsScope(a, cfg.Rules)).Where("t.id = ?", id)
+	if more != nil {
+		q = more(q)
+	}
+	err := q.Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrNotFound
 	}
@@ -84,7 +93,11 @@ func values(ctx context.Context, db *store.Scoped, cfg *Config, ticketID int64) 
 
 // Get returns ticket id as actor a sees it.
 func Get(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, id int64) (*View, error) {
-	t, w, err := load(ctx, db, a, cfg, id)
+	// The ticket with the names of its contact, assignee and company: two
+	// statements fewer on every ticket's page.
+	t, w, err := loadWith(ctx, db, a, cfg, id, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return withNames(q.ColumnExpr("t.*"))
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -92,11 +105,7 @@ func Get(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Config, id 
 	if err != nil {
 		return nil, err
 	}
-	n, err := loadNames(ctx, db, []Ticket{*t})
-	if err != nil {
-		return nil, err
-	}
-	v := viewFor(a, cfg, t, vs, w, n)
+	v := viewFor(a, cfg, t, vs, w, namesRead([]Ticket{*t}))
 	return &v, nil
 }
 
