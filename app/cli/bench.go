@@ -613,22 +613,7 @@ func (b *bencher) signInBurst(ctx context.Context, rep *benchReport, phase, n in
 	body, _ := json.Marshal(map[string]string{"email": "erin@globex.test", "password": "demo-pass-1"})
 	b.free()
 	before := b.sample()
-	stop := make(chan struct{})
-	peakc := make(chan int64)
-	go func() {
-		p := int64(0)
-		t := time.NewTicker(10 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				peakc <- p
-				return
-			case <-t.C:
-				p = max(p, rssKB(b.pid))
-			}
-		}
-	}()
+	peakRSS := b.watchRSS(10 * time.Millisecond)
 	lat := make([]time.Duration, n)
 	statuses := make([]int, n)
 	var wg sync.WaitGroup
@@ -654,9 +639,8 @@ func (b *bencher) signInBurst(ctx context.Context, rep *benchReport, phase, n in
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	close(stop)
 	after := b.sample()
-	peak := max(<-peakc, after.rssKB, before.rssKB)
+	peak := max(peakRSS(), after.rssKB, before.rssKB)
 	row := benchRow{Phase: phase, Route: fmt.Sprintf("POST /api/v1/session (%d at once)", n), User: "erin@globex.test",
 		Requests: int64(n), RPS: float64(n) / elapsed.Seconds(), PeakRSSKB: peak}
 	busy := 0
@@ -733,6 +717,31 @@ func (b *bencher) sample() serverSample {
 	return s
 }
 
+// watchRSS samples the server's RSS every interval until the function it
+// answers is called, which answers the highest sample.
+func (b *bencher) watchRSS(interval time.Duration) func() int64 {
+	stop := make(chan struct{})
+	peak := make(chan int64)
+	go func() {
+		p := int64(0)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				peak <- p
+				return
+			case <-t.C:
+				p = max(p, rssKB(b.pid))
+			}
+		}
+	}()
+	return func() int64 {
+		close(stop)
+		return <-peak
+	}
+}
+
 // free has the server collect its heap and return it to the system.
 func (b *bencher) free() {
 	res, err := b.client.Post(b.debug+"/debug/bench/free", "", nil)
@@ -802,23 +811,7 @@ func (b *bencher) measureOnce(ctx context.Context, phase int, profile bool, reqs
 	}
 	b.free()
 	before := b.sample()
-	peak := before.rssKB
-	stopSampling := make(chan struct{})
-	sampled := make(chan int64)
-	go func() {
-		p := int64(0)
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stopSampling:
-				sampled <- p
-				return
-			case <-t.C:
-				p = max(p, rssKB(b.pid))
-			}
-		}
-	}()
+	peakRSS := b.watchRSS(100 * time.Millisecond)
 
 	profiled := b.profile(ctx, phase, reqs[0], profile)
 	results := make([][]workerResult, len(reqs))
@@ -853,12 +846,12 @@ func (b *bencher) measureOnce(ctx context.Context, phase int, profile bool, reqs
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	close(stopSampling)
+	peak := peakRSS()
 	if err := <-profiled; err != nil {
 		return nil, err
 	}
 	after := b.sample()
-	peak = max(peak, <-sampled, after.rssKB)
+	peak = max(peak, before.rssKB, after.rssKB)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}

@@ -39,10 +39,6 @@ type preparedKey struct{}
 // the query's own Scan may run with that context: a relation loaded by a
 // second statement, for one, would not get the arguments.
 func (db *DB) Prepare(ctx context.Context, args ...any) (context.Context, func(i int) any) {
-	return db.prepare(ctx, args)
-}
-
-func (db *DB) prepare(ctx context.Context, args []any) (context.Context, func(i int) any) {
 	if db.Dialect != SQLite {
 		return ctx, func(i int) any { return args[i] }
 	}
@@ -58,7 +54,7 @@ func (db *DB) prepare(ctx context.Context, args []any) (context.Context, func(i 
 // stands for args[i].
 func (s *Scoped) PreparedSelect(ctx context.Context, model any, args ...any) (context.Context, *bun.SelectQuery, func(i int) any) {
 	all := append([]any{s.tenantID}, args...)
-	ctx, arg := s.db.prepare(ctx, all)
+	ctx, arg := s.db.Prepare(ctx, all...)
 	q := s.r.NewSelect().Model(model)
 	if !ownedModel(model) {
 		return ctx, q.Err(fmt.Errorf("select %T: %w", model, ErrNotTenantOwned)), arg
@@ -70,7 +66,7 @@ func (s *Scoped) PreparedSelect(ctx context.Context, model any, args ...any) (co
 // ? for each of args, in order, and must bind tenant_id = TenantID() itself
 // for every tenant table it reads.
 func (s *Scoped) PreparedRaw(ctx context.Context, query string, args ...any) (context.Context, *bun.RawQuery) {
-	ctx, arg := s.db.prepare(ctx, args)
+	ctx, arg := s.db.Prepare(ctx, args...)
 	ph := make([]any, len(args))
 	for i := range args {
 		ph[i] = arg(i)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/atrium-portal/atrium/app/policy"
-	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tickets"
 )
 
@@ -24,11 +23,7 @@ func TestCompanyActivityCountsEachTicket(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, ada := user("ada@acme.test")
-	vs, _, err := tickets.List(ctx, db, ada, cfg, tickets.Query{Q: "VPN drops"}, store.Page{})
-	if err != nil || len(vs) == 0 {
-		t.Fatalf("the demo's VPN ticket: %v", err)
-	}
-	globex := vs[0].Company.ID
+	globex := globexOf(t, db, cfg, ada)
 	from := time.Date(2026, 9, 7, 0, 0, 0, 0, time.UTC) // a Monday
 	to := from.AddDate(0, 0, 48)
 	statuses := tickets.Statuses

@@ -69,12 +69,8 @@ func AssignedIn(ctx context.Context, db *store.Scoped, a policy.Actor, cfg *Conf
 		Where("un.kind IN (?)", bun.In(policy.KindsWhere(policy.MayBeAssigned))).Where("EXISTS (?)", inScope).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("tickets: load assignees in scope: %w", err)
 	}
-	n := names{users: map[int64]string{}}
 	for _, r := range rows {
-		n.users[r.ID] = r.Name
-	}
-	for _, r := range rows {
-		out = append(out, *n.user(&r.ID))
+		out = append(out, userRef(r.ID, r.Name))
 	}
 	slices.SortFunc(out, func(x, y Ref) int {
 		if x.Name != y.Name {

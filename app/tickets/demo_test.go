@@ -48,6 +48,16 @@ func seedDemo(t *testing.T) (*store.Scoped, func(email string) (*people.User, po
 	}
 }
 
+// globexOf is the demo's Globex company, found as ada finds its VPN ticket.
+func globexOf(t *testing.T, db *store.Scoped, cfg *tickets.Config, ada policy.Actor) int64 {
+	t.Helper()
+	vs, _, err := tickets.List(context.Background(), db, ada, cfg, tickets.Query{Q: "VPN drops"}, store.Page{})
+	if err != nil || len(vs) == 0 {
+		t.Fatalf("the demo's VPN ticket: %v", err)
+	}
+	return vs[0].Company.ID
+}
+
 func titles(t *testing.T, db *store.Scoped, a policy.Actor, q tickets.Query) ([]string, []tickets.View) {
 	t.Helper()
 	cfg, err := tickets.LoadConfig(context.Background(), db)

@@ -20,17 +20,13 @@ func TestListCounted(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, ada := user("ada@acme.test")
-	var desk, globex int64
+	var desk int64
 	for _, b := range cfg.Boards {
 		if b.Name == "Service Desk" {
 			desk = b.ID
 		}
 	}
-	vs, _, err := tickets.List(ctx, db, ada, cfg, tickets.Query{Q: "VPN drops"}, store.Page{})
-	if err != nil || len(vs) == 0 {
-		t.Fatalf("the demo's VPN ticket: %v", err)
-	}
-	globex = vs[0].Company.ID
+	globex := globexOf(t, db, cfg, ada)
 	for i := range 25 {
 		title := fmt.Sprintf("Toner low on floor %d", i)
 		if _, err := tickets.Create(ctx, db, tickets.By{Actor: ada}, tickets.NewTicket{BoardID: desk, CompanyID: globex,

@@ -125,11 +125,16 @@ func (n names) user(id *int64) *Ref {
 	if id == nil {
 		return nil
 	}
-	name := n.users[*id]
+	r := userRef(*id, n.users[*id])
+	return &r
+}
+
+// userRef names user id, "Unnamed user" when name is empty.
+func userRef(id int64, name string) Ref {
 	if name == "" {
 		name = unnamed
 	}
-	return &Ref{ID: *id, Name: name}
+	return Ref{ID: id, Name: name}
 }
 
 // userName and companyName read the names the views show, and nothing else.

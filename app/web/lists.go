@@ -17,15 +17,19 @@ import (
 // gets the region, "Load more" (a cursor) the next rows, anything else the
 // page.
 func listView(c *fiber.Ctx, status int, l ui.ListView, p store.Page, region, rows templ.Component, page func() (templ.Component, error)) error {
-	fragment := nextRows(p, rows)
-	if c.Get("HX-Target") == l.ID {
+	var fragment templ.Component
+	switch {
+	case c.Get("HX-Target") == l.ID:
 		fragment = region
+	case rowsOnly(c, p, l):
+		fragment = rows
 	}
 	return viewErr(c, status, fragment, page)
 }
 
 // rowsOnly reports whether the answer is the next rows alone ("Load more"
-// by htmx), without the list's heading and its count.
+// by htmx, after a cursor), without the list's heading and its count:
+// listView answers so, and a handler may skip counting.
 func rowsOnly(c *fiber.Ctx, p store.Page, l ui.ListView) bool {
 	return p.Cursor != "" && isHTMX(c) && c.Get("HX-Target") != l.ID
 }

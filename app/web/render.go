@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atrium-portal/atrium/app/policy"
-	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/tenant"
 	"github.com/atrium-portal/atrium/ui"
 )
@@ -40,15 +39,6 @@ func viewErr(c *fiber.Ctx, status int, fragment templ.Component, page func() (te
 		return err
 	}
 	return render(c, status, comp)
-}
-
-// nextRows is the fragment of a list's "Load more": the rows after p's
-// cursor, or nil on the first page, which is answered whole.
-func nextRows(p store.Page, rows templ.Component) templ.Component {
-	if p.Cursor == "" {
-		return nil
-	}
-	return rows
 }
 
 // brand is the request's tenant branding as views need it.
