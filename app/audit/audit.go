@@ -67,8 +67,15 @@ const (
 	Office365Import   Action = "office365.import"
 	Office365Sync     Action = "office365.sync"
 	PlanChange        Action = "plan.change" // a plan item added, changed, deleted or commented on
-	PreviewStart      Action = "preview.start"
-	PreviewEnd        Action = "preview.end" // the summary says how: exit, expiry, logout, demotion
+	// The work of teams: each a rock, metric, issue, to-do or message
+	// added, changed or deleted; the summary says which and how.
+	RockChange    Action = "rock.change"
+	MetricChange  Action = "metric.change"
+	IssueChange   Action = "issue.change"
+	TodoChange    Action = "todo.change"
+	MessageChange Action = "message.change"
+	PreviewStart  Action = "preview.start"
+	PreviewEnd    Action = "preview.end" // the summary says how: exit, expiry, logout, demotion
 )
 
 // Entry is one record.

@@ -48,6 +48,11 @@ var labels = map[Action]string{
 	Office365Import:   "Imported Office 365 data",
 	Office365Sync:     "Synced Office 365 data",
 	PlanChange:        "Changed a company's plan",
+	RockChange:        "Changed a rock",
+	MetricChange:      "Changed a scorecard metric",
+	IssueChange:       "Changed an issue",
+	TodoChange:        "Changed a to-do",
+	MessageChange:     "Posted or changed a team message",
 	PreviewStart:      "Started a preview",
 	PreviewEnd:        "Ended a preview",
 }

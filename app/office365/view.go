@@ -339,3 +339,19 @@ func userViews(ctx context.Context, db *store.Scoped, us []User, now time.Time) 
 	}
 	return out, nil
 }
+
+// UnassignedLicences is how many licences of company companyID nobody
+// holds, for a scorecard metric fed by Office 365 data: a number, shown
+// in a team's scorecard to people who may not read the licences
+// themselves.
+func UnassignedLicences(ctx context.Context, db *store.Scoped, companyID int64) (int, error) {
+	ls, err := licences(ctx, db, policy.Operator(db.TenantID()), companyID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, l := range ls {
+		n += l.Unassigned()
+	}
+	return n, nil
+}

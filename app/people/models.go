@@ -3,6 +3,7 @@
 package people
 
 import (
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -59,6 +60,8 @@ type User struct {
 	Capabilities []UserCapability `bun:"rel:has-many,join:id=user_id,join:tenant_id=tenant_id"`
 	Modules      []UserModule     `bun:"rel:has-many,join:id=user_id,join:tenant_id=tenant_id"`
 	Companies    []UserCompany    `bun:"rel:has-many,join:id=user_id,join:tenant_id=tenant_id"`
+	// TeamIDs are the teams the user belongs to, filled by LoadRights.
+	TeamIDs []int64 `bun:"-"`
 	// TicketEmails: the user is emailed about updates of tickets they are
 	// the contact, a watcher or the assignee of (they can turn it off).
 	TicketEmails bool `bun:"ticket_emails,notnull"`
@@ -90,6 +93,9 @@ func (u *User) Actor() policy.Actor {
 	a := policy.Actor{
 		UserID: u.ID, TenantID: u.TenantID, Kind: u.Kind,
 		Capabilities: u.CapabilityList(), HiddenPages: u.HiddenPages,
+	}
+	if policy.MayJoinTeams(u.Kind) {
+		a.Teams = slices.Clone(u.TeamIDs)
 	}
 	if policy.HasCompanies(u.Kind) {
 		a.OwnTicketsOnly = u.OwnTicketsOnly

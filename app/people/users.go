@@ -198,8 +198,8 @@ func ActiveUsers(ctx context.Context, db *store.Scoped) ([]User, error) {
 	return out, nil
 }
 
-// rightRow is one of a user's capabilities, modules or companies, as
-// LoadRights reads all three in one statement.
+// rightRow is one of a user's capabilities, modules, companies or teams, as
+// LoadRights reads them all in one statement.
 type rightRow struct {
 	What  string `bun:"what"`
 	Key   string `bun:"key"`
@@ -207,7 +207,7 @@ type rightRow struct {
 	Show  bool   `bun:"show"`
 }
 
-// LoadRights fills u's capabilities, modules and companies — what the
+// LoadRights fills u's capabilities, modules, companies and teams — what the
 // policy needs of the user — in one statement instead of one per
 // relation: every signed-in request runs it (the request's preamble went
 // from 7 statements to 3, docs/performance.md).
@@ -217,13 +217,14 @@ func LoadRights(ctx context.Context, db *store.Scoped, u *User) error {
 	// A prepared read: every signed-in request runs it (store.Prepare).
 	pctx, q := db.PreparedRaw(ctx, `SELECT 'capability' AS what, capability AS key, '' AS label, FALSE AS show FROM user_capabilities WHERE tenant_id = ? AND user_id = ?
 UNION ALL SELECT 'module', page, label, show FROM user_modules WHERE tenant_id = ? AND user_id = ?
-UNION ALL SELECT 'company', CAST(company_id AS TEXT), '', FALSE FROM user_companies WHERE tenant_id = ? AND user_id = ?`,
-		tid, u.ID, tid, u.ID, tid, u.ID)
+UNION ALL SELECT 'company', CAST(company_id AS TEXT), '', FALSE FROM user_companies WHERE tenant_id = ? AND user_id = ?
+UNION ALL SELECT 'team', CAST(team_id AS TEXT), '', FALSE FROM team_members WHERE tenant_id = ? AND user_id = ?`,
+		tid, u.ID, tid, u.ID, tid, u.ID, tid, u.ID)
 	err := q.Scan(pctx, &rows)
 	if err != nil {
 		return fmt.Errorf("people: load rights of user %d: %w", u.ID, err)
 	}
-	u.Capabilities, u.Modules, u.Companies = nil, nil, nil
+	u.Capabilities, u.Modules, u.Companies, u.TeamIDs = nil, nil, nil, nil
 	for _, r := range rows {
 		switch r.What {
 		case "capability":
@@ -236,6 +237,12 @@ UNION ALL SELECT 'company', CAST(company_id AS TEXT), '', FALSE FROM user_compan
 				return fmt.Errorf("people: company of user %d: %w", u.ID, err)
 			}
 			u.Companies = append(u.Companies, UserCompany{TenantOwned: store.TenantOwned{TenantID: tid}, UserID: u.ID, CompanyID: id})
+		case "team":
+			id, err := strconv.ParseInt(r.Key, 10, 64)
+			if err != nil {
+				return fmt.Errorf("people: team of user %d: %w", u.ID, err)
+			}
+			u.TeamIDs = append(u.TeamIDs, id)
 		}
 	}
 	return nil

@@ -176,6 +176,9 @@ type Actor struct {
 	Modules map[Page]Module
 	// Companies are an external user's assigned companies.
 	Companies []int64
+	// Teams are the teams the user belongs to (people.LoadRights): a
+	// client's scope of teams' work.
+	Teams []int64
 	// OwnTicketsOnly narrows an external user's tickets to those they are
 	// the contact or a watcher of (SPEC §7).
 	OwnTicketsOnly bool
