@@ -261,6 +261,7 @@ func seedTenant(ctx context.Context, tx *store.Scoped, s tenantSeed, hash func(s
 			return fmt.Errorf("manager of %s: %w", su.email, err)
 		}
 	}
+	teams := map[string]int64{}
 	for _, st := range s.teams {
 		tm := &people.Team{Name: st.name, Kind: st.kind, CreatedAt: now}
 		if st.company != "" {
@@ -270,6 +271,7 @@ func seedTenant(ctx context.Context, tx *store.Scoped, s tenantSeed, hash func(s
 		if err := ensure(ctx, tx, tm, "name = ?", st.name); err != nil {
 			return err
 		}
+		teams[st.name] = tm.ID
 		for i, email := range st.members {
 			role := people.TeamMember
 			if i == 0 {
@@ -298,6 +300,9 @@ func seedTenant(ctx context.Context, tx *store.Scoped, s tenantSeed, hash func(s
 	}
 	if err := seedOffice365(ctx, tx, s.slug, companies); err != nil {
 		return fmt.Errorf("office365: %w", err)
+	}
+	if err := seedTeamWork(ctx, tx, s.slug, companies, users, teams); err != nil {
+		return fmt.Errorf("team work: %w", err)
 	}
 	return nil
 }

@@ -326,7 +326,11 @@ func applyIssue(ctx context.Context, tx *store.Scoped, i *Issue, in IssueInput) 
 		if err != nil {
 			return err
 		}
-		if msg != "" {
+		switch {
+		case msg != "" && in.OwnerID == nil:
+			// Sent to a team its owner is not in: the team there picks one.
+			i.OwnerID = nil
+		case msg != "":
 			errs.Add("owner_id", msg)
 		}
 	}

@@ -154,7 +154,7 @@ func PostMessage(ctx context.Context, db *store.Scoped, by By, in MessageInput) 
 		if err != nil {
 			return err
 		}
-		if msg != "" || !policy.CanCascade(by.Actor, cascade) {
+		if msg != "" || (len(cascade) > 0 && !policy.CanCascade(by.Actor, cascade)) {
 			return valid.Errors{"cascade_team_ids": "Choose teams from the list."}
 		}
 		if _, err := tx.Insert(m).Exec(ctx); err != nil {
