@@ -27,6 +27,10 @@ import "slices"
 //   - sending an issue to another team and cascading a message to other
 //     teams are for members only (SPEC §6: "not for clients").
 
+// ReadTeamWork covers reading teams' work through the API: anyone whose
+// scope of it is not empty (TeamWork). Which objects is the scope's.
+const ReadTeamWork Rule = "teams.read_work"
+
 // WorkInTeams covers adding and changing the work of a team (rocks,
 // metrics and their values, issues, to-dos, messages): members and
 // clients with the teams page. Which team's work is CanEditTeamWork.
@@ -43,6 +47,7 @@ const CascadeMessages Rule = "messages.cascade"
 const EditCompanyRocks Rule = "rocks.edit_company"
 
 func init() {
+	actionRules[ReadTeamWork] = func(a Actor) bool { return !TeamWork(a).None() }
 	actionRules[WorkInTeams] = mayWorkInTeams
 	actionRules[SendIssues] = maySendIssues
 	actionRules[CascadeMessages] = maySendIssues

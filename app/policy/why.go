@@ -182,6 +182,7 @@ var ruleWords = map[Rule]string{
 	EditOffice365:        "Microsoft 365 data is imported by members who have the page",
 	EditPlan:             "Plan items are written by members who have the plan page",
 	CommentPlan:          "Plan items are commented on by members and external editors who have the plan page",
+	ReadTeamWork:         "Teams' work is read by members, and by clients in their teams",
 	WorkInTeams:          "Teams' rocks, scorecards, issues, to-dos and messages are worked on by members and clients who have the teams page",
 	SendIssues:           "Sending an issue to another team is for members who have the teams page",
 	CascadeMessages:      "Cascading a message to other teams is for members who have the teams page",

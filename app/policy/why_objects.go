@@ -327,3 +327,27 @@ func upper(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// ExplainTeamWork is CanSeeTeamWork, narrated: a company rock is for
+// members with the company rocks page; a team's work for members with the
+// teams page, and for clients in one of the teams it shows in.
+func ExplainTeamWork(a Actor, f TeamWorkFacts, w *Why) bool {
+	if f.Company() {
+		if !canSeePage(a, Settings{}, PageCompanyRocks, w) {
+			return false
+		}
+		return w.says(TeamWork(a).Matches(f), func() string { return "Members see the company rocks." })
+	}
+	if !canSeePage(a, Settings{}, PageTeams, w) {
+		return false
+	}
+	switch {
+	case a.Kind == Member:
+		return w.says(TeamWork(a).Matches(f), func() string { return "Members see the work of every team." })
+	case TeamWork(a).Matches(f):
+		return w.says(true, func() string { return fmt.Sprintf("%s is in a team it shows in.", w.who()) })
+	}
+	return w.says(false, func() string {
+		return fmt.Sprintf("%s see only the work of the teams they are in, and %s is in none of the teams it shows in.", upper(a.Kind.Plural()), w.who())
+	})
+}

@@ -254,3 +254,49 @@ func checkTeams(ctx context.Context, db *store.Scoped, a policy.Actor, teams []i
 	}
 	return "", nil
 }
+
+// Kinds of object, as FactsOf names them.
+const (
+	KindRock    = "rock"
+	KindMetric  = "metric"
+	KindIssue   = "issue"
+	KindTodo    = "todo"
+	KindMessage = "message"
+)
+
+// FactsOf is what the policy needs of object id of kind (KindRock, …),
+// whoever may see it, for the access explainer; ErrNotFound when there is
+// no such object in the tenant.
+func FactsOf(ctx context.Context, db *store.Scoped, kind string, id int64) (policy.TeamWorkFacts, error) {
+	tables := map[string]struct {
+		t     table
+		model string
+	}{KindRock: {rocksTable, "rocks"}, KindMetric: {metricsTable, "metrics"}, KindIssue: {issuesTable, "issues"}, KindTodo: {todosTable, "todos"}, KindMessage: {messagesTable, "messages"}}
+	x, ok := tables[kind]
+	if !ok {
+		return policy.TeamWorkFacts{}, ErrNotFound
+	}
+	owner := "owner_id"
+	if kind == KindMessage {
+		owner = "author_id"
+	}
+	var rows []struct {
+		TeamID  *int64 `bun:"team_id"`
+		OwnerID *int64 `bun:"owner_id"`
+	}
+	if err := db.RawRead("SELECT team_id, ? AS owner_id FROM ? WHERE tenant_id = ? AND id = ?", bun.Ident(owner), bun.Ident(x.model), db.TenantID(), id).Scan(ctx, &rows); err != nil {
+		return policy.TeamWorkFacts{}, fmt.Errorf("teamwork: facts of %s %d: %w", kind, id, err)
+	}
+	if len(rows) == 0 {
+		return policy.TeamWorkFacts{}, ErrNotFound
+	}
+	f := policy.TeamWorkFacts{OwnerID: deref(rows[0].OwnerID)}
+	if rows[0].TeamID != nil {
+		shares, err := sharesOf(ctx, db, x.t, []int64{id})
+		if err != nil {
+			return f, err
+		}
+		f.Teams = append([]int64{*rows[0].TeamID}, shares[id]...)
+	}
+	return f, nil
+}

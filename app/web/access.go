@@ -15,6 +15,7 @@ import (
 	"github.com/atrium-portal/atrium/app/plan"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/reports"
+	"github.com/atrium-portal/atrium/app/teamwork"
 	"github.com/atrium-portal/atrium/app/tickets"
 )
 
@@ -75,6 +76,11 @@ var objectChecks = map[string]objectCheck{
 	"/api/v1/users/:id":                    explainUser,
 	"/api/v1/boards/:id":                   explainBoard,
 	"/api/v1/teams/:id":                    explainTeam,
+	"/api/v1/rocks/:id":                    explainTeamWork(teamwork.KindRock),
+	"/api/v1/metrics/:id":                  explainTeamWork(teamwork.KindMetric),
+	"/api/v1/issues/:id":                   explainTeamWork(teamwork.KindIssue),
+	"/api/v1/todos/:id":                    explainTeamWork(teamwork.KindTodo),
+	"/api/v1/messages/:id":                 explainTeamWork(teamwork.KindMessage),
 	"/api/v1/users/:id/access":             nil, // the explainer itself: its rule decides
 	"/users/:id/access":                    nil,
 	"/tickets/:id/audience":                nil, // "who can see this?": administration, its rule decides
@@ -423,4 +429,22 @@ func ExplainedRoutes() []string {
 		out = append(out, p)
 	}
 	return out
+}
+
+// explainTeamWork explains an object of teams' work of kind (teamwork.KindRock, …).
+func explainTeamWork(kind string) objectCheck {
+	return func(s *Server, ctx context.Context, x *accessCase, params map[string]string) (bool, error) {
+		id, ok := objectID(params, "id")
+		if !ok {
+			return noSuch(x, kind)
+		}
+		f, err := teamwork.FactsOf(ctx, x.st.db, kind, id)
+		if errors.Is(err, teamwork.ErrNotFound) {
+			return noSuch(x, kind)
+		}
+		if err != nil {
+			return false, err
+		}
+		return policy.ExplainTeamWork(x.actor, f, x.why), nil
+	}
 }

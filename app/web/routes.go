@@ -235,6 +235,7 @@ func (s *Server) routes() {
 	office365Section.route("PUT", "/api/v1/office365/licences", policy.EditOffice365, s.apiOffice365PutLicences)
 	office365Section.route("GET", "/api/v1/office365/users", policy.ViewPage(policy.PageOffice365), s.apiOffice365Users)
 	office365Section.route("PUT", "/api/v1/office365/users", policy.EditOffice365, s.apiOffice365PutUsers)
+	s.teamWorkRoutes()
 	s.route("POST", "/api/v1/password-resets", policy.Public, s.apiRequestReset)
 	s.route("POST", "/api/v1/password-resets/complete", policy.Public, s.apiCompleteReset)
 
