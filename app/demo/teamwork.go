@@ -184,8 +184,9 @@ func seedTeamWork(ctx context.Context, tx *store.Scoped, slug string, companies,
 			return fmt.Errorf("to-do %q: %w", t.title, err)
 		}
 		if t.done {
-			done := true
-			if _, err := teamwork.UpdateTodo(ctx, tx, by, v.ID, teamwork.TodoInput{Done: &done}); err != nil {
+			// Done the day before it was due, as the demo's past goes.
+			at := now.AddDate(0, 0, t.dueDays-1)
+			if _, err := tx.Update((*teamwork.Todo)(nil)).Set("done_at = ?", at).Where("td.id = ?", v.ID).Exec(ctx); err != nil {
 				return fmt.Errorf("to-do %q: %w", t.title, err)
 			}
 		}

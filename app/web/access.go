@@ -76,6 +76,7 @@ var objectChecks = map[string]objectCheck{
 	"/api/v1/users/:id":                    explainUser,
 	"/api/v1/boards/:id":                   explainBoard,
 	"/api/v1/teams/:id":                    explainTeam,
+	"/teams/:id":                           explainTeam,
 	"/api/v1/rocks/:id":                    explainTeamWork(teamwork.KindRock),
 	"/api/v1/metrics/:id":                  explainTeamWork(teamwork.KindMetric),
 	"/api/v1/issues/:id":                   explainTeamWork(teamwork.KindIssue),

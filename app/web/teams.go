@@ -201,8 +201,8 @@ func (s *Server) teamsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	editable := policy.Allows(st.actor, settingsOf(st.tenant), policy.ManageTeams)
-	l, cards, status, err := s.teams(c, "/teams", p, editable,
+	// Each team links to its own page here; Settings → Teams edits them.
+	l, cards, status, err := s.teams(c, "/teams", p, false,
 		ui.Empty{Title: "No teams yet", Text: "Teams hold meetings, rocks, a scorecard, issues, to-dos and messages. They appear here once created."})
 	if err != nil {
 		return err
