@@ -218,7 +218,7 @@ func TeamPage(f Frame, v TeamPageView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</p><span class=\"avatar-stack\" aria-label=\"Members\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</p><span class=\"avatar-stack\" role=\"group\" aria-label=\"Members\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -228,7 +228,7 @@ func TeamPage(f Frame, v TeamPageView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</span></div></div><nav class=\"team-sections\" aria-label=\"Sections of the team\"><a href=\"#rocks\">Rocks</a> <a href=\"#scorecard\">Scorecard</a> <a href=\"#issues\">Issues</a> <a href=\"#todos\">To-dos</a> <a href=\"#messages\">Messages</a></nav><div class=\"stack\"><section id=\"rocks\" class=\"card\" aria-labelledby=\"rocks-h\"><h3 id=\"rocks-h\">Rocks</h3>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</span></div></div><nav class=\"team-sections\" aria-label=\"Sections of the team\"><a href=\"#rocks\">Rocks</a> <a href=\"#scorecard\">Scorecard</a> <a href=\"#issues\">Issues</a> <a href=\"#todos\">To-dos</a> <a href=\"#messages\">Messages</a></nav><div class=\"stack\"><section id=\"rocks\" class=\"card\" aria-labelledby=\"rocks-h\"><h2 id=\"rocks-h\" class=\"section-title\">Rocks</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -243,7 +243,7 @@ func TeamPage(f Frame, v TeamPageView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</section><section id=\"scorecard\" class=\"card\" aria-labelledby=\"scorecard-h\"><h3 id=\"scorecard-h\">Scorecard</h3>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</section><section id=\"scorecard\" class=\"card\" aria-labelledby=\"scorecard-h\"><h2 id=\"scorecard-h\" class=\"section-title\">Scorecard</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -481,7 +481,7 @@ func TeamPage(f Frame, v TeamPageView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 36, "</section><section id=\"issues\" class=\"card\" aria-labelledby=\"issues-h\"><h3 id=\"issues-h\">Issues</h3>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 36, "</section><section id=\"issues\" class=\"card\" aria-labelledby=\"issues-h\"><h2 id=\"issues-h\" class=\"section-title\">Issues</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -626,7 +626,7 @@ func TeamPage(f Frame, v TeamPageView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, "<section id=\"messages\" class=\"card\" aria-labelledby=\"messages-h\"><h3 id=\"messages-h\">Messages</h3>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, "<section id=\"messages\" class=\"card\" aria-labelledby=\"messages-h\"><h2 id=\"messages-h\" class=\"section-title\">Messages</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -988,7 +988,7 @@ func TodoSection(csrf string, v TeamPageView) templ.Component {
 			templ_7745c5c3_Var43 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 82, "<section id=\"todos\" class=\"card\" aria-labelledby=\"todos-h\"><h3 id=\"todos-h\">To-dos</h3><p class=\"muted\" title=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 82, "<section id=\"todos\" class=\"card\" aria-labelledby=\"todos-h\"><h2 id=\"todos-h\" class=\"section-title\">To-dos</h2><p class=\"muted\" title=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

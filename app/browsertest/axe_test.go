@@ -305,6 +305,13 @@ func TestAccessibility(t *testing.T) {
 			if p.Path == "/reports" {
 				c.reportPages(who)
 			}
+			if p.Path == "/teams" { // a team's page: a client team, with a scorecard
+				for _, tm := range fetchJSON[struct{ Items []idItem }](c, "/api/v1/teams?limit=100").Items {
+					if tm.Kind == "client" {
+						c.page(who, fmt.Sprintf("/teams/%d", tm.ID))
+					}
+				}
+			}
 			if p.Path == "/plan" && who == "ada" { // the plan's edit forms, unfolded
 				do(t, b, d, chromedp.Navigate(d.URL("acme.localhost", "/plan")), chromedp.WaitVisible(`details.plan-edit`))
 				run(t, b, chromedp.Evaluate[int](`(() => { const ds = document.querySelectorAll('details.plan-edit'); ds.forEach(e => e.open = true); return ds.length })()`))
