@@ -74,6 +74,8 @@ const (
 	IssueChange   Action = "issue.change"
 	TodoChange    Action = "todo.change"
 	MessageChange Action = "message.change"
+	MeetingChange Action = "meeting.change" // set up, started, moved on, rated, ended
+	OneOnOne      Action = "one_on_one.change"
 	PreviewStart  Action = "preview.start"
 	PreviewEnd    Action = "preview.end" // the summary says how: exit, expiry, logout, demotion
 )

@@ -53,6 +53,8 @@ var labels = map[Action]string{
 	IssueChange:       "Changed an issue",
 	TodoChange:        "Changed a to-do",
 	MessageChange:     "Posted or changed a team message",
+	MeetingChange:     "Ran a meeting",
+	OneOnOne:          "Changed a 1:1",
 	PreviewStart:      "Started a preview",
 	PreviewEnd:        "Ended a preview",
 }

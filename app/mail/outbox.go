@@ -39,6 +39,8 @@ const (
 	KindTest   Kind = "test"
 	// KindTicket tells a ticket's contact, watchers or assignee of an update.
 	KindTicket Kind = "ticket"
+	// KindMeeting is a meeting's recap to one of its attendees.
+	KindMeeting Kind = "meeting"
 )
 
 // Message is one outbox row.

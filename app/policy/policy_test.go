@@ -61,7 +61,7 @@ func rules() []policy.Rule {
 		policy.ManageTestUser, policy.ManageTeams, policy.ManageCompanies, policy.ViewAudit, policy.ManageEmail, policy.ManageIntegrations,
 		policy.CreateTickets, policy.EditTickets, policy.ManageTicketSettings, policy.EditContacts,
 		policy.EditArticles, policy.EditReports, policy.EditOffice365, policy.EditPlan, policy.CommentPlan, policy.StartPreview, policy.EndPreview, policy.ExplainAccess, policy.SwitchCompany,
-		policy.ReadTeamWork, policy.WorkInTeams, policy.SendIssues, policy.CascadeMessages, policy.EditCompanyRocks)
+		policy.ReadTeamWork, policy.WorkInTeams, policy.SendIssues, policy.CascadeMessages, policy.EditCompanyRocks, policy.HoldOneOnOnes)
 }
 
 // TestTable renders every profile × rule decision and compares it with

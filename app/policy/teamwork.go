@@ -199,3 +199,28 @@ func CanCascade(a Actor, to []int64) bool {
 // team they are in: members and clients (the client seed: "issues and
 // to-dos assigned across both sides of the table").
 func MayOwnTeamWork(k Kind) bool { return k == Member || k == Client }
+
+// 1:1s (SPEC §6): private to a member and their manager. Clients, guests
+// and external users can neither start nor hold one (the page is members'
+// only), and nobody else reads one: not an admin, not a super admin.
+
+// HoldOneOnOnes covers starting 1:1s and writing their agenda and notes:
+// members with the 1:1s page. Which 1:1 is CanSeeOneOnOne.
+const HoldOneOnOnes Rule = "one_on_ones.hold"
+
+func init() { actionRules[HoldOneOnOnes] = mayHoldOneOnOnes }
+
+func mayHoldOneOnOnes(a Actor) bool {
+	return a.Kind == Member && CanSeePage(a, Settings{}, PageOneOnOnes)
+}
+
+// OneOnOneFacts are the two people of a 1:1.
+type OneOnOneFacts struct {
+	MemberID, ManagerID int64
+}
+
+// CanSeeOneOnOne reports whether a may open (and write in) the 1:1 with
+// facts f: one of its two people, with the 1:1s page.
+func CanSeeOneOnOne(a Actor, f OneOnOneFacts) bool {
+	return mayHoldOneOnOnes(a) && a.UserID != 0 && (a.UserID == f.MemberID || a.UserID == f.ManagerID)
+}

@@ -66,6 +66,13 @@ func TestTeamWorkTable(t *testing.T) {
 			policy.Allows(p.actor, policy.Settings{}, policy.WorkInTeams), policy.Allows(p.actor, policy.Settings{}, policy.SendIssues),
 			policy.Allows(p.actor, policy.Settings{}, policy.CascadeMessages), policy.Allows(p.actor, policy.Settings{}, policy.EditCompanyRocks))
 	}
+	b.WriteString("\n# profile × 1:1 → may open it (user 1 as the report, as the manager, or neither)\n")
+	for _, p := range teamWorkProfiles() {
+		fmt.Fprintf(&b, "%-36s report %-5v manager %-5v other %v\n", p.name,
+			policy.CanSeeOneOnOne(p.actor, policy.OneOnOneFacts{MemberID: 1, ManagerID: 7}),
+			policy.CanSeeOneOnOne(p.actor, policy.OneOnOneFacts{MemberID: 7, ManagerID: 1}),
+			policy.CanSeeOneOnOne(p.actor, policy.OneOnOneFacts{MemberID: 7, ManagerID: 8}))
+	}
 	b.WriteString("\n# owner kind × teams → may an object show there (several teams only for a member's)\n")
 	for _, k := range policy.Kinds {
 		fmt.Fprintf(&b, "%-16s one %-5v two %v\n", k, policy.CanShareInto(k, []int64{1}), policy.CanShareInto(k, []int64{1, 2}))

@@ -184,6 +184,7 @@ var ruleWords = map[Rule]string{
 	CommentPlan:          "Plan items are commented on by members and external editors who have the plan page",
 	ReadTeamWork:         "Teams' work is read by members, and by clients in their teams",
 	WorkInTeams:          "Teams' rocks, scorecards, issues, to-dos and messages are worked on by members and clients who have the teams page",
+	HoldOneOnOnes:        "1:1s are held by members who have the 1:1s page, each with their manager or a report",
 	SendIssues:           "Sending an issue to another team is for members who have the teams page",
 	CascadeMessages:      "Cascading a message to other teams is for members who have the teams page",
 	EditCompanyRocks:     "Company rocks are set by super admins and strategy admins",

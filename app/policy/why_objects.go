@@ -351,3 +351,17 @@ func ExplainTeamWork(a Actor, f TeamWorkFacts, w *Why) bool {
 		return fmt.Sprintf("%s see only the work of the teams they are in, and %s is in none of the teams it shows in.", upper(a.Kind.Plural()), w.who())
 	})
 }
+
+// ExplainOneOnOne is CanSeeOneOnOne, narrated: the 1:1s page, then one of
+// its two people.
+func ExplainOneOnOne(a Actor, f OneOnOneFacts, w *Why) bool {
+	if !canSeePage(a, Settings{}, PageOneOnOnes, w) {
+		return false
+	}
+	if CanSeeOneOnOne(a, f) {
+		return w.says(true, func() string { return fmt.Sprintf("%s is one of the two people of this 1:1.", w.who()) })
+	}
+	return w.says(false, func() string {
+		return fmt.Sprintf("A 1:1 is private to a member and their manager, and %s is neither.", w.who())
+	})
+}

@@ -217,8 +217,9 @@ func UpdateIssue(ctx context.Context, db *store.Scoped, by By, id int64, in Issu
 			if n == 0 {
 				return valid.Errors{"team_id": "Choose a team from the list."}
 			}
+			// Meeting recaps read this summary (movedDuring).
+			summary = fmt.Sprintf("Sent from team %d to team %d: ", i.TeamID, in.TeamID)
 			i.TeamID, i.TopRank = in.TeamID, nil
-			summary = fmt.Sprintf("Sent to team %d: ", in.TeamID)
 		}
 		if err := applyIssue(ctx, tx, i, in); err != nil {
 			return err

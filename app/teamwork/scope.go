@@ -262,6 +262,7 @@ const (
 	KindIssue   = "issue"
 	KindTodo    = "todo"
 	KindMessage = "message"
+	KindMeeting = "meeting"
 )
 
 // FactsOf is what the policy needs of object id of kind (KindRock, …),
@@ -271,14 +272,14 @@ func FactsOf(ctx context.Context, db *store.Scoped, kind string, id int64) (poli
 	tables := map[string]struct {
 		t     table
 		model string
-	}{KindRock: {rocksTable, "rocks"}, KindMetric: {metricsTable, "metrics"}, KindIssue: {issuesTable, "issues"}, KindTodo: {todosTable, "todos"}, KindMessage: {messagesTable, "messages"}}
+	}{KindRock: {rocksTable, "rocks"}, KindMetric: {metricsTable, "metrics"}, KindIssue: {issuesTable, "issues"}, KindTodo: {todosTable, "todos"}, KindMessage: {messagesTable, "messages"}, KindMeeting: {meetingsTable, "meetings"}}
 	x, ok := tables[kind]
 	if !ok {
 		return policy.TeamWorkFacts{}, ErrNotFound
 	}
-	owner := "owner_id"
-	if kind == KindMessage {
-		owner = "author_id"
+	owner := map[string]string{KindMessage: "author_id", KindMeeting: "created_by"}[kind]
+	if owner == "" {
+		owner = "owner_id"
 	}
 	var rows []struct {
 		TeamID  *int64 `bun:"team_id"`
@@ -299,4 +300,17 @@ func FactsOf(ctx context.Context, db *store.Scoped, kind string, id int64) (poli
 		f.Teams = append([]int64{*rows[0].TeamID}, shares[id]...)
 	}
 	return f, nil
+}
+
+// OneOnOneFacts are the two people of 1:1 id, for the access explainer;
+// ErrNotFound when there is no such 1:1 in the tenant.
+func OneOnOneFacts(ctx context.Context, db *store.Scoped, id int64) (policy.OneOnOneFacts, error) {
+	var rows []OneOnOne
+	if err := db.Select(&rows).Where("oo.id = ?", id).Scan(ctx); err != nil {
+		return policy.OneOnOneFacts{}, fmt.Errorf("teamwork: facts of 1:1 %d: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return policy.OneOnOneFacts{}, ErrNotFound
+	}
+	return rows[0].facts(), nil
 }

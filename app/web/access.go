@@ -82,6 +82,11 @@ var objectChecks = map[string]objectCheck{
 	"/api/v1/issues/:id":                   explainTeamWork(teamwork.KindIssue),
 	"/api/v1/todos/:id":                    explainTeamWork(teamwork.KindTodo),
 	"/api/v1/messages/:id":                 explainTeamWork(teamwork.KindMessage),
+	"/api/v1/meetings/:id":                 explainTeamWork(teamwork.KindMeeting),
+	"/teams/:id/meetings/:mid":             explainMeeting,
+	"/teams/:id/meetings/:mid/clock":       explainMeeting,
+	"/one-on-ones/:id":                     explainOneOnOne,
+	"/api/v1/one_on_ones/:id":              explainOneOnOne,
 	"/api/v1/users/:id/access":             nil, // the explainer itself: its rule decides
 	"/users/:id/access":                    nil,
 	"/tickets/:id/audience":                nil, // "who can see this?": administration, its rule decides
@@ -448,4 +453,24 @@ func explainTeamWork(kind string) objectCheck {
 		}
 		return policy.ExplainTeamWork(x.actor, f, x.why), nil
 	}
+}
+
+// explainMeeting explains a meeting's page: the meeting of :mid.
+func explainMeeting(s *Server, ctx context.Context, x *accessCase, params map[string]string) (bool, error) {
+	return explainTeamWork(teamwork.KindMeeting)(s, ctx, x, map[string]string{"id": params["mid"]})
+}
+
+func explainOneOnOne(s *Server, ctx context.Context, x *accessCase, params map[string]string) (bool, error) {
+	id, ok := objectID(params, "id")
+	if !ok {
+		return noSuch(x, "1:1")
+	}
+	f, err := teamwork.OneOnOneFacts(ctx, x.st.db, id)
+	if errors.Is(err, teamwork.ErrNotFound) {
+		return noSuch(x, "1:1")
+	}
+	if err != nil {
+		return false, err
+	}
+	return policy.ExplainOneOnOne(x.actor, f, x.why), nil
 }

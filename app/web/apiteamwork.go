@@ -306,6 +306,79 @@ func (s *Server) apiDeleteMessage(c *fiber.Ctx) error {
 	return teamWorkDelete(c, func(id int64) error { return teamwork.DeleteMessage(c.UserContext(), state(c).db, s.tw(c), id) })
 }
 
+func (s *Server) apiMeetings(c *fiber.Ctx) error {
+	ids, err := queryIDs(c, "team_id")
+	if err != nil {
+		return err
+	}
+	st := state(c)
+	return teamWorkList(c, func(p store.Page) ([]teamwork.MeetingView, string, error) {
+		return teamwork.Meetings(c.UserContext(), st.db, st.actor, ids["team_id"], p)
+	})
+}
+
+func (s *Server) apiMeeting(c *fiber.Ctx) error {
+	return teamWorkOne(c, func(id int64) (*teamwork.MeetingView, error) {
+		return teamwork.GetMeeting(c.UserContext(), state(c).db, state(c).actor, id, time.Now())
+	})
+}
+
+func (s *Server) apiCreateMeeting(c *fiber.Ctx) error {
+	return teamWorkCreate(c, func(in teamwork.MeetingInput) (*teamwork.MeetingView, error) {
+		return teamwork.CreateMeeting(c.UserContext(), state(c).db, s.tw(c), in)
+	})
+}
+
+// apiChangeMeeting is PATCH /api/v1/meetings/ID {"action": start, next,
+// notes, rate or end}; ending it emails each attendee their recap.
+func (s *Server) apiChangeMeeting(c *fiber.Ctx) error {
+	err := teamWorkPatch(c, func(id int64, in teamwork.MeetingChange) (*teamwork.MeetingView, error) {
+		return teamwork.ChangeMeeting(c.UserContext(), state(c).db, s.tw(c), id, in, s.recapMailer(c))
+	})
+	s.wakeMail()
+	return err
+}
+
+func (s *Server) apiDeleteMeeting(c *fiber.Ctx) error {
+	return teamWorkDelete(c, func(id int64) error { return teamwork.DeleteMeeting(c.UserContext(), state(c).db, s.tw(c), id) })
+}
+
+func (s *Server) apiOneOnOnes(c *fiber.Ctx) error {
+	st := state(c)
+	return teamWorkList(c, func(p store.Page) ([]teamwork.OneOnOneView, string, error) {
+		return teamwork.OneOnOnes(c.UserContext(), st.db, st.actor, p)
+	})
+}
+
+func (s *Server) apiOneOnOne(c *fiber.Ctx) error {
+	return teamWorkOne(c, func(id int64) (*teamwork.OneOnOneView, error) {
+		return teamwork.GetOneOnOne(c.UserContext(), state(c).db, state(c).actor, id)
+	})
+}
+
+// oneOnOneRequest is the body of POST /api/v1/one_on_ones.
+type oneOnOneRequest struct {
+	WithUserID int64 `json:"with_user_id"`
+}
+
+// apiStartOneOnOne is POST /api/v1/one_on_ones {"with_user_id"}: the
+// caller's manager or one of their reports.
+func (s *Server) apiStartOneOnOne(c *fiber.Ctx) error {
+	return teamWorkCreate(c, func(in oneOnOneRequest) (*teamwork.OneOnOneView, error) {
+		return teamwork.StartOneOnOne(c.UserContext(), state(c).db, s.tw(c), in.WithUserID)
+	})
+}
+
+func (s *Server) apiPatchOneOnOne(c *fiber.Ctx) error {
+	return teamWorkPatch(c, func(id int64, in teamwork.OneOnOneInput) (*teamwork.OneOnOneView, error) {
+		return teamwork.UpdateOneOnOne(c.UserContext(), state(c).db, s.tw(c), id, in)
+	})
+}
+
+func (s *Server) apiDeleteOneOnOne(c *fiber.Ctx) error {
+	return teamWorkDelete(c, func(id int64) error { return teamwork.DeleteOneOnOne(c.UserContext(), state(c).db, s.tw(c), id) })
+}
+
 // teamWorkRoutes registers the API of teams' work.
 func (s *Server) teamWorkRoutes() {
 	read, write := policy.ReadTeamWork, policy.WorkInTeams
@@ -328,6 +401,17 @@ func (s *Server) teamWorkRoutes() {
 		}
 		s.route("DELETE", base+"/:id", write, r.deleteOne)
 	}
+	s.route("GET", "/api/v1/meetings", read, s.apiMeetings)
+	s.route("POST", "/api/v1/meetings", write, s.apiCreateMeeting)
+	s.route("GET", "/api/v1/meetings/:id", read, s.apiMeeting)
+	s.route("PATCH", "/api/v1/meetings/:id", write, s.apiChangeMeeting)
+	s.route("DELETE", "/api/v1/meetings/:id", write, s.apiDeleteMeeting)
+	hold := policy.HoldOneOnOnes
+	s.route("GET", "/api/v1/one_on_ones", hold, s.apiOneOnOnes)
+	s.route("POST", "/api/v1/one_on_ones", hold, s.apiStartOneOnOne)
+	s.route("GET", "/api/v1/one_on_ones/:id", hold, s.apiOneOnOne)
+	s.route("PATCH", "/api/v1/one_on_ones/:id", hold, s.apiPatchOneOnOne)
+	s.route("DELETE", "/api/v1/one_on_ones/:id", hold, s.apiDeleteOneOnOne)
 	s.route("POST", "/api/v1/metrics/:id/values", write, s.apiMetricValue)
 	s.route("POST", "/api/v1/issues/:id/solve", write, s.apiSolveIssue)
 }

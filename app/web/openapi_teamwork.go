@@ -58,6 +58,24 @@ func init() {
 			Body: teamwork.MessageInput{}, Status: 201, Resp: teamwork.MessageView{}},
 		"GET /api/v1/messages/:id":    {ID: "getMessage", Tag: "Messages", Summary: "A team message", Resp: teamwork.MessageView{}},
 		"DELETE /api/v1/messages/:id": {ID: "deleteMessage", Tag: "Messages", Summary: "Delete a message (its cascaded copies stay)", Status: 204},
+
+		"GET /api/v1/meetings": {ID: "listMeetings", Tag: "Meetings", Summary: "One page of the meetings the caller may see, newest first",
+			Query: listParams(teamwork.MeetingSorts, teamParam), Resp: listBody[teamwork.MeetingView]{}},
+		"POST /api/v1/meetings": {ID: "createMeeting", Tag: "Meetings", Summary: "Set up a meeting: an L10 with its seven sections, or a custom one with its own agenda",
+			Doc:  "attendee_ids default to the team's members. Clients set up and run meetings in their teams.",
+			Body: teamwork.MeetingInput{}, Status: 201, Resp: teamwork.MeetingView{}},
+		"GET /api/v1/meetings/:id": {ID: "getMeeting", Tag: "Meetings", Summary: "A meeting with its agenda, attendees, ratings and, while it runs, the seconds left in its section", Resp: teamwork.MeetingView{}},
+		"PATCH /api/v1/meetings/:id": {ID: "runMeeting", Tag: "Meetings", Summary: "Run a meeting: start, next (section), notes, rate (an attendee, 1–10) or end",
+			Doc: "Ending it emails each attendee a recap that holds only what that attendee may see.", Body: teamwork.MeetingChange{}, Resp: teamwork.MeetingView{}},
+		"DELETE /api/v1/meetings/:id": {ID: "deleteMeeting", Tag: "Meetings", Summary: "Delete a meeting", Status: 204},
+
+		"GET /api/v1/one_on_ones": {ID: "listOneOnOnes", Tag: "1:1s", Summary: "One page of the caller's 1:1s, as report or as manager",
+			Query: listParams(teamwork.OneOnOneSorts), Resp: listBody[teamwork.OneOnOneView]{}},
+		"POST /api/v1/one_on_ones": {ID: "startOneOnOne", Tag: "1:1s", Summary: "Start a 1:1 with the caller's manager or one of their reports (members only)",
+			Body: oneOnOneRequest{}, Status: 201, Resp: teamwork.OneOnOneView{}},
+		"GET /api/v1/one_on_ones/:id":    {ID: "getOneOnOne", Tag: "1:1s", Summary: "A 1:1; 404 for anyone but its two people", Resp: teamwork.OneOnOneView{}},
+		"PATCH /api/v1/one_on_ones/:id":  {ID: "updateOneOnOne", Tag: "1:1s", Summary: "Write a 1:1's agenda and notes", Body: teamwork.OneOnOneInput{}, Resp: teamwork.OneOnOneView{}},
+		"DELETE /api/v1/one_on_ones/:id": {ID: "deleteOneOnOne", Tag: "1:1s", Summary: "Delete a 1:1", Status: 204},
 	}
 	for k, v := range ops {
 		apiOps[k] = v

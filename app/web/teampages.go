@@ -121,6 +121,11 @@ func (s *Server) teamPage(c *fiber.Ctx) error {
 // renderTeamPage answers with team id's page, or to htmx its to-dos only
 // (the answer to the to-do forms); form is the add form as submitted.
 func (s *Server) renderTeamPage(c *fiber.Ctx, status int, id int64, form *ui.TodoForm) error {
+	return s.renderTeamPageWith(c, status, id, form, nil)
+}
+
+// renderTeamPageWith is renderTeamPage with the meeting form as submitted.
+func (s *Server) renderTeamPageWith(c *fiber.Ctx, status int, id int64, form *ui.TodoForm, mform *ui.MeetingForm) error {
 	st := state(c)
 	ctx := c.UserContext()
 	t, err := people.TeamFor(ctx, st.db, st.actor, settingsOf(st.tenant), id)
@@ -150,31 +155,17 @@ func (s *Server) renderTeamPage(c *fiber.Ctx, status int, id int64, form *ui.Tod
 		return err
 	}
 	v.Metrics = metricRows(metrics, id)
-	if len(metrics) > 0 {
-		for _, c := range metrics[0].Weeks {
-			w, _ := time.Parse(teamwork.DateLayout, c.Week)
-			v.Weeks = append(v.Weeks, w.Format("Jan 2"))
-		}
-	}
+	v.Weeks = weekLabels(metrics)
 	issues, _, err := teamwork.Issues(ctx, st.db, st.actor, teamwork.IssueQuery{TeamID: id, Status: teamwork.IssueOpen}, p)
 	if err != nil {
 		return err
 	}
-	for _, i := range issuesInOrder(issues) {
-		row := ui.IssueRow{Title: i.Title, Owner: person(i.Owner), Priority: strings.ToUpper(string(i.Priority[:1])) + string(i.Priority[1:]),
-			PriorityClass: "badge-priority-" + string(i.Priority), Long: i.Term == teamwork.LongTerm}
-		if i.TopRank != nil {
-			row.Rank = strconv.Itoa(*i.TopRank)
-		}
-		v.Issues = append(v.Issues, row)
-	}
+	v.Issues = issueRows(issues)
 	todos, _, err := teamwork.Todos(ctx, st.db, st.actor, teamwork.TodoQuery{TeamID: id}, p)
 	if err != nil {
 		return err
 	}
-	for _, td := range todos {
-		v.Todos = append(v.Todos, ui.TodoRow{ID: td.ID, Title: td.Title, DueOn: dayLabel(td.DueOn), Owner: person(td.Owner), Overdue: td.Overdue, Can: td.CanEdit})
-	}
+	v.Todos = todoRows(todos)
 	rate, err := teamwork.CompletionRate(ctx, st.db, st.actor, id, 0, now)
 	if err != nil {
 		return err
@@ -202,6 +193,21 @@ func (s *Server) renderTeamPage(c *fiber.Ctx, status int, id int64, form *ui.Tod
 	v.TodoForm = ui.TodoForm{Action: path + "/todos", Title: ui.Field{Name: "title", Prefix: "todo"}, DueOn: ui.Field{Name: "due_on", Prefix: "todo", Value: teamwork.Today(now.Add(teamwork.DefaultTodoDue))}}
 	if form != nil {
 		v.TodoForm = *form
+	}
+	v.MeetingForm = ui.MeetingForm{Action: path + "/meetings", Title: ui.Field{Name: "title", Prefix: "meeting"}, Agenda: ui.Field{Name: "agenda", Prefix: "meeting"}}
+	if mform != nil {
+		v.MeetingForm = *mform
+	}
+	meetings, _, err := teamwork.Meetings(ctx, st.db, st.actor, id, store.Page{Limit: 10})
+	if err != nil {
+		return err
+	}
+	for _, m := range meetings {
+		item := ui.MeetingListItem{Title: m.Title, Status: meetingStatus(m.Status), When: m.Created.Format("Jan 2, 2006"), URL: meetingPath(id, m.ID)}
+		if m.Rating != nil {
+			item.Rating = teamwork.FormatValue(*m.Rating)
+		}
+		v.Meetings = append(v.Meetings, item)
 	}
 	if isHTMX(c) && c.Method() == fiber.MethodPost {
 		return render(c, status, ui.TodoSection(st.session.CSRFToken, v))
