@@ -60,7 +60,8 @@ func rules() []policy.Rule {
 		policy.EditSettings, policy.InviteUsers, policy.ManageUsers, policy.ManagePageAccess, policy.ManageModules,
 		policy.ManageTestUser, policy.ManageTeams, policy.ManageCompanies, policy.ViewAudit, policy.ManageEmail, policy.ManageIntegrations,
 		policy.CreateTickets, policy.EditTickets, policy.ManageTicketSettings, policy.EditContacts,
-		policy.EditArticles, policy.EditReports, policy.EditOffice365, policy.EditPlan, policy.CommentPlan, policy.StartPreview, policy.EndPreview, policy.ExplainAccess, policy.SwitchCompany)
+		policy.EditArticles, policy.EditReports, policy.EditOffice365, policy.EditPlan, policy.CommentPlan, policy.StartPreview, policy.EndPreview, policy.ExplainAccess, policy.SwitchCompany,
+		policy.EditVision, policy.EditHeadlines, policy.EditRolesChart)
 }
 
 // TestTable renders every profile × rule decision and compares it with
