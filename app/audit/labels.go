@@ -48,6 +48,11 @@ var labels = map[Action]string{
 	Office365Import:   "Imported Office 365 data",
 	Office365Sync:     "Synced Office 365 data",
 	PlanChange:        "Changed a company's plan",
+	StrategySave:      "Saved a new version of a strategy page",
+	HeadlineCreate:    "Wrote a headline",
+	HeadlineChange:    "Changed a headline",
+	HeadlineDelete:    "Deleted a headline",
+	SeatChange:        "Changed the roles chart",
 	PreviewStart:      "Started a preview",
 	PreviewEnd:        "Ended a preview",
 }
