@@ -299,6 +299,9 @@ func seedTenant(ctx context.Context, tx *store.Scoped, s tenantSeed, hash func(s
 	if err := seedOffice365(ctx, tx, s.slug, companies); err != nil {
 		return fmt.Errorf("office365: %w", err)
 	}
+	if err := seedStrategy(ctx, tx, strategySeeds[s.slug], users); err != nil {
+		return fmt.Errorf("strategy: %w", err)
+	}
 	return nil
 }
 
