@@ -166,9 +166,12 @@ func (s *Server) docEditPage(d strategy.Doc) fiber.Handler {
 // form again with its messages (400), or with the newer version named (409).
 func (s *Server) docSave(d strategy.Doc) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		// A section the form does not send keeps its text.
 		texts := map[string]string{}
 		for _, sec := range d.Sections() {
-			texts[sec.Key] = c.FormValue(sec.Key)
+			if vs := formValues(c, sec.Key); len(vs) > 0 {
+				texts[sec.Key] = vs[0]
+			}
 		}
 		base, err := strconv.Atoi(c.FormValue("base"))
 		if err != nil || base < 0 {
