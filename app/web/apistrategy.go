@@ -135,12 +135,7 @@ func (s *Server) apiDocumentVersions(d strategy.Doc) fiber.Handler {
 // caller without the page.
 func (s *Server) apiDocumentVersion(d strategy.Doc) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := paramID(c)
-		if err != nil {
-			return err
-		}
-		st := state(c)
-		v, err := strategy.VersionOf(c.UserContext(), st.db, st.actor, settingsOf(st.tenant), s.md, d, id)
+		v, err := s.loadVersion(c, d)
 		if err != nil {
 			return err
 		}
@@ -293,12 +288,7 @@ func (s *Server) apiSeats(c *fiber.Ctx) error {
 
 // apiSeat is GET /api/v1/seats/ID: 404 for a caller without the roles chart.
 func (s *Server) apiSeat(c *fiber.Ctx) error {
-	id, err := paramID(c)
-	if err != nil {
-		return err
-	}
-	st := state(c)
-	v, err := strategy.GetSeat(c.UserContext(), st.db, st.actor, id)
+	v, err := loadSeat(c)
 	if err != nil {
 		return err
 	}

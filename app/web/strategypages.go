@@ -72,17 +72,23 @@ func (s *Server) docPage(d strategy.Doc) fiber.Handler {
 // a reader without the page.
 func (s *Server) docVersionPage(d strategy.Doc) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := paramID(c)
-		if err != nil {
-			return err
-		}
-		st := state(c)
-		v, err := strategy.VersionOf(c.UserContext(), st.db, st.actor, settingsOf(st.tenant), s.md, d, id)
+		v, err := s.loadVersion(c, d)
 		if err != nil {
 			return err
 		}
 		return s.renderDoc(c, d, v)
 	}
+}
+
+// loadVersion reads the version of d of the route's ID as the reader sees
+// it: 404 outside their scope.
+func (s *Server) loadVersion(c *fiber.Ctx, d strategy.Doc) (*strategy.DocumentView, error) {
+	id, err := paramID(c)
+	if err != nil {
+		return nil, err
+	}
+	st := state(c)
+	return strategy.VersionOf(c.UserContext(), st.db, st.actor, settingsOf(st.tenant), s.md, d, id)
 }
 
 func (s *Server) renderDoc(c *fiber.Ctx, d strategy.Doc, v *strategy.DocumentView) error {
@@ -431,6 +437,16 @@ func (s *Server) renderSeatForm(c *fiber.Ctx, status int, id int64, vals seatVal
 	return render(c, status, ui.SeatFormPage(s.strategyFrame(c, title, policy.PageRolesChart), f))
 }
 
+// loadSeat reads the seat of the route's ID: 404 outside the reader's scope.
+func loadSeat(c *fiber.Ctx) (*strategy.SeatView, error) {
+	id, err := paramID(c)
+	if err != nil {
+		return nil, err
+	}
+	st := state(c)
+	return strategy.GetSeat(c.UserContext(), st.db, st.actor, id)
+}
+
 // seatNewPage is GET /roles/new; ?parent_id= preselects the seat above.
 func (s *Server) seatNewPage(c *fiber.Ctx) error {
 	return s.renderSeatForm(c, 200, 0, seatValues{parent: c.Query("parent_id")}, nil)
@@ -438,15 +454,11 @@ func (s *Server) seatNewPage(c *fiber.Ctx) error {
 
 // seatEditPage is GET /roles/ID/edit.
 func (s *Server) seatEditPage(c *fiber.Ctx) error {
-	id, err := paramID(c)
+	v, err := loadSeat(c)
 	if err != nil {
 		return err
 	}
-	st := state(c)
-	v, err := strategy.GetSeat(c.UserContext(), st.db, st.actor, id)
-	if err != nil {
-		return err
-	}
+	id := v.ID
 	vals := seatValues{title: v.Title, roles: strings.Join(v.Roles, "\n")}
 	if v.ParentID != 0 {
 		vals.parent = strconv.FormatInt(v.ParentID, 10)
