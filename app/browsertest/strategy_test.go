@@ -19,6 +19,9 @@ func TestStrategyVisionEdit(t *testing.T) {
 	do(t, b, d,
 		chromedp.Click(`.page-actions a.btn-primary`),
 		chromedp.WaitVisible(`#doc-core_focus`),
+	)
+	Screenshot(t, b, "strategy-vision-edit")
+	do(t, b, d,
 		chromedp.SetValue(`#doc-core_focus`, "**Purpose:** keep growing firms running.\n\n**Niche:** managed IT and security for clinics."),
 		chromedp.Click(`#strategy-form button[type=submit]`),
 		chromedp.WaitVisible(`#history`),
@@ -63,5 +66,31 @@ func (c *axeChecker) strategyPages(who string) {
 	if seats := run(c.t, c.b, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.seat-edit a')].map(a => a.getAttribute('href'))`)); len(seats) > 0 {
 		c.page(who, seats[0])
 		Screenshot(c.t, c.b, "strategy-seat-form")
+	}
+}
+
+// TestStrategySeatForm: Ada moves a person into a seat from the seat's
+// form, as a person does, and the chart shows them there.
+func TestStrategySeatForm(t *testing.T) {
+	d := StartDemo(t)
+	b := NewBrowser(t)
+	signIn(t, b, d, "ada@acme.test")
+	do(t, b, d, chromedp.Navigate(d.URL("acme.localhost", "/roles")), chromedp.WaitVisible(`.roles-tree`))
+	edit := run(t, b, chromedp.Evaluate[string](`[...document.querySelectorAll('.seat')].find(s => s.textContent.includes('Finance')).querySelector('.seat-edit a').getAttribute('href')`))
+	do(t, b, d, chromedp.Navigate(d.URL("acme.localhost", edit)), chromedp.WaitVisible(`#seat-form`))
+	Screenshot(t, b, "strategy-seat-form")
+	do(t, b, d,
+		chromedp.Click(`#seat-form input[name=person_ids]:not(:checked)`),
+		chromedp.Click(`#seat-form button[type=submit]`),
+		chromedp.WaitVisible(`.roles-tree`),
+	)
+	finance := run(t, b, chromedp.Evaluate[int](`[...document.querySelectorAll('.seat')].find(s => s.textContent.includes('Finance')).querySelectorAll('.seat-people li').length`))
+	if finance != 2 {
+		t.Errorf("the finance seat holds %d people after adding one, want 2", finance)
+	}
+	do(t, b, d, chromedp.Navigate(d.URL("acme.localhost", "/headlines/new")), chromedp.WaitVisible(`#headline-form`))
+	Screenshot(t, b, "strategy-headline-form")
+	if errs := b.Errors(); len(errs) > 0 {
+		t.Errorf("browser errors: %q", errs)
 	}
 }

@@ -177,6 +177,16 @@ func TestStrategyClientsReachNoCompanyPage(t *testing.T) {
 			t.Errorf("carol GET %s: %d, want 404", path, r.status)
 		}
 	}
+	// The access explainer agrees, and says why.
+	ada := e.client("acme.localhost").mustLogin("ada@acme.test", "demo-pass-1")
+	for email, want := range map[string]bool{"carol@globex.test": false, "ken@acme.test": true} {
+		for _, path := range []string{"/headlines/" + hid, "/api/v1/seats/" + sid, "/strategy/vision/versions/" + v, "/strategy/vision"} {
+			r := ada.get("/api/v1/users/" + strconv.FormatInt(userID(t, e, "acme", email), 10) + "/access?path=" + url.QueryEscape(path))
+			if r.status != 200 || r.json(t)["allowed"] != want || len(r.json(t)["reasons"].([]any)) == 0 {
+				t.Errorf("may %s open %s: %d %s, want %v", email, path, r.status, r.body, want)
+			}
+		}
+	}
 	me := carol.get("/api/v1/me").body
 	for _, key := range []string{`"vision"`, `"why"`, `"direction"`, `"headlines"`, `"roles_chart"`} {
 		if strings.Contains(me, key) {

@@ -272,7 +272,7 @@ func headlineForm(c *fiber.Ctx, action, submit, cancel, title, body string, errs
 	f := ui.HeadlineForm{Action: action, Submit: submit, CancelURL: cancel, CSRF: state(c).session.CSRFToken,
 		Title: ui.Field{Name: "title", Value: title, Error: errs["title"]},
 		Body: ui.MarkdownField{Field: ui.Field{Name: "body", Value: body, Error: errs["body"], Prefix: "headline"},
-			Label: "Text (optional)", Help: "The details, if the title does not say it all.", Rows: 10, Max: strategy.MaxBody}}
+			Label: "Text (optional)", Rows: 10, Max: strategy.MaxBody}}
 	if len(errs) > 0 {
 		f.FormError = "Nothing was saved. Fix the fields marked below."
 	}
