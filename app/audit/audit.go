@@ -67,14 +67,17 @@ const (
 	Office365Import   Action = "office365.import"
 	Office365Sync     Action = "office365.sync"
 	PlanChange        Action = "plan.change" // a plan item added, changed, deleted or commented on
-	// Strategy.
+	PreviewStart      Action = "preview.start"
+	PreviewEnd        Action = "preview.end" // the summary says how: exit, expiry, logout, demotion
+)
+
+// The strategy pages' actions.
+const (
 	StrategySave   Action = "strategy.save" // a new version of the vision, why or direction
 	HeadlineCreate Action = "headline.create"
 	HeadlineChange Action = "headline.change"
 	HeadlineDelete Action = "headline.delete"
 	SeatChange     Action = "roles_chart.change" // a seat of the roles chart added, changed or removed
-	PreviewStart   Action = "preview.start"
-	PreviewEnd     Action = "preview.end" // the summary says how: exit, expiry, logout, demotion
 )
 
 // Entry is one record.

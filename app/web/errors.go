@@ -18,7 +18,6 @@ import (
 	"github.com/atrium-portal/atrium/app/plan"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
-	"github.com/atrium-portal/atrium/app/strategy"
 	"github.com/atrium-portal/atrium/app/tickets"
 	"github.com/atrium-portal/atrium/app/valid"
 	"github.com/atrium-portal/atrium/ui"
@@ -98,22 +97,22 @@ func asHTTPError(err error) (*httpError, bool) {
 	if errors.As(err, &busy) {
 		return errBusy(busy.RetrySeconds()), true
 	}
-	if errors.Is(err, tickets.ErrNotFound) || errors.Is(err, contacts.ErrNotFound) || errors.Is(err, articles.ErrNotFound) || errors.Is(err, plan.ErrNotFound) || errors.Is(err, strategy.ErrNotFound) {
+	if errors.Is(err, tickets.ErrNotFound) || errors.Is(err, contacts.ErrNotFound) || errors.Is(err, articles.ErrNotFound) || errors.Is(err, plan.ErrNotFound) {
 		return errNotFound, true
-	}
-	if errors.Is(err, strategy.ErrConflict) {
-		return &httpError{Status: 409, Code: "conflict", Message: "Someone saved a newer version meanwhile. Read the current version, then save again (with its number as base_version)."}, true
 	}
 	if errors.Is(err, contacts.ErrConflict) {
 		return &httpError{Status: 409, Code: "conflict", Message: "Another contact already has this external ID.",
 			Fields: map[string]string{"external_id": "Another contact already has this external ID."}}, true
 	}
-	if errors.Is(err, articles.ErrForbidden) || errors.Is(err, strategy.ErrForbidden) {
+	if errors.Is(err, articles.ErrForbidden) {
 		return errForbidden, true
 	}
 	if errors.Is(err, tickets.ErrConflict) {
 		return &httpError{Status: 409, Code: "conflict", Message: "Another ticket already has this external ID.",
 			Fields: map[string]string{"external_id": "Another ticket already has this external ID."}}, true
+	}
+	if he, ok := strategyError(err); ok {
+		return he, true
 	}
 	var ff *policy.ErrFieldForbidden
 	if errors.As(err, &ff) {

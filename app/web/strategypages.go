@@ -20,6 +20,20 @@ import (
 // (/roles). Handlers parse, call the strategy package and render; the
 // package asks the policy.
 
+// strategyError is what the client sees of the strategy package's errors.
+func strategyError(err error) (*httpError, bool) {
+	switch {
+	case errors.Is(err, strategy.ErrNotFound):
+		return errNotFound, true
+	case errors.Is(err, strategy.ErrForbidden):
+		return errForbidden, true
+	case errors.Is(err, strategy.ErrConflict):
+		return &httpError{Status: 409, Code: "conflict",
+			Message: "Someone saved a newer version meanwhile. Read the current version, then save again (with its number as base_version)."}, true
+	}
+	return nil, false
+}
+
 // historyPage is how many versions a document's page lists at a time.
 const historyPage = 20
 
