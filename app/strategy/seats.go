@@ -235,6 +235,10 @@ func SaveSeat(ctx context.Context, db *store.Scoped, by By, id int64, in SeatInp
 			if n >= MaxSeats {
 				return valid.Errors{"title": fmt.Sprintf("The roles chart holds at most %d seats.", MaxSeats)}
 			}
+			// A new seat comes after its siblings.
+			if err := tx.Select((*Seat)(nil)).ColumnExpr("coalesce(max(st.position), -1) + 1").Scan(ctx, &s.Position); err != nil {
+				return fmt.Errorf("strategy: place a new seat: %w", err)
+			}
 		}
 		s.UpdatedAt = t
 		personIDs, err := applySeat(ctx, tx, s, in, oldPeople)
