@@ -80,6 +80,15 @@ const (
 	PreviewEnd    Action = "preview.end" // the summary says how: exit, expiry, logout, demotion
 )
 
+// The strategy pages' actions.
+const (
+	StrategySave   Action = "strategy.save" // a new version of the vision, why or direction
+	HeadlineCreate Action = "headline.create"
+	HeadlineChange Action = "headline.change"
+	HeadlineDelete Action = "headline.delete"
+	SeatChange     Action = "roles_chart.change" // a seat of the roles chart added, changed or removed
+)
+
 // Entry is one record.
 type Entry struct {
 	bun.BaseModel `bun:"table:audit_log,alias:al"`

@@ -55,6 +55,11 @@ var labels = map[Action]string{
 	MessageChange:     "Posted or changed a team message",
 	MeetingChange:     "Ran a meeting",
 	OneOnOne:          "Changed a 1:1",
+	StrategySave:      "Saved a new version of a strategy page",
+	HeadlineCreate:    "Wrote a headline",
+	HeadlineChange:    "Changed a headline",
+	HeadlineDelete:    "Deleted a headline",
+	SeatChange:        "Changed the roles chart",
 	PreviewStart:      "Started a preview",
 	PreviewEnd:        "Ended a preview",
 }

@@ -312,6 +312,9 @@ func TestAccessibility(t *testing.T) {
 					}
 				}
 			}
+			if p.Path == "/roles" && who == "ada" {
+				c.strategyPages(who)
+			}
 			if p.Path == "/plan" && who == "ada" { // the plan's edit forms, unfolded
 				do(t, b, d, chromedp.Navigate(d.URL("acme.localhost", "/plan")), chromedp.WaitVisible(`details.plan-edit`))
 				run(t, b, chromedp.Evaluate[int](`(() => { const ds = document.querySelectorAll('details.plan-edit'); ds.forEach(e => e.open = true); return ds.length })()`))

@@ -304,6 +304,9 @@ func seedTenant(ctx context.Context, tx *store.Scoped, s tenantSeed, hash func(s
 	if err := seedTeamWork(ctx, tx, s.slug, companies, users, teams); err != nil {
 		return fmt.Errorf("team work: %w", err)
 	}
+	if err := seedStrategy(ctx, tx, strategySeeds[s.slug], users); err != nil {
+		return fmt.Errorf("strategy: %w", err)
+	}
 	return nil
 }
 

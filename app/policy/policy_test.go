@@ -61,7 +61,8 @@ func rules() []policy.Rule {
 		policy.ManageTestUser, policy.ManageTeams, policy.ManageCompanies, policy.ViewAudit, policy.ManageEmail, policy.ManageIntegrations,
 		policy.CreateTickets, policy.EditTickets, policy.ManageTicketSettings, policy.EditContacts,
 		policy.EditArticles, policy.EditReports, policy.EditOffice365, policy.EditPlan, policy.CommentPlan, policy.StartPreview, policy.EndPreview, policy.ExplainAccess, policy.SwitchCompany,
-		policy.ReadTeamWork, policy.WorkInTeams, policy.SendIssues, policy.CascadeMessages, policy.EditCompanyRocks, policy.HoldOneOnOnes)
+		policy.ReadTeamWork, policy.WorkInTeams, policy.SendIssues, policy.CascadeMessages, policy.EditCompanyRocks, policy.HoldOneOnOnes,
+		policy.EditVision, policy.EditHeadlines, policy.EditRolesChart)
 }
 
 // TestTable renders every profile × rule decision and compares it with

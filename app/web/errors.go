@@ -112,6 +112,9 @@ func asHTTPError(err error) (*httpError, bool) {
 		return &httpError{Status: 409, Code: "conflict", Message: "Another ticket already has this external ID.",
 			Fields: map[string]string{"external_id": "Another ticket already has this external ID."}}, true
 	}
+	if he, ok := strategyError(err); ok {
+		return he, true
+	}
 	var ff *policy.ErrFieldForbidden
 	if errors.As(err, &ff) {
 		return &httpError{Status: 403, Code: "forbidden", Message: "You can't change " + fieldWords(ff.Field) + ".",

@@ -1,9 +1,17 @@
 package web
 
-import "github.com/atrium-portal/atrium/app/teamwork"
+import (
+	"reflect"
+
+	"github.com/atrium-portal/atrium/app/teamwork"
+)
 
 // The OpenAPI operations of teams' work (apiteamwork.go).
 func init() {
+	typeNames[reflect.TypeFor[teamwork.Person]()] = "TeamPerson"
+	typeNames[reflect.TypeFor[teamwork.Ref]()] = "TeamWorkRef"
+	typeNames[reflect.TypeFor[teamwork.Section]()] = "MeetingSection"
+	typeNames[reflect.TypeFor[teamwork.Cell]()] = "ScorecardWeek"
 	teamParam := apiParam{Name: "team_id", Doc: "Only what shows in this team (living there or shared into it).", Schema: idSchema()}
 	boolParam := func(name, doc string) apiParam {
 		return apiParam{Name: name, Doc: doc, Schema: schema{"type": "boolean", "default": false}}

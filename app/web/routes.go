@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/strategy"
 	"github.com/atrium-portal/atrium/app/tokens"
 )
 
@@ -19,6 +20,8 @@ func (s *Server) routes() {
 	contactsSection := s.section(policy.PageContacts)
 	office365Section := s.section(policy.PageOffice365)
 	planSection := s.section(policy.PagePlan)
+	headlinesSection := s.section(policy.PageHeadlines)
+	rolesSection := s.section(policy.PageRolesChart)
 
 	s.app.Use(s.clientAddress, s.logRequests, s.recoverPanics, s.securityHeaders, s.checkInput)
 
@@ -167,6 +170,30 @@ func (s *Server) routes() {
 	planSection.route("POST", "/plan/items/:id/delete", policy.EditPlan, s.planItemDelete)
 	planSection.route("POST", "/plan/items/:id/status", policy.CommentPlan, s.planStatusSubmit)
 	planSection.route("POST", "/plan/items/:id/comments", policy.CommentPlan, s.planCommentSubmit)
+	// Strategy: the vision, why and direction with their history, the
+	// headlines and the roles chart. A version, a headline or a seat is an
+	// object: its GET route is open to any signed-in user and the strategy
+	// package answers 404 to those without its page.
+	for _, d := range strategy.Docs {
+		sec, path := s.section(d.Page()), docPath(d)
+		sec.route("GET", path, policy.ViewPage(d.Page()), s.docPage(d))
+		sec.route("GET", path+"/edit", policy.EditVision, s.docEditPage(d))
+		sec.route("POST", path, policy.EditVision, s.docSave(d))
+		s.route("GET", path+"/versions/:id", policy.SignedIn, s.docVersionPage(d))
+	}
+	headlinesSection.route("GET", "/headlines", policy.ViewPage(policy.PageHeadlines), s.headlinesPage)
+	headlinesSection.route("GET", "/headlines/new", policy.EditHeadlines, s.headlineNewPage)
+	headlinesSection.route("POST", "/headlines", policy.EditHeadlines, s.headlineSubmit)
+	s.route("GET", "/headlines/:id", policy.SignedIn, s.headlinePage)
+	headlinesSection.route("GET", "/headlines/:id/edit", policy.EditHeadlines, s.headlineEditPage)
+	headlinesSection.route("POST", "/headlines/:id", policy.EditHeadlines, s.headlineSubmit)
+	headlinesSection.route("POST", "/headlines/:id/delete", policy.EditHeadlines, s.headlineDelete)
+	rolesSection.route("GET", "/roles", policy.ViewPage(policy.PageRolesChart), s.rolesChartPage)
+	rolesSection.route("GET", "/roles/new", policy.EditRolesChart, s.seatNewPage)
+	rolesSection.route("POST", "/roles", policy.EditRolesChart, s.seatSubmit)
+	rolesSection.route("GET", "/roles/:id/edit", policy.EditRolesChart, s.seatEditPage)
+	rolesSection.route("POST", "/roles/:id", policy.EditRolesChart, s.seatSubmit)
+	rolesSection.route("POST", "/roles/:id/delete", policy.EditRolesChart, s.seatDelete)
 	for _, info := range policy.Pages {
 		if _, done := s.rules["GET "+info.Path]; !done {
 			s.route("GET", info.Path, policy.ViewPage(info.Key), s.sectionPage(info.Key))
@@ -250,6 +277,23 @@ func (s *Server) routes() {
 	office365Section.route("GET", "/api/v1/office365/users", policy.ViewPage(policy.PageOffice365), s.apiOffice365Users)
 	office365Section.route("PUT", "/api/v1/office365/users", policy.EditOffice365, s.apiOffice365PutUsers)
 	s.teamWorkRoutes()
+	for _, d := range strategy.Docs {
+		sec, path := s.section(d.Page()), "/api/v1/strategy/"+string(d)
+		sec.route("GET", path, policy.ViewPage(d.Page()), s.apiDocument(d))
+		sec.route("PUT", path, policy.EditVision, s.apiSaveDocument(d))
+		sec.route("GET", path+"/versions", policy.ViewPage(d.Page()), s.apiDocumentVersions(d))
+		s.route("GET", path+"/versions/:id", policy.SignedIn, s.apiDocumentVersion(d))
+	}
+	headlinesSection.route("GET", "/api/v1/headlines", policy.ViewPage(policy.PageHeadlines), s.apiHeadlines)
+	headlinesSection.route("POST", "/api/v1/headlines", policy.EditHeadlines, s.apiSaveHeadline)
+	s.route("GET", "/api/v1/headlines/:id", policy.SignedIn, s.apiHeadline)
+	headlinesSection.route("PATCH", "/api/v1/headlines/:id", policy.EditHeadlines, s.apiSaveHeadline)
+	headlinesSection.route("DELETE", "/api/v1/headlines/:id", policy.EditHeadlines, s.apiDeleteHeadline)
+	rolesSection.route("GET", "/api/v1/seats", policy.ViewPage(policy.PageRolesChart), s.apiSeats)
+	rolesSection.route("POST", "/api/v1/seats", policy.EditRolesChart, s.apiSaveSeat)
+	s.route("GET", "/api/v1/seats/:id", policy.SignedIn, s.apiSeat)
+	rolesSection.route("PATCH", "/api/v1/seats/:id", policy.EditRolesChart, s.apiSaveSeat)
+	rolesSection.route("DELETE", "/api/v1/seats/:id", policy.EditRolesChart, s.apiDeleteSeat)
 	s.route("POST", "/api/v1/password-resets", policy.Public, s.apiRequestReset)
 	s.route("POST", "/api/v1/password-resets/complete", policy.Public, s.apiCompleteReset)
 

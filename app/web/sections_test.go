@@ -33,6 +33,14 @@ func TestSectionsCoverTheirPaths(t *testing.T) {
 			want = policy.PagePlan
 		case path == "/office365" || strings.HasPrefix(path, "/office365/") || strings.HasPrefix(path, "/api/v1/office365/"):
 			want = policy.PageOffice365
+		case method == "GET" && (strings.HasSuffix(path, "/versions/:id") || path == "/headlines/:id" || path == "/api/v1/headlines/:id" || path == "/api/v1/seats/:id"):
+			want = "" // an object of a strategy page: 404, not 403, outside the page
+		case (strings.HasPrefix(path, "/strategy/") && path != "/strategy/dashboard") || strings.HasPrefix(path, "/api/v1/strategy/"):
+			want = policy.Page(strings.Split(strings.TrimPrefix(strings.TrimPrefix(path, "/api/v1"), "/strategy/"), "/")[0])
+		case path == "/headlines" || strings.HasPrefix(path, "/headlines/") || strings.HasPrefix(path, "/api/v1/headlines"):
+			want = policy.PageHeadlines
+		case path == "/roles" || strings.HasPrefix(path, "/roles/") || strings.HasPrefix(path, "/api/v1/seats"):
+			want = policy.PageRolesChart
 		default:
 			continue
 		}
@@ -57,7 +65,8 @@ func TestHiddenPageClosesItsSection(t *testing.T) {
 			t.Fatalf("before hiding, %s = %d", path, r.status)
 		}
 	}
-	if r := ada.api("PATCH", alanURL, map[string]any{"hidden_pages": []string{"settings", "audit", "teams", "companies", "contacts", "office365", "plan"}}); r.status != 200 {
+	if r := ada.api("PATCH", alanURL, map[string]any{"hidden_pages": []string{"settings", "audit", "teams", "companies", "contacts", "office365", "plan",
+		"vision", "why", "direction", "headlines", "roles_chart"}}); r.status != 200 {
 		t.Fatalf("hide pages: %d %s", r.status, r.body)
 	}
 	n := 0
