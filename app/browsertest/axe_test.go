@@ -309,6 +309,10 @@ func TestAccessibility(t *testing.T) {
 				for _, tm := range fetchJSON[struct{ Items []idItem }](c, "/api/v1/teams?limit=100").Items {
 					if tm.Kind == "client" {
 						c.page(who, fmt.Sprintf("/teams/%d", tm.ID))
+						// The team's last meeting: the demo's past L10, ended and rated.
+						for _, m := range fetchJSON[struct{ Items []idItem }](c, fmt.Sprintf("/api/v1/meetings?team_id=%d&limit=1", tm.ID)).Items {
+							c.page(who, fmt.Sprintf("/teams/%d/meetings/%d", tm.ID, m.ID))
+						}
 					}
 				}
 			}

@@ -204,6 +204,39 @@ func seedTeamWork(ctx context.Context, tx *store.Scoped, slug string, companies,
 			return fmt.Errorf("message %q: %w", m.title, err)
 		}
 	}
+	return seedPastMeetings(ctx, tx, by, users, teams, now)
+}
+
+// pastMeetings are last week's L10s of the demo, with each attendee's rating.
+var pastMeetings = []struct {
+	team    string
+	ratings map[string]int
+}{
+	{"Globex Success", map[string]int{"alan@acme.test": 8, "ken@acme.test": 9, "carol@globex.test": 9}},
+	{"Leadership", map[string]int{"ada@acme.test": 8, "alan@acme.test": 7, "linus@acme.test": 8}},
+}
+
+// seedPastMeetings adds an L10 held a week ago to each of pastMeetings'
+// teams, ended and rated, so the teams' meeting history is not empty.
+func seedPastMeetings(ctx context.Context, tx *store.Scoped, by teamwork.By, users, teams map[string]int64, now time.Time) error {
+	for _, pm := range pastMeetings {
+		v, err := teamwork.CreateMeeting(ctx, tx, by, teamwork.MeetingInput{TeamID: teams[pm.team], Kind: teamwork.L10})
+		if err != nil {
+			return fmt.Errorf("meeting of %s: %w", pm.team, err)
+		}
+		start := now.AddDate(0, 0, -7).Truncate(time.Hour)
+		end := start.Add(88 * time.Minute)
+		title := "L10 — " + start.Format("Jan 2, 2006")
+		if _, err := tx.Update((*teamwork.Meeting)(nil)).Set("title = ?, status = ?, section = 0, started_at = ?, ended_at = ?, created_at = ?", title, teamwork.Finished, start, end, start.Add(-24*time.Hour)).
+			Where("mt.id = ?", v.ID).Exec(ctx); err != nil {
+			return fmt.Errorf("meeting of %s: %w", pm.team, err)
+		}
+		for email, rating := range pm.ratings {
+			if _, err := tx.Update((*teamwork.Attendee)(nil)).Set("rating = ?", rating).Where("ma.meeting_id = ? AND ma.user_id = ?", v.ID, users[email]).Exec(ctx); err != nil {
+				return fmt.Errorf("rating of %s: %w", email, err)
+			}
+		}
+	}
 	return nil
 }
 

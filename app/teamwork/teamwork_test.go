@@ -141,6 +141,11 @@ func TestClientSeesOnlyTheirTeam(t *testing.T) {
 	if rs := rockTitles(t, w, carol, teamwork.RockQuery{Company: true}); slices.Contains(rs, "Launch managed SOC offering") {
 		t.Error("carol sees the company rock")
 	}
+	// The demo's past L10: Globex Success's, rated, and not Leadership's.
+	ms, _, err := teamwork.Meetings(w.ctx, w.db, carol, 0, store.Page{})
+	if err != nil || len(ms) != 1 || ms[0].Team.Name != "Globex Success" || ms[0].Rating == nil || *ms[0].Rating != 8.7 || ms[0].Status != teamwork.Finished {
+		t.Errorf("carol's meetings: %+v %v", ms, err)
+	}
 	for _, email := range []string{"gina@guest.test", "erin@globex.test", "victor@globex.test"} {
 		if got := everything(t, w, w.actor(t, email)); len(got) != 0 {
 			t.Errorf("%s sees %q", email, got)
