@@ -124,26 +124,12 @@ func Issues(ctx context.Context, db *store.Scoped, a policy.Actor, iq IssueQuery
 
 // GetIssue loads issue id as a sees it, else ErrNotFound.
 func GetIssue(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*IssueView, error) {
-	i, err := loadIssue(ctx, db, a, id)
-	if err != nil {
-		return nil, err
-	}
-	views, err := issueViews(ctx, db, a, []Issue{*i})
-	if err != nil {
-		return nil, err
-	}
-	return &views[0], nil
+	row, err := loadIssue(ctx, db, a, id)
+	return viewOne(row, err, func(rs []Issue) ([]IssueView, error) { return issueViews(ctx, db, a, rs) })
 }
 
 func loadIssue(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*Issue, error) {
-	var rows []Issue
-	if err := scoped(db, &rows, policy.TeamWork(a), issuesTable).Where("i.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("teamwork: load issue %d: %w", id, err)
-	}
-	if len(rows) == 0 {
-		return nil, ErrNotFound
-	}
-	return &rows[0], nil
+	return loadOne[Issue](ctx, db, a, issuesTable, id)
 }
 
 func issueViews(ctx context.Context, db *store.Scoped, a policy.Actor, rows []Issue) ([]IssueView, error) {
@@ -238,19 +224,7 @@ func UpdateIssue(ctx context.Context, db *store.Scoped, by By, id int64, in Issu
 
 // DeleteIssue removes issue id.
 func DeleteIssue(ctx context.Context, db *store.Scoped, by By, id int64) error {
-	return db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		i, err := loadIssue(ctx, tx, by.Actor, id)
-		if err != nil {
-			return err
-		}
-		if !policy.CanEditTeamWork(by.Actor, i.facts()) {
-			return ErrForbidden
-		}
-		if _, err := tx.Delete((*Issue)(nil)).Where("i.id = ?", id).Exec(ctx); err != nil {
-			return fmt.Errorf("teamwork: delete issue %d: %w", id, err)
-		}
-		return audit.Record(ctx, tx, by.Who, audit.IssueChange, "issue", id, "Deleted "+i.Title)
-	})
+	return deleteOne(ctx, db, by, issuesTable, id, audit.IssueChange, plainFacts[*Issue], func(x *Issue) string { return x.Title })
 }
 
 // SolveIssue marks issue id solved and, when todo names one, adds the

@@ -163,7 +163,7 @@ const (
 // MeetingSorts: newest first.
 var MeetingSorts = store.Sorts{{Name: "-created", Label: "Newest first", ID: "mt.id", Desc: true}}
 
-var meetingsTable = table{alias: "mt"}
+var meetingsTable = table{name: KindMeeting, alias: "mt"}
 
 func (m *Meeting) facts() policy.TeamWorkFacts {
 	return policy.TeamWorkFacts{Teams: []int64{m.TeamID}, OwnerID: deref(m.CreatedBy)}
@@ -187,26 +187,12 @@ func Meetings(ctx context.Context, db *store.Scoped, a policy.Actor, teamID int6
 
 // GetMeeting loads meeting id as a sees it, at now, else ErrNotFound.
 func GetMeeting(ctx context.Context, db *store.Scoped, a policy.Actor, id int64, now time.Time) (*MeetingView, error) {
-	m, err := loadMeeting(ctx, db, a, id)
-	if err != nil {
-		return nil, err
-	}
-	views, err := meetingViews(ctx, db, a, []Meeting{*m}, now)
-	if err != nil {
-		return nil, err
-	}
-	return &views[0], nil
+	row, err := loadMeeting(ctx, db, a, id)
+	return viewOne(row, err, func(rs []Meeting) ([]MeetingView, error) { return meetingViews(ctx, db, a, rs, now) })
 }
 
 func loadMeeting(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*Meeting, error) {
-	var rows []Meeting
-	if err := scoped(db, &rows, policy.TeamWork(a), meetingsTable).Where("mt.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("teamwork: load meeting %d: %w", id, err)
-	}
-	if len(rows) == 0 {
-		return nil, ErrNotFound
-	}
-	return &rows[0], nil
+	return loadOne[Meeting](ctx, db, a, meetingsTable, id)
 }
 
 func meetingViews(ctx context.Context, db *store.Scoped, a policy.Actor, rows []Meeting, now time.Time) ([]MeetingView, error) {
@@ -434,19 +420,7 @@ func ChangeMeeting(ctx context.Context, db *store.Scoped, by By, id int64, ch Me
 
 // DeleteMeeting removes meeting id.
 func DeleteMeeting(ctx context.Context, db *store.Scoped, by By, id int64) error {
-	return db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		m, err := loadMeeting(ctx, tx, by.Actor, id)
-		if err != nil {
-			return err
-		}
-		if !policy.CanEditTeamWork(by.Actor, m.facts()) {
-			return ErrForbidden
-		}
-		if _, err := tx.Delete((*Meeting)(nil)).Where("mt.id = ?", id).Exec(ctx); err != nil {
-			return fmt.Errorf("teamwork: delete meeting %d: %w", id, err)
-		}
-		return audit.Record(ctx, tx, by.Who, audit.MeetingChange, "meeting", id, "Deleted "+m.Title)
-	})
+	return deleteOne(ctx, db, by, meetingsTable, id, audit.MeetingChange, plainFacts[*Meeting], func(x *Meeting) string { return x.Title })
 }
 
 // Recap is what one attendee's recap of a finished meeting holds: only

@@ -64,26 +64,12 @@ func Messages(ctx context.Context, db *store.Scoped, a policy.Actor, teamID int6
 
 // GetMessage loads message id as a sees it, else ErrNotFound.
 func GetMessage(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*MessageView, error) {
-	m, err := loadMessage(ctx, db, a, id)
-	if err != nil {
-		return nil, err
-	}
-	views, err := messageViews(ctx, db, a, []Message{*m})
-	if err != nil {
-		return nil, err
-	}
-	return &views[0], nil
+	row, err := loadMessage(ctx, db, a, id)
+	return viewOne(row, err, func(rs []Message) ([]MessageView, error) { return messageViews(ctx, db, a, rs) })
 }
 
 func loadMessage(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*Message, error) {
-	var rows []Message
-	if err := scoped(db, &rows, policy.TeamWork(a), messagesTable).Where("msg.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("teamwork: load message %d: %w", id, err)
-	}
-	if len(rows) == 0 {
-		return nil, ErrNotFound
-	}
-	return &rows[0], nil
+	return loadOne[Message](ctx, db, a, messagesTable, id)
 }
 
 func messageViews(ctx context.Context, db *store.Scoped, a policy.Actor, rows []Message) ([]MessageView, error) {
@@ -182,17 +168,5 @@ func PostMessage(ctx context.Context, db *store.Scoped, by By, in MessageInput) 
 // DeleteMessage removes message id (its cascaded copies stay: each team
 // keeps what it was told).
 func DeleteMessage(ctx context.Context, db *store.Scoped, by By, id int64) error {
-	return db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		m, err := loadMessage(ctx, tx, by.Actor, id)
-		if err != nil {
-			return err
-		}
-		if !policy.CanEditTeamWork(by.Actor, m.facts()) {
-			return ErrForbidden
-		}
-		if _, err := tx.Delete((*Message)(nil)).Where("msg.id = ?", id).Exec(ctx); err != nil {
-			return fmt.Errorf("teamwork: delete message %d: %w", id, err)
-		}
-		return audit.Record(ctx, tx, by.Who, audit.MessageChange, "message", id, "Deleted "+m.Title)
-	})
+	return deleteOne(ctx, db, by, messagesTable, id, audit.MessageChange, plainFacts[*Message], func(x *Message) string { return x.Title })
 }

@@ -192,26 +192,12 @@ func Metrics(ctx context.Context, db *store.Scoped, a policy.Actor, mq MetricQue
 
 // GetMetric loads metric id as a sees it, with its trailing weeks to now.
 func GetMetric(ctx context.Context, db *store.Scoped, a policy.Actor, id int64, now time.Time) (*MetricView, error) {
-	m, err := loadMetric(ctx, db, a, id)
-	if err != nil {
-		return nil, err
-	}
-	views, err := metricViews(ctx, db, a, []Metric{*m}, now)
-	if err != nil {
-		return nil, err
-	}
-	return &views[0], nil
+	row, err := loadMetric(ctx, db, a, id)
+	return viewOne(row, err, func(rs []Metric) ([]MetricView, error) { return metricViews(ctx, db, a, rs, now) })
 }
 
 func loadMetric(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*Metric, error) {
-	var rows []Metric
-	if err := scoped(db, &rows, policy.TeamWork(a), metricsTable).Where("m.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("teamwork: load metric %d: %w", id, err)
-	}
-	if len(rows) == 0 {
-		return nil, ErrNotFound
-	}
-	return &rows[0], nil
+	return loadOne[Metric](ctx, db, a, metricsTable, id)
 }
 
 // weeks are the TrailingWeeks Mondays ending with now's, oldest first.
@@ -403,16 +389,10 @@ func UpdateMetric(ctx context.Context, db *store.Scoped, by By, id int64, in Met
 
 // DeleteMetric removes metric id with its values, from every team.
 func DeleteMetric(ctx context.Context, db *store.Scoped, by By, id int64) error {
-	return db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		m, _, err := editableMetric(ctx, tx, by.Actor, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Delete((*Metric)(nil)).Where("m.id = ?", id).Exec(ctx); err != nil {
-			return fmt.Errorf("teamwork: delete metric %d: %w", id, err)
-		}
-		return audit.Record(ctx, tx, by.Who, audit.MetricChange, "metric", id, "Deleted "+m.Title)
-	})
+	return deleteOne(ctx, db, by, metricsTable, id, audit.MetricChange, func(ctx context.Context, tx *store.Scoped, m *Metric) (policy.TeamWorkFacts, error) {
+		shares, err := sharesOf(ctx, tx, metricsTable, []int64{m.ID})
+		return m.facts(shares[m.ID]), err
+	}, func(m *Metric) string { return m.Title })
 }
 
 // editableMetric loads metric id with its shares, when a may change it.

@@ -99,26 +99,12 @@ func Rocks(ctx context.Context, db *store.Scoped, a policy.Actor, rq RockQuery, 
 
 // Rock loads rock id as a sees it, else ErrNotFound.
 func GetRock(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*RockView, error) {
-	r, err := loadRock(ctx, db, a, id)
-	if err != nil {
-		return nil, err
-	}
-	views, err := rockViews(ctx, db, a, []Rock{*r})
-	if err != nil {
-		return nil, err
-	}
-	return &views[0], nil
+	row, err := loadRock(ctx, db, a, id)
+	return viewOne(row, err, func(rs []Rock) ([]RockView, error) { return rockViews(ctx, db, a, rs) })
 }
 
 func loadRock(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*Rock, error) {
-	var rows []Rock
-	if err := scoped(db, &rows, policy.TeamWork(a), rocksTable).Where("r.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("teamwork: load rock %d: %w", id, err)
-	}
-	if len(rows) == 0 {
-		return nil, ErrNotFound
-	}
-	return &rows[0], nil
+	return loadOne[Rock](ctx, db, a, rocksTable, id)
 }
 
 func rockViews(ctx context.Context, db *store.Scoped, a policy.Actor, rows []Rock) ([]RockView, error) {
@@ -248,23 +234,10 @@ func UpdateRock(ctx context.Context, db *store.Scoped, by By, id int64, in RockI
 
 // DeleteRock removes rock id.
 func DeleteRock(ctx context.Context, db *store.Scoped, by By, id int64) error {
-	return db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		r, err := loadRock(ctx, tx, by.Actor, id)
-		if err != nil {
-			return err
-		}
-		old, err := sharesOf(ctx, tx, rocksTable, []int64{id})
-		if err != nil {
-			return err
-		}
-		if !policy.CanEditTeamWork(by.Actor, r.facts(old[id])) {
-			return ErrForbidden
-		}
-		if _, err := tx.Delete((*Rock)(nil)).Where("r.id = ?", id).Exec(ctx); err != nil {
-			return fmt.Errorf("teamwork: delete rock %d: %w", id, err)
-		}
-		return audit.Record(ctx, tx, by.Who, audit.RockChange, "rock", id, "Deleted "+r.Title)
-	})
+	return deleteOne(ctx, db, by, rocksTable, id, audit.RockChange, func(ctx context.Context, tx *store.Scoped, r *Rock) (policy.TeamWorkFacts, error) {
+		shares, err := sharesOf(ctx, tx, rocksTable, []int64{r.ID})
+		return r.facts(shares[r.ID]), err
+	}, func(r *Rock) string { return r.Title })
 }
 
 // ArchiveRocks archives the current rocks of team teamID (0: the company

@@ -15,6 +15,8 @@ import (
 // table is how one kind of object sits in its teams: its table's alias,
 // and for rocks and metrics the table that shares them into other teams.
 type table struct {
+	// name is the kind of object, as the audit log and errors name it.
+	name  string
 	alias string
 	// shares and shareCol: the share table and its column of the object's
 	// ID; "" for objects that live in one team only.
@@ -24,11 +26,11 @@ type table struct {
 }
 
 var (
-	rocksTable    = table{alias: "r", shares: "rock_shares", shareCol: "rock_id", company: true}
-	metricsTable  = table{alias: "m", shares: "metric_shares", shareCol: "metric_id"}
-	issuesTable   = table{alias: "i"}
-	todosTable    = table{alias: "td"}
-	messagesTable = table{alias: "msg"}
+	rocksTable    = table{name: KindRock, alias: "r", shares: "rock_shares", shareCol: "rock_id", company: true}
+	metricsTable  = table{name: KindMetric, alias: "m", shares: "metric_shares", shareCol: "metric_id"}
+	issuesTable   = table{name: KindIssue, alias: "i"}
+	todosTable    = table{name: KindTodo, alias: "td"}
+	messagesTable = table{name: KindMessage, alias: "msg"}
 )
 
 // scoped starts a select of model narrowed to the handle's tenant and to

@@ -235,6 +235,19 @@ func TestClientRules(t *testing.T) {
 	if _, err := teamwork.UpdateRock(w.ctx, w.db, carol, mfa, teamwork.RockInput{Title: &title}); !errors.Is(err, teamwork.ErrForbidden) {
 		t.Errorf("carol changes the rock shared from Service Desk: %v", err)
 	}
+	// Deleting follows the same rules as changing.
+	if err := teamwork.DeleteRock(w.ctx, w.db, carol, mfa); !errors.Is(err, teamwork.ErrForbidden) {
+		t.Errorf("carol deletes the rock shared from Service Desk: %v", err)
+	}
+	if err := teamwork.DeleteIssue(w.ctx, w.db, carol, leadIssue); !errors.Is(err, teamwork.ErrNotFound) {
+		t.Errorf("carol deletes a Leadership issue: %v", err)
+	}
+	if err := teamwork.DeleteTodo(w.ctx, w.db, carol, td.ID); err != nil {
+		t.Errorf("carol deletes her to-do: %v", err)
+	}
+	if _, err := teamwork.GetTodo(w.ctx, w.db, carol.Actor, td.ID); !errors.Is(err, teamwork.ErrNotFound) {
+		t.Errorf("the deleted to-do: %v", err)
+	}
 	// A member sends and cascades.
 	alan := w.by(t, "alan@acme.test")
 	sent, err := teamwork.UpdateIssue(w.ctx, w.db, alan, gsIssue, teamwork.IssueInput{TeamID: w.teams["Service Desk"]})

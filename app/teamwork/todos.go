@@ -78,26 +78,12 @@ func Todos(ctx context.Context, db *store.Scoped, a policy.Actor, tq TodoQuery, 
 
 // GetTodo loads to-do id as a sees it, else ErrNotFound.
 func GetTodo(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*TodoView, error) {
-	t, err := loadTodo(ctx, db, a, id)
-	if err != nil {
-		return nil, err
-	}
-	views, err := todoViews(ctx, db, a, []Todo{*t})
-	if err != nil {
-		return nil, err
-	}
-	return &views[0], nil
+	row, err := loadTodo(ctx, db, a, id)
+	return viewOne(row, err, func(rs []Todo) ([]TodoView, error) { return todoViews(ctx, db, a, rs) })
 }
 
 func loadTodo(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*Todo, error) {
-	var rows []Todo
-	if err := scoped(db, &rows, policy.TeamWork(a), todosTable).Where("td.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("teamwork: load to-do %d: %w", id, err)
-	}
-	if len(rows) == 0 {
-		return nil, ErrNotFound
-	}
-	return &rows[0], nil
+	return loadOne[Todo](ctx, db, a, todosTable, id)
 }
 
 func todoViews(ctx context.Context, db *store.Scoped, a policy.Actor, rows []Todo) ([]TodoView, error) {
@@ -179,19 +165,7 @@ func UpdateTodo(ctx context.Context, db *store.Scoped, by By, id int64, in TodoI
 
 // DeleteTodo removes to-do id.
 func DeleteTodo(ctx context.Context, db *store.Scoped, by By, id int64) error {
-	return db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		t, err := loadTodo(ctx, tx, by.Actor, id)
-		if err != nil {
-			return err
-		}
-		if !policy.CanEditTeamWork(by.Actor, t.facts()) {
-			return ErrForbidden
-		}
-		if _, err := tx.Delete((*Todo)(nil)).Where("td.id = ?", id).Exec(ctx); err != nil {
-			return fmt.Errorf("teamwork: delete to-do %d: %w", id, err)
-		}
-		return audit.Record(ctx, tx, by.Who, audit.TodoChange, "todo", id, "Deleted "+t.Title)
-	})
+	return deleteOne(ctx, db, by, todosTable, id, audit.TodoChange, plainFacts[*Todo], func(x *Todo) string { return x.Title })
 }
 
 func applyTodo(ctx context.Context, tx *store.Scoped, t *Todo, in TodoInput) error {
