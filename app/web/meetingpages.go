@@ -14,6 +14,7 @@ import (
 	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/strategy"
 	"github.com/atrium-portal/atrium/app/teamwork"
 	"github.com/atrium-portal/atrium/app/tenant"
 	"github.com/atrium-portal/atrium/app/valid"
@@ -131,6 +132,16 @@ func (s *Server) meetingView(c *fiber.Ctx, teamID int64, v *teamwork.MeetingView
 			return out, err
 		}
 		out.Rocks = rockRows(rs, teamID)
+	case "headlines":
+		// The company's latest headlines, for those who may read them: a
+		// client at the table reads none of the company's.
+		hs, _, err := strategy.Headlines(ctx, st.db, st.actor, s.md, store.Page{Limit: 5})
+		if err != nil && !errors.Is(err, strategy.ErrNotFound) {
+			return out, err
+		}
+		for _, h := range hs {
+			out.Headlines = append(out.Headlines, h.Title)
+		}
 	}
 	if out.Current == "todos" || out.Current == "ids" || out.Current == "conclude" {
 		ts, _, err := teamwork.Todos(ctx, st.db, st.actor, teamwork.TodoQuery{TeamID: teamID}, p)

@@ -33,11 +33,23 @@ func TestL10RecapHoldsOnlyWhatEachAttendeeSees(t *testing.T) {
 	if r = carol.api("PATCH", "/api/v1/meetings/"+id, map[string]any{"action": "start"}); r.status != 200 || r.json(t)["remaining_seconds"].(float64) < 290 {
 		t.Fatalf("carol starts it: %d %s", r.status, r.body)
 	}
-	for range 6 {
-		if r = carol.api("PATCH", "/api/v1/meetings/"+id, map[string]any{"action": "next"}); r.status != 200 {
-			t.Fatalf("next: %d %s", r.status, r.body)
+	next := func(n int) {
+		for range n {
+			if r = carol.api("PATCH", "/api/v1/meetings/"+id, map[string]any{"action": "next"}); r.status != 200 {
+				t.Fatalf("next: %d %s", r.status, r.body)
+			}
 		}
 	}
+	next(3)
+	// Headlines: the company's, for the members at the table only.
+	page := "/teams/" + strconv.FormatInt(gs, 10) + "/meetings/" + id
+	if got := alan.get(page); got.status != 200 || !strings.Contains(got.body, "Q4 kickoff on Monday") {
+		t.Errorf("alan's headlines section lacks the company's headline: %d", got.status)
+	}
+	if got := carol.get(page); got.status != 200 || strings.Contains(got.body, "Q4 kickoff") || !strings.Contains(got.body, "Headlines") {
+		t.Errorf("carol's headlines section: %d, holds the company's headline: %v", got.status, strings.Contains(got.body, "Q4 kickoff"))
+	}
+	next(3)
 	if got := r.json(t)["section"].(float64); got != 7 {
 		t.Errorf("after six moves the section is %v, want 7 (conclude)", got)
 	}
