@@ -522,3 +522,35 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestArchiveRocks: at the quarter's end a team's current rocks leave the
+// list and stay readable among the archived; a rock shared in from another
+// team stays, as its home team archives it.
+func TestArchiveRocks(t *testing.T) {
+	w := seed(t)
+	alan := w.by(t, "alan@acme.test")
+	gs, sd := w.teams["Globex Success"], w.teams["Service Desk"]
+	n, err := teamwork.ArchiveRocks(w.ctx, w.db, alan, sd)
+	if err != nil || n != 1 { // "Document the on-call runbook"; MFA lives in Globex Success
+		t.Fatalf("archived %d in Service Desk: %v", n, err)
+	}
+	if got := rockTitles(t, w, alan.Actor, teamwork.RockQuery{TeamID: sd}); !slices.Equal(got, []string{"Roll out MFA at Globex"}) {
+		t.Errorf("Service Desk's current rocks: %q", got)
+	}
+	if n, err = teamwork.ArchiveRocks(w.ctx, w.db, alan, gs); err != nil || n != 2 {
+		t.Fatalf("archived %d in Globex Success: %v", n, err)
+	}
+	if got := rockTitles(t, w, alan.Actor, teamwork.RockQuery{TeamID: gs}); len(got) != 0 {
+		t.Errorf("Globex Success's current rocks after archiving: %q", got)
+	}
+	if got := rockTitles(t, w, w.actor(t, "carol@globex.test"), teamwork.RockQuery{TeamID: gs, Archived: true}); len(got) != 2 {
+		t.Errorf("carol's archived rocks: %q", got)
+	}
+	// The company rocks are the strategy admins'.
+	if n, err = teamwork.ArchiveRocks(w.ctx, w.db, w.by(t, "ken@acme.test"), 0); err != nil || n != 0 {
+		t.Errorf("ken archives the company rocks: %d %v", n, err)
+	}
+	if n, err = teamwork.ArchiveRocks(w.ctx, w.db, w.by(t, "linus@acme.test"), 0); err != nil || n != 1 {
+		t.Errorf("linus archives the company rocks: %d %v", n, err)
+	}
+}

@@ -379,6 +379,31 @@ func (s *Server) apiDeleteOneOnOne(c *fiber.Ctx) error {
 	return teamWorkDelete(c, func(id int64) error { return teamwork.DeleteOneOnOne(c.UserContext(), state(c).db, s.tw(c), id) })
 }
 
+// archiveRequest is the body of POST /api/v1/rocks/archive: the team whose
+// current rocks to archive (absent or 0: the company rocks).
+type archiveRequest struct {
+	TeamID int64 `json:"team_id"`
+}
+
+// archiveResponse says how many rocks were archived.
+type archiveResponse struct {
+	Archived int `json:"archived"`
+}
+
+// apiArchiveRocks is POST /api/v1/rocks/archive: at the quarter's end, a
+// team's current rocks (those the caller may change) leave the lists.
+func (s *Server) apiArchiveRocks(c *fiber.Ctx) error {
+	var in archiveRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	n, err := teamwork.ArchiveRocks(c.UserContext(), state(c).db, s.tw(c), in.TeamID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(archiveResponse{Archived: n})
+}
+
 // teamWorkRoutes registers the API of teams' work.
 func (s *Server) teamWorkRoutes() {
 	read, write := policy.ReadTeamWork, policy.WorkInTeams
@@ -413,5 +438,6 @@ func (s *Server) teamWorkRoutes() {
 	s.route("PATCH", "/api/v1/one_on_ones/:id", hold, s.apiPatchOneOnOne)
 	s.route("DELETE", "/api/v1/one_on_ones/:id", hold, s.apiDeleteOneOnOne)
 	s.route("POST", "/api/v1/metrics/:id/values", write, s.apiMetricValue)
+	s.route("POST", "/api/v1/rocks/archive", write, s.apiArchiveRocks)
 	s.route("POST", "/api/v1/issues/:id/solve", write, s.apiSolveIssue)
 }

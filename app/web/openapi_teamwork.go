@@ -26,6 +26,8 @@ func init() {
 		"GET /api/v1/rocks/:id": {ID: "getRock", Tag: "Rocks", Summary: "A rock with its milestones; 404 outside the caller's teams", Resp: teamwork.RockView{}},
 		"PATCH /api/v1/rocks/:id": {ID: "updateRock", Tag: "Rocks", Summary: "Change a rock; milestones replaces them all",
 			Doc: "A client changes only what is in their teams alone: a rock shared in from another team is 403.", Body: teamwork.RockInput{}, Resp: teamwork.RockView{}},
+		"POST /api/v1/rocks/archive": {ID: "archiveRocks", Tag: "Rocks", Summary: "Archive a team's current rocks at the quarter's end (team_id absent: the company rocks)",
+			Doc: "Archives the rocks that live in the team and that the caller may change; a rock shared in from another team is archived there.", Body: archiveRequest{}, Resp: archiveResponse{}},
 		"DELETE /api/v1/rocks/:id": {ID: "deleteRock", Tag: "Rocks", Summary: "Delete a rock from every team it shows in", Status: 204},
 
 		"GET /api/v1/metrics": {ID: "listMetrics", Tag: "Scorecard", Summary: "One page of the scorecard metrics the caller may see, with their last 13 weeks",
