@@ -96,7 +96,8 @@ func (s *Server) meetingView(c *fiber.Ctx, teamID int64, v *teamwork.MeetingView
 	path := meetingPath(teamID, v.ID)
 	out := ui.MeetingView{Team: v.Team.Name, TeamURL: "/teams/" + strconv.FormatInt(teamID, 10), Title: v.Title, Status: meetingStatus(v.Status),
 		Path: path, Clock: meetingClock(v, path), CanRun: v.CanRun, Attending: v.Attending,
-		TodoTitle: ui.Field{Name: "title", Prefix: "meeting-todo"}, IssueName: ui.Field{Name: "title", Prefix: "meeting-issue"}}
+		TodoTitle: ui.Field{Name: "title", Prefix: "meeting-todo"}, IssueName: ui.Field{Name: "title", Prefix: "meeting-issue"},
+		Notes: ui.Field{Name: "notes", Prefix: "meeting", Value: v.Notes}}
 	cur, running := v.Current()
 	if running {
 		out.Current, out.CurrentTitle = cur.Key, cur.Title
@@ -237,6 +238,10 @@ func (s *Server) meetingSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	ch := teamwork.MeetingChange{Action: c.FormValue("action")}
+	if ch.Action == teamwork.ActionNotes {
+		notes := c.FormValue("notes")
+		ch.Notes = &notes
+	}
 	if r := c.FormValue("rating"); r != "" {
 		n, _ := strconv.Atoi(r)
 		ch.Rating = &n
@@ -245,6 +250,9 @@ func (s *Server) meetingSubmit(c *fiber.Ctx) error {
 	var ve valid.Errors
 	if errors.As(err, &ve) {
 		msg := ve["action"] + ve["rating"]
+		if ve["notes"] != "" {
+			msg = "The notes were not saved: " + ve["notes"]
+		}
 		return s.renderMeeting(c, 400, teamID, v, msg, nil)
 	}
 	if err != nil {

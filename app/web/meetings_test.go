@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,6 +54,11 @@ func TestL10RecapHoldsOnlyWhatEachAttendeeSees(t *testing.T) {
 	if got := r.json(t)["section"].(float64); got != 7 {
 		t.Errorf("after six moves the section is %v, want 7 (conclude)", got)
 	}
+	// Notes, through the runner's form as a browser sends it.
+	csrf := formCSRF(t, carol.get(page).body)
+	if got := carol.form(page, url.Values{"_csrf": {csrf}, "action": {"notes"}, "notes": {"Globex signs off the cut-over on Friday."}}); got.status != 303 {
+		t.Errorf("carol saves the notes: %d %s", got.status, got.body)
+	}
 	// In the meeting: a to-do, an issue solved, an issue sent away.
 	if r = carol.api("POST", "/api/v1/todos", map[string]any{"team_id": gs, "title": "Book the cut-over engineers"}); r.status != 201 {
 		t.Fatalf("a to-do: %d %s", r.status, r.body)
@@ -89,7 +95,7 @@ func TestL10RecapHoldsOnlyWhatEachAttendeeSees(t *testing.T) {
 		return text
 	}
 	carolsRecap, alansRecap := recap("carol@globex.test"), recap("alan@acme.test")
-	for _, want := range []string{"Book the cut-over engineers", "Reset the mailbox ACLs nightly", "Shared mailbox permissions keep resetting", "Migrate Globex mail to M365", "First response time (h)", "Average rating: 8"} {
+	for _, want := range []string{"Globex signs off the cut-over on Friday.", "Book the cut-over engineers", "Reset the mailbox ACLs nightly", "Shared mailbox permissions keep resetting", "Migrate Globex mail to M365", "First response time (h)", "Average rating: 8"} {
 		if !strings.Contains(carolsRecap, want) || !strings.Contains(alansRecap, want) {
 			t.Errorf("a recap lacks %q", want)
 		}
