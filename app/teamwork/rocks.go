@@ -58,6 +58,8 @@ type RockQuery struct {
 	TeamID   int64
 	Company  bool
 	Archived bool
+	// OwnerID narrows to one person's rocks.
+	OwnerID int64
 }
 
 // RockSorts: by due date, then the order they were added.
@@ -82,6 +84,9 @@ func Rocks(ctx context.Context, db *store.Scoped, a policy.Actor, rq RockQuery, 
 		q = inTeam(q, rocksTable, db.TenantID(), rq.TeamID)
 	case rq.Company:
 		q = q.Where("r.team_id IS NULL")
+	}
+	if rq.OwnerID != 0 {
+		q = q.Where("r.owner_id = ?", rq.OwnerID)
 	}
 	if rq.Archived {
 		q = q.Where("r.archived_at IS NOT NULL")

@@ -34,6 +34,9 @@ func (s *Server) homePage(c *fiber.Ctx) error {
 		err = s.externalHome(c, &v)
 	} else {
 		err = s.memberHome(c, &v)
+		if err == nil {
+			err = s.teamWorkHome(c, &v)
+		}
 	}
 	if err != nil {
 		return err

@@ -76,13 +76,25 @@ func TestExternalHome(t *testing.T) {
 	if strings.Contains(r.body, ">New ticket<") {
 		t.Error("victor, a viewer, is offered a new ticket")
 	}
-	// Members, guests and clients keep their short home.
-	for _, who := range []string{"gina@guest.test", "carol@globex.test"} {
-		c := e.client("acme.localhost").mustLogin(who, "demo-pass-1")
-		r := c.get("/")
-		if r.status != 200 || !strings.Contains(r.body, "Nothing assigned to you yet") || strings.Contains(r.body, "Contact support") {
-			t.Errorf("%s's home: %d", who, r.status)
+	// A guest has nothing yet; a client sees her work in her team.
+	gina := e.client("acme.localhost").mustLogin("gina@guest.test", "demo-pass-1")
+	if r := gina.get("/"); r.status != 200 || !strings.Contains(r.body, "Nothing assigned to you yet") || strings.Contains(r.body, "Contact support") {
+		t.Errorf("gina's home: %d", r.status)
+	}
+	carol := e.client("acme.localhost").mustLogin("carol@globex.test", "demo-pass-1")
+	r = carol.get("/")
+	for _, want := range []string{"Your to-dos", "Confirm the cut-over weekend with Globex finance", "Your rocks", "Migrate Globex mail to M365", "Globex Success"} {
+		if r.status != 200 || !strings.Contains(r.body, want) {
+			t.Errorf("carol's home lacks %q (%d)", want, r.status)
 		}
+	}
+	for _, not := range []string{"Contact support", "Send the MFA rollout plan", "Roll out MFA", "Leadership"} {
+		if strings.Contains(r.body, not) {
+			t.Errorf("carol's home shows %q", not)
+		}
+	}
+	if r = carol.get("/upcoming"); r.status != 200 || !strings.Contains(r.body, "Confirm the cut-over weekend with Globex finance") || strings.Contains(r.body, "Send the MFA rollout plan") {
+		t.Errorf("carol's upcoming: %d", r.status)
 	}
 	// A member with tickets assigned sees how many, linked to the list.
 	ken := e.client("acme.localhost").mustLogin("ken@acme.test", "demo-pass-1")

@@ -77,6 +77,7 @@ func (s *Server) routes() {
 	s.route("POST", "/teams/:id/todos", policy.WorkInTeams, s.teamTodoSubmit)
 	s.route("POST", "/teams/:id/todos/:todo/done", policy.WorkInTeams, s.teamTodoDone)
 	s.route("GET", "/rocks", policy.ViewPage(policy.PageCompanyRocks), s.companyRocksPage)
+	s.route("GET", "/upcoming", policy.ViewPage(policy.PageUpcoming), s.upcomingPage)
 	s.route("POST", "/teams/:id/meetings", policy.WorkInTeams, s.meetingCreate)
 	s.route("GET", "/teams/:id/meetings/:mid", policy.ViewPage(policy.PageTeams), s.meetingPage)
 	s.route("GET", "/teams/:id/meetings/:mid/clock", policy.ViewPage(policy.PageTeams), s.meetingClockPage)
