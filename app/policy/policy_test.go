@@ -62,7 +62,7 @@ func rules() []policy.Rule {
 		policy.CreateTickets, policy.EditTickets, policy.ManageTicketSettings, policy.EditContacts,
 		policy.EditArticles, policy.EditReports, policy.EditOffice365, policy.EditPlan, policy.CommentPlan, policy.StartPreview, policy.EndPreview, policy.ExplainAccess, policy.SwitchCompany,
 		policy.ReadTeamWork, policy.WorkInTeams, policy.SendIssues, policy.CascadeMessages, policy.EditCompanyRocks, policy.HoldOneOnOnes,
-		policy.EditVision, policy.EditHeadlines, policy.EditRolesChart)
+		policy.EditVision, policy.EditHeadlines, policy.EditRolesChart, policy.CreateWorkboards, policy.WorkOnBoards)
 }
 
 // TestTable renders every profile × rule decision and compares it with

@@ -185,6 +185,8 @@ var ruleWords = map[Rule]string{
 	ReadTeamWork:         "Teams' work is read by members, and by clients in their teams",
 	WorkInTeams:          "Teams' rocks, scorecards, issues, to-dos and messages are worked on by members and clients who have the teams page",
 	HoldOneOnOnes:        "1:1s are held by members who have the 1:1s page, each with their manager or a report",
+	CreateWorkboards:     "Workboards and cards are created by members who have the workboards page",
+	WorkOnBoards:         "Work on workboards is for members and guests who have the workboards page",
 	SendIssues:           "Sending an issue to another team is for members who have the teams page",
 	CascadeMessages:      "Cascading a message to other teams is for members who have the teams page",
 	EditCompanyRocks:     "Company rocks are set by super admins and strategy admins",
