@@ -76,8 +76,11 @@ const (
 	MessageChange Action = "message.change"
 	MeetingChange Action = "meeting.change" // set up, started, moved on, rated, ended
 	OneOnOne      Action = "one_on_one.change"
-	PreviewStart  Action = "preview.start"
-	PreviewEnd    Action = "preview.end" // the summary says how: exit, expiry, logout, demotion
+	// WorkboardChange: a workboard, card or task created or changed, or a
+	// member added; the summary says which.
+	WorkboardChange Action = "workboard.change"
+	PreviewStart    Action = "preview.start"
+	PreviewEnd      Action = "preview.end" // the summary says how: exit, expiry, logout, demotion
 )
 
 // The strategy pages' actions.

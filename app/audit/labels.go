@@ -55,6 +55,7 @@ var labels = map[Action]string{
 	MessageChange:     "Posted or changed a team message",
 	MeetingChange:     "Ran a meeting",
 	OneOnOne:          "Changed a 1:1",
+	WorkboardChange:   "Changed a workboard",
 	StrategySave:      "Saved a new version of a strategy page",
 	HeadlineCreate:    "Wrote a headline",
 	HeadlineChange:    "Changed a headline",

@@ -307,6 +307,9 @@ func seedTenant(ctx context.Context, tx *store.Scoped, s tenantSeed, hash func(s
 	if err := seedStrategy(ctx, tx, strategySeeds[s.slug], users); err != nil {
 		return fmt.Errorf("strategy: %w", err)
 	}
+	if err := seedWorkboards(ctx, tx, s.slug, users); err != nil {
+		return fmt.Errorf("workboards: %w", err)
+	}
 	return nil
 }
 

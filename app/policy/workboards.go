@@ -153,3 +153,24 @@ func CanAddItemMember(a Actor, f BoardFacts, newKind Kind) bool {
 	}
 	return false
 }
+
+// WorkboardScope is which workboards and cards an actor may list: the
+// domain turns it into SQL in one function; CanSeeWorkboard and
+// CanSeeCard are the same decision for one item.
+type WorkboardScope struct {
+	TenantID, UserID int64
+	// Guest: only what the user is a member of, never top secret.
+	Guest bool
+}
+
+// None reports whether the scope matches nothing.
+func (s WorkboardScope) None() bool { return s.TenantID == 0 || s.UserID == 0 }
+
+// WorkboardsScope is the scope of workboards and cards for actor a:
+// members and guests with the workboards page; nobody else.
+func WorkboardsScope(a Actor) WorkboardScope {
+	if !a.SignedIn() || !a.workboardsPage() || (a.Kind != Member && a.Kind != Guest) {
+		return WorkboardScope{}
+	}
+	return WorkboardScope{TenantID: a.TenantID, UserID: a.UserID, Guest: a.Kind == Guest}
+}

@@ -1,0 +1,380 @@
+package workboards
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/atrium-portal/atrium/app/audit"
+	"github.com/atrium-portal/atrium/app/policy"
+	"github.com/atrium-portal/atrium/app/store"
+	"github.com/atrium-portal/atrium/app/valid"
+)
+
+// WorkboardView is a workboard as its reader sees it, with the cards they
+// may see.
+type WorkboardView struct {
+	ID          int64           `json:"id"`
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	Security    policy.Security `json:"security"`
+	Members     []Person        `json:"members"`
+	Cards       []CardView      `json:"cards,omitempty"`
+	// What the reader may do here.
+	CanAddTask   bool `json:"-"`
+	CanAddMember bool `json:"-"`
+	CanAddGuest  bool `json:"-"`
+}
+
+// CardView is a card as its reader sees it.
+type CardView struct {
+	ID          int64           `json:"id"`
+	WorkboardID int64           `json:"workboard_id"`
+	Title       string          `json:"title"`
+	Summary     string          `json:"summary"`
+	Security    policy.Security `json:"security"`
+	Status      string          `json:"status"`
+	Members     []Person        `json:"members"`
+	CanEdit     bool            `json:"-"`
+	CanRelate   bool            `json:"-"`
+	CanAddGuest bool            `json:"-"`
+}
+
+// facts of a board or card for user: its level and whether user is a member.
+func itemFacts(sec policy.Security, members []int64, user int64) policy.BoardFacts {
+	return policy.BoardFacts{Security: sec, Member: slices.Contains(members, user)}
+}
+
+// Workboards lists the workboards a may see, by name.
+func Workboards(ctx context.Context, db *store.Scoped, a policy.Actor) ([]WorkboardView, error) {
+	var rows []Workboard
+	if err := boardsScoped(db, &rows, policy.WorkboardsScope(a)).OrderExpr("lower(wb.name), wb.id").Limit(store.MaxLimit).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("workboards: list: %w", err)
+	}
+	return boardViews(ctx, db, a, rows, false)
+}
+
+// GetWorkboard loads workboard id with the cards a may see, else ErrNotFound.
+func GetWorkboard(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*WorkboardView, error) {
+	var rows []Workboard
+	if err := boardsScoped(db, &rows, policy.WorkboardsScope(a)).Where("wb.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("workboards: load %d: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return nil, ErrNotFound
+	}
+	vs, err := boardViews(ctx, db, a, rows, true)
+	if err != nil {
+		return nil, err
+	}
+	return &vs[0], nil
+}
+
+func boardViews(ctx context.Context, db *store.Scoped, a policy.Actor, rows []Workboard, withCards bool) ([]WorkboardView, error) {
+	ids := make([]int64, 0, len(rows))
+	for _, b := range rows {
+		ids = append(ids, b.ID)
+	}
+	members, err := memberIDs[BoardMember](ctx, db, "workboard_id", ids)
+	if err != nil {
+		return nil, err
+	}
+	var users []int64
+	for _, m := range members {
+		users = append(users, m...)
+	}
+	ps, err := persons(ctx, db, users)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]WorkboardView, 0, len(rows))
+	for _, b := range rows {
+		f := itemFacts(b.Security, members[b.ID], a.UserID)
+		v := WorkboardView{ID: b.ID, Name: b.Name, Description: b.Description, Security: b.Security, Members: personList(ps, members[b.ID]),
+			CanAddTask: policy.CanAddTask(a, f), CanAddMember: policy.CanAddItemMember(a, f, policy.Member), CanAddGuest: policy.CanAddItemMember(a, f, policy.Guest)}
+		if withCards {
+			if v.Cards, err = Cards(ctx, db, a, b.ID); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Cards lists the cards of workboard boardID a may see.
+func Cards(ctx context.Context, db *store.Scoped, a policy.Actor, boardID int64) ([]CardView, error) {
+	var rows []Card
+	if err := cardsScoped(db, &rows, policy.WorkboardsScope(a)).Where("c.workboard_id = ?", boardID).OrderExpr("c.id").Limit(store.MaxLimit).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("workboards: cards of %d: %w", boardID, err)
+	}
+	return cardViews(ctx, db, a, rows)
+}
+
+// GetCard loads card id as a sees it, else ErrNotFound.
+func GetCard(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*CardView, error) {
+	c, err := loadCard(ctx, db, a, id)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := cardViews(ctx, db, a, []Card{*c})
+	if err != nil {
+		return nil, err
+	}
+	return &vs[0], nil
+}
+
+func loadCard(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) (*Card, error) {
+	var rows []Card
+	if err := cardsScoped(db, &rows, policy.WorkboardsScope(a)).Where("c.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("workboards: load card %d: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return nil, ErrNotFound
+	}
+	return &rows[0], nil
+}
+
+func cardViews(ctx context.Context, db *store.Scoped, a policy.Actor, rows []Card) ([]CardView, error) {
+	ids, boards := []int64{}, []int64{}
+	for _, c := range rows {
+		ids, boards = append(ids, c.ID), append(boards, c.WorkboardID)
+	}
+	members, err := memberIDs[CardMember](ctx, db, "card_id", ids)
+	if err != nil {
+		return nil, err
+	}
+	boardMembers, err := memberIDs[BoardMember](ctx, db, "workboard_id", boards)
+	if err != nil {
+		return nil, err
+	}
+	var secs []Workboard
+	if len(boards) > 0 {
+		if err := db.Select(&secs).Column("wb.id", "wb.security").Where("wb.id IN (?)", bun.In(boards)).Scan(ctx); err != nil {
+			return nil, fmt.Errorf("workboards: boards of cards: %w", err)
+		}
+	}
+	var users []int64
+	for _, m := range members {
+		users = append(users, m...)
+	}
+	ps, err := persons(ctx, db, users)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CardView, 0, len(rows))
+	for _, c := range rows {
+		f := itemFacts(c.Security, members[c.ID], a.UserID)
+		var board policy.BoardFacts
+		for _, b := range secs {
+			if b.ID == c.WorkboardID {
+				board = itemFacts(b.Security, boardMembers[b.ID], a.UserID)
+			}
+		}
+		out = append(out, CardView{ID: c.ID, WorkboardID: c.WorkboardID, Title: c.Title, Summary: c.Summary, Security: c.Security, Status: c.Status,
+			Members: personList(ps, members[c.ID]), CanEdit: policy.CanEditCard(a, f, board), CanRelate: policy.CanAddRelated(a, f, board),
+			CanAddGuest: policy.CanAddItemMember(a, f, policy.Guest)})
+	}
+	return out, nil
+}
+
+// ItemInput creates a workboard (WorkboardID 0) or a card on one.
+type ItemInput struct {
+	WorkboardID int64           `json:"workboard_id,omitempty"`
+	Name        *string         `json:"name,omitempty"`
+	Description *string         `json:"description,omitempty"`
+	Security    policy.Security `json:"security"`
+	MemberIDs   []int64         `json:"member_ids,omitempty"`
+}
+
+// CreateWorkboard adds a workboard, its creator among its members (a
+// member of the workspace: policy.CreateWorkboards).
+func CreateWorkboard(ctx context.Context, db *store.Scoped, by By, in ItemInput) (*WorkboardView, error) {
+	if !policy.Allows(by.Actor, policy.Settings{}, policy.CreateWorkboards) {
+		return nil, ErrForbidden
+	}
+	now := time.Now().UTC()
+	b := &Workboard{Security: in.Security, CreatedBy: nonZero(by.Actor.UserID), CreatedAt: now, UpdatedAt: now}
+	errs := valid.Errors{}
+	if in.Name == nil {
+		errs.Add("name", "Name the workboard.")
+	}
+	checkName(errs, "name", in.Name, &b.Name, MaxName, "Name the workboard.")
+	if in.Description != nil {
+		if msg := valid.MultiLine(*in.Description, MaxText); msg != "" {
+			errs.Add("description", msg)
+		}
+		b.Description = *in.Description
+	}
+	if !b.Security.Valid() {
+		errs.Add("security", "Choose open, restricted or top secret.")
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		if _, err := tx.Insert(b).Exec(ctx); err != nil {
+			return fmt.Errorf("workboards: create: %w", err)
+		}
+		for _, u := range uniqWith(in.MemberIDs, by.Actor.UserID) {
+			if err := addMember(ctx, tx, b.Security, u, &BoardMember{WorkboardID: b.ID, UserID: u}); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, by.Who, audit.WorkboardChange, "workboard", b.ID, "Created "+b.Name)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return GetWorkboard(ctx, db, by.Actor, b.ID)
+}
+
+// CreateCard adds a card to workboard in.WorkboardID, its creator among
+// its members: members of the workspace who see the board.
+func CreateCard(ctx context.Context, db *store.Scoped, by By, in ItemInput) (*CardView, error) {
+	board, err := GetWorkboard(ctx, db, by.Actor, in.WorkboardID)
+	if err != nil {
+		return nil, err
+	}
+	if !policy.Allows(by.Actor, policy.Settings{}, policy.CreateWorkboards) || !board.CanAddTask {
+		return nil, ErrForbidden
+	}
+	now := time.Now().UTC()
+	c := &Card{WorkboardID: board.ID, Security: in.Security, Status: "not_started", CreatedBy: nonZero(by.Actor.UserID), CreatedAt: now, UpdatedAt: now}
+	errs := valid.Errors{}
+	if in.Name == nil {
+		errs.Add("name", "Give the card a title.")
+	}
+	checkName(errs, "name", in.Name, &c.Title, MaxName, "Give the card a title.")
+	if in.Description != nil {
+		if msg := valid.MultiLine(*in.Description, MaxText); msg != "" {
+			errs.Add("description", msg)
+		}
+		c.Summary = *in.Description
+	}
+	if !c.Security.Valid() {
+		errs.Add("security", "Choose open, restricted or top secret.")
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	err = db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		if _, err := tx.Insert(c).Exec(ctx); err != nil {
+			return fmt.Errorf("workboards: create card: %w", err)
+		}
+		for _, u := range uniqWith(in.MemberIDs, by.Actor.UserID) {
+			if err := addMember(ctx, tx, c.Security, u, &CardMember{CardID: c.ID, UserID: u}); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, by.Who, audit.WorkboardChange, "card", c.ID, "Created "+c.Title)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return GetCard(ctx, db, by.Actor, c.ID)
+}
+
+// addMember inserts row, putting user on an item of level sec: an active
+// member or guest of the workspace, and never a guest on a top secret item.
+func addMember(ctx context.Context, tx *store.Scoped, sec policy.Security, user int64, row any) error {
+	var kinds []policy.Kind
+	if err := tx.RawRead("SELECT kind FROM users WHERE tenant_id = ? AND id = ? AND status = 'active'", tx.TenantID(), user).Scan(ctx, &kinds); err != nil {
+		return fmt.Errorf("workboards: member %d: %w", user, err)
+	}
+	switch {
+	case len(kinds) == 0 || (kinds[0] != policy.Member && kinds[0] != policy.Guest):
+		return valid.Errors{"user_id": "Choose an active member or guest of the workspace."}
+	case kinds[0] == policy.Guest && sec == policy.TopSecret:
+		return valid.Errors{"user_id": "A guest can never be added to a top secret item."}
+	}
+	if _, err := tx.Insert(row).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("workboards: add member %d: %w", user, err)
+	}
+	return nil
+}
+
+// AddCardMember adds user userID to card id, under the policy's rules for
+// the card's level (policy.CanAddItemMember).
+func AddCardMember(ctx context.Context, db *store.Scoped, by By, id, userID int64) (*CardView, error) {
+	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		c, err := loadCard(ctx, tx, by.Actor, id)
+		if err != nil {
+			return err
+		}
+		members, err := memberIDs[CardMember](ctx, tx, "card_id", []int64{id})
+		if err != nil {
+			return err
+		}
+		ps, err := persons(ctx, tx, []int64{userID})
+		if err != nil {
+			return err
+		}
+		p, ok := ps[userID]
+		if !ok {
+			return valid.Errors{"user_id": "Choose an active member or guest of the workspace."}
+		}
+		if !policy.CanAddItemMember(by.Actor, itemFacts(c.Security, members[id], by.Actor.UserID), p.Kind) {
+			if p.Kind == policy.Guest && c.Security == policy.TopSecret {
+				return valid.Errors{"user_id": "A guest can never be added to a top secret item."}
+			}
+			return ErrForbidden
+		}
+		if err := addMember(ctx, tx, c.Security, userID, &CardMember{CardID: id, UserID: userID}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by.Who, audit.WorkboardChange, "card", id, "Added "+p.Name+" to "+c.Title)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return GetCard(ctx, db, by.Actor, id)
+}
+
+// AddBoardMember adds user userID to workboard id, as AddCardMember does.
+func AddBoardMember(ctx context.Context, db *store.Scoped, by By, id, userID int64) (*WorkboardView, error) {
+	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		b, err := GetWorkboard(ctx, tx, by.Actor, id)
+		if err != nil {
+			return err
+		}
+		ps, err := persons(ctx, tx, []int64{userID})
+		if err != nil {
+			return err
+		}
+		p, ok := ps[userID]
+		switch {
+		case !ok:
+			return valid.Errors{"user_id": "Choose an active member or guest of the workspace."}
+		case p.Kind == policy.Guest && b.Security == policy.TopSecret:
+			return valid.Errors{"user_id": "A guest can never be added to a top secret item."}
+		case (p.Kind == policy.Guest && !b.CanAddGuest) || (p.Kind != policy.Guest && !b.CanAddMember):
+			return ErrForbidden
+		}
+		if err := addMember(ctx, tx, b.Security, userID, &BoardMember{WorkboardID: id, UserID: userID}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by.Who, audit.WorkboardChange, "workboard", id, "Added "+p.Name+" to "+b.Name)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return GetWorkboard(ctx, db, by.Actor, id)
+}
+
+func nonZero(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func uniqWith(ids []int64, more ...int64) []int64 {
+	out := append(slices.Clone(ids), more...)
+	out = slices.DeleteFunc(out, func(id int64) bool { return id == 0 })
+	slices.Sort(out)
+	return slices.Compact(out)
+}
