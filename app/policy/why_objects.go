@@ -365,3 +365,38 @@ func ExplainOneOnOne(a Actor, f OneOnOneFacts, w *Why) bool {
 		return fmt.Sprintf("A 1:1 is private to a member and their manager, and %s is neither.", w.who())
 	})
 }
+
+// ExplainWorkboard is CanSeeWorkboard, narrated.
+func ExplainWorkboard(a Actor, f BoardFacts, w *Why) bool {
+	if !canSeePage(a, Settings{}, PageWorkboards, w) {
+		return false
+	}
+	ok := CanSeeWorkboard(a, f)
+	return w.says(ok, func() string { return itemWords(a, "workboard", f, ok, w) })
+}
+
+// ExplainCard is CanSeeCard, narrated.
+func ExplainCard(a Actor, f, board BoardFacts, w *Why) bool {
+	if !canSeePage(a, Settings{}, PageWorkboards, w) {
+		return false
+	}
+	ok := CanSeeCard(a, f, board)
+	return w.says(ok, func() string { return itemWords(a, "card", f, ok, w) })
+}
+
+func itemWords(a Actor, what string, f BoardFacts, ok bool, w *Why) string {
+	level := f.Security.Label()
+	switch {
+	case ok && f.Member:
+		return fmt.Sprintf("The %s is %s, and %s is one of its members.", what, strings.ToLower(level), w.who())
+	case ok && f.HoldsCard:
+		return fmt.Sprintf("%s is a member of one of the workboard's cards.", upper(w.who()))
+	case ok:
+		return fmt.Sprintf("The %s is open: every member of the workspace sees it.", what)
+	case a.Kind == Guest && f.Security == TopSecret:
+		return fmt.Sprintf("The %s is top secret, and a guest is never one of its members.", what)
+	case a.Kind != Member && a.Kind != Guest:
+		return fmt.Sprintf("%s see no workboards.", upper(a.Kind.Plural()))
+	}
+	return fmt.Sprintf("The %s is %s, and %s is not one of its members.", what, strings.ToLower(level), w.who())
+}

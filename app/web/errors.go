@@ -21,6 +21,7 @@ import (
 	"github.com/atrium-portal/atrium/app/teamwork"
 	"github.com/atrium-portal/atrium/app/tickets"
 	"github.com/atrium-portal/atrium/app/valid"
+	"github.com/atrium-portal/atrium/app/workboards"
 	"github.com/atrium-portal/atrium/ui"
 )
 
@@ -98,14 +99,14 @@ func asHTTPError(err error) (*httpError, bool) {
 	if errors.As(err, &busy) {
 		return errBusy(busy.RetrySeconds()), true
 	}
-	if errors.Is(err, tickets.ErrNotFound) || errors.Is(err, contacts.ErrNotFound) || errors.Is(err, articles.ErrNotFound) || errors.Is(err, plan.ErrNotFound) || errors.Is(err, teamwork.ErrNotFound) {
+	if errors.Is(err, tickets.ErrNotFound) || errors.Is(err, contacts.ErrNotFound) || errors.Is(err, articles.ErrNotFound) || errors.Is(err, plan.ErrNotFound) || errors.Is(err, teamwork.ErrNotFound) || errors.Is(err, workboards.ErrNotFound) {
 		return errNotFound, true
 	}
 	if errors.Is(err, contacts.ErrConflict) {
 		return &httpError{Status: 409, Code: "conflict", Message: "Another contact already has this external ID.",
 			Fields: map[string]string{"external_id": "Another contact already has this external ID."}}, true
 	}
-	if errors.Is(err, articles.ErrForbidden) || errors.Is(err, teamwork.ErrForbidden) {
+	if errors.Is(err, articles.ErrForbidden) || errors.Is(err, teamwork.ErrForbidden) || errors.Is(err, workboards.ErrForbidden) {
 		return errForbidden, true
 	}
 	if errors.Is(err, tickets.ErrConflict) {

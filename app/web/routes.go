@@ -278,6 +278,7 @@ func (s *Server) routes() {
 	office365Section.route("GET", "/api/v1/office365/users", policy.ViewPage(policy.PageOffice365), s.apiOffice365Users)
 	office365Section.route("PUT", "/api/v1/office365/users", policy.EditOffice365, s.apiOffice365PutUsers)
 	s.teamWorkRoutes()
+	s.workboardRoutes()
 	for _, d := range strategy.Docs {
 		sec, path := s.section(d.Page()), "/api/v1/strategy/"+string(d)
 		sec.route("GET", path, policy.ViewPage(d.Page()), s.apiDocument(d))

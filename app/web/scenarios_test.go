@@ -208,6 +208,8 @@ func lookupID(t *testing.T, e *env, kind, slug, key string) int64 {
 		"article":    "SELECT x.id FROM articles x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.title = ?",
 		"report":     "SELECT x.id FROM reports x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.title = ?",
 		"plan_item":  "SELECT x.id FROM plan_items x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.title = ?",
+		"workboard":  "SELECT x.id FROM workboards x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.name = ?",
+		"card":       "SELECT x.id FROM cards x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.title = ?",
 		"rock":       "SELECT x.id FROM rocks x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.title = ?",
 		"issue":      "SELECT x.id FROM issues x JOIN tenants t ON t.id = x.tenant_id WHERE t.slug = ? AND x.title = ?",
 	}[kind]

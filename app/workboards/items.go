@@ -378,3 +378,46 @@ func uniqWith(ids []int64, more ...int64) []int64 {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// FactsOf are what the policy needs of workboard id, or of card id when
+// card is set (with its workboard's), as user userID stands to it, for the
+// access explainer; ErrNotFound when there is no such item in the tenant.
+func FactsOf(ctx context.Context, db *store.Scoped, card bool, id, userID int64) (item, board policy.BoardFacts, err error) {
+	boardID := id
+	if card {
+		var cs []Card
+		if err := db.Select(&cs).Where("c.id = ?", id).Scan(ctx); err != nil {
+			return item, board, fmt.Errorf("workboards: facts of card %d: %w", id, err)
+		}
+		if len(cs) == 0 {
+			return item, board, ErrNotFound
+		}
+		members, err := memberIDs[CardMember](ctx, db, "card_id", []int64{id})
+		if err != nil {
+			return item, board, err
+		}
+		item, boardID = itemFacts(cs[0].Security, members[id], userID), cs[0].WorkboardID
+	}
+	var bs []Workboard
+	if err := db.Select(&bs).Where("wb.id = ?", boardID).Scan(ctx); err != nil {
+		return item, board, fmt.Errorf("workboards: facts of workboard %d: %w", boardID, err)
+	}
+	if len(bs) == 0 {
+		return item, board, ErrNotFound
+	}
+	members, err := memberIDs[BoardMember](ctx, db, "workboard_id", []int64{boardID})
+	if err != nil {
+		return item, board, err
+	}
+	board = itemFacts(bs[0].Security, members[boardID], userID)
+	var held int
+	if err := db.RawRead("SELECT COUNT(*) FROM card_members AS z JOIN cards AS y ON y.tenant_id = z.tenant_id AND y.id = z.card_id WHERE z.tenant_id = ? AND z.user_id = ? AND y.workboard_id = ?",
+		db.TenantID(), userID, boardID).Scan(ctx, &held); err != nil {
+		return item, board, fmt.Errorf("workboards: cards held: %w", err)
+	}
+	board.HoldsCard = held > 0
+	if !card {
+		item = board
+	}
+	return item, board, nil
+}
