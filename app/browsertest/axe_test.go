@@ -305,6 +305,12 @@ func TestAccessibility(t *testing.T) {
 			if p.Path == "/reports" {
 				c.reportPages(who)
 			}
+			if p.Path == "/workboards" { // a workboard's page, its tasks in columns
+				for _, wb := range fetchJSON[struct{ Items []idItem }](c, "/api/v1/workboards").Items {
+					c.page(who, fmt.Sprintf("/workboards/%d", wb.ID))
+					break
+				}
+			}
 			if p.Path == "/teams" { // a team's page: a client team, with a scorecard
 				for _, tm := range fetchJSON[struct{ Items []idItem }](c, "/api/v1/teams?limit=100").Items {
 					if tm.Kind == "client" {

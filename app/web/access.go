@@ -87,6 +87,7 @@ var objectChecks = map[string]objectCheck{
 	"/teams/:id/meetings/:mid/clock":       explainMeeting,
 	"/one-on-ones/:id":                     explainOneOnOne,
 	"/api/v1/workboards/:id":               explainItem(false),
+	"/workboards/:id":                      explainItem(false),
 	"/api/v1/cards/:id":                    explainItem(true),
 	"/api/v1/one_on_ones/:id":              explainOneOnOne,
 	"/api/v1/users/:id/access":             nil, // the explainer itself: its rule decides
