@@ -1,6 +1,7 @@
 package web
 
 import (
+	"sort"
 	"strconv"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/teamwork"
+	"github.com/atrium-portal/atrium/app/workboards"
 	"github.com/atrium-portal/atrium/ui"
 )
 
@@ -65,8 +67,8 @@ func (s *Server) teamWorkHome(c *fiber.Ctx, v *ui.HomeView) error {
 	return nil
 }
 
-// upcomingPage is /upcoming: the user's open to-dos by due date, overdue
-// first. (Tasks of workboards join them with the workboards.)
+// upcomingPage is /upcoming: the user's open to-dos and workboard tasks by
+// due date, overdue first.
 func (s *Server) upcomingPage(c *fiber.Ctx) error {
 	st := state(c)
 	var all []teamwork.TodoView
@@ -84,19 +86,86 @@ func (s *Server) upcomingPage(c *fiber.Ctx) error {
 			p.Cursor = next
 		}
 	}
-	weekEnd := teamwork.Today(time.Now().AddDate(0, 0, 7))
-	var overdue, week, later []teamwork.TodoView
+	items := homeTodoRows(all)
+	dues := make([]string, 0, len(all))
 	for _, t := range all {
+		dues = append(dues, t.DueOn)
+	}
+	// Tasks of workboards assigned to the user, open ones (guests manage
+	// them here; they add none here).
+	tasks, err := s.upcomingTasks(c)
+	if err != nil {
+		return err
+	}
+	for _, t := range tasks {
+		items, dues = append(items, t.item), append(dues, t.due)
+	}
+	today, weekEnd := teamwork.Today(time.Now()), teamwork.Today(time.Now().AddDate(0, 0, 7))
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return dueKey(dues[order[i]]) < dueKey(dues[order[j]]) })
+	var overdue, week, later []ui.HomeTodo
+	for _, i := range order {
+		it, due := items[i], dues[i]
 		switch {
-		case t.Overdue:
-			overdue = append(overdue, t)
-		case t.DueOn <= weekEnd:
-			week = append(week, t)
+		case due != "" && due < today:
+			it.Overdue = true
+			overdue = append(overdue, it)
+		case due != "" && due <= weekEnd:
+			week = append(week, it)
 		default:
-			later = append(later, t)
+			later = append(later, it)
 		}
 	}
 	label := policy.Label(st.actor, policy.PageUpcoming)
-	return render(c, 200, ui.UpcomingPage(s.frame(c, label, policy.PageUpcoming), policy.Descriptions[policy.PageUpcoming],
-		homeTodoRows(overdue), homeTodoRows(week), homeTodoRows(later)))
+	return render(c, 200, ui.UpcomingPage(s.frame(c, label, policy.PageUpcoming), policy.Descriptions[policy.PageUpcoming], overdue, week, later))
+}
+
+// dueKey sorts dates, those without one last.
+func dueKey(due string) string {
+	if due == "" {
+		return "9999"
+	}
+	return due
+}
+
+type upcomingTask struct {
+	item ui.HomeTodo
+	due  string
+}
+
+// upcomingTasks are the open workboard tasks assigned to the user.
+func (s *Server) upcomingTasks(c *fiber.Ctx) ([]upcomingTask, error) {
+	st := state(c)
+	if !s.sees(c, policy.PageWorkboards) {
+		return nil, nil
+	}
+	boards, err := workboards.Workboards(c.UserContext(), st.db, st.actor)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, b := range boards {
+		names[b.ID] = b.Name
+	}
+	tasks, err := workboards.Tasks(c.UserContext(), st.db, st.actor, workboards.TaskQuery{AssigneeID: st.actor.UserID})
+	if err != nil {
+		return nil, err
+	}
+	var out []upcomingTask
+	for _, t := range tasks {
+		if t.Status == workboards.Done {
+			continue
+		}
+		u := upcomingTask{item: ui.HomeTodo{Title: t.Title, Team: names[t.WorkboardID], TeamURL: "/workboards/" + strconv.FormatInt(t.WorkboardID, 10)}}
+		if t.DueOn != nil {
+			u.due, u.item.Due = *t.DueOn, dayLabel(*t.DueOn)
+		} else {
+			u.item.Due = "no date"
+		}
+		out = append(out, u)
+	}
+	return out, nil
 }

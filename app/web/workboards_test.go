@@ -44,6 +44,10 @@ func TestWorkboardsAPIForGina(t *testing.T) {
 	if r := gina.get("/api/v1/tasks?workboard_id=" + id(relaunch)); r.status != 200 || !strings.Contains(r.body, "Proofread the hero text") {
 		t.Errorf("gina's tasks: %d %s", r.status, r.body)
 	}
+	// Upcoming lists her tasks, those of cards and boards alike.
+	if r := gina.get("/upcoming"); r.status != 200 || !strings.Contains(r.body, "Draft the hero text") || strings.Contains(r.body, "Pick the new CMS") {
+		t.Errorf("gina's upcoming: %d", r.status)
+	}
 	// Clients and external users have no workboards.
 	carol := e.client("acme.localhost").mustLogin("carol@globex.test", "demo-pass-1")
 	if r := carol.get("/api/v1/workboards"); r.status != 403 {
