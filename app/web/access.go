@@ -88,6 +88,7 @@ var objectChecks = map[string]objectCheck{
 	"/one-on-ones/:id":                     explainOneOnOne,
 	"/api/v1/workboards/:id":               explainItem(false),
 	"/workboards/:id":                      explainItem(false),
+	"/cards/:id":                           explainItem(true),
 	"/api/v1/cards/:id":                    explainItem(true),
 	"/api/v1/one_on_ones/:id":              explainOneOnOne,
 	"/api/v1/users/:id/access":             nil, // the explainer itself: its rule decides

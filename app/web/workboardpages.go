@@ -169,3 +169,99 @@ func (s *Server) workboardTaskMove(c *fiber.Ctx) error {
 	}
 	return s.boardChanged(c, id)
 }
+
+// cardPage is GET /cards/ID.
+func (s *Server) cardPage(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	return s.renderCard(c, 200, id, nil, "")
+}
+
+func (s *Server) renderCard(c *fiber.Ctx, status int, id int64, summary *ui.Field, memberErr string) error {
+	st := state(c)
+	ctx := c.UserContext()
+	cd, err := workboards.GetCard(ctx, st.db, st.actor, id)
+	if err != nil {
+		return err
+	}
+	b, err := workboards.GetWorkboard(ctx, st.db, st.actor, cd.WorkboardID)
+	if err != nil {
+		return err
+	}
+	label, class := securityBadge(cd.Security)
+	path := "/cards/" + strconv.FormatInt(id, 10)
+	v := ui.CardPageView{ID: id, Path: path, Board: b.Name, BoardURL: "/workboards/" + strconv.FormatInt(b.ID, 10), Title: cd.Title,
+		Security: label, SecurityClass: class, CanEdit: cd.CanEdit, Members: boardPeople(cd.Members),
+		Summary: ui.Field{Name: "summary", Prefix: "card", Value: cd.Summary}, MemberField: ui.Field{Name: "user_id", Prefix: "card", Error: memberErr}}
+	if summary != nil {
+		v.Summary = *summary
+	} else if c.Method() == fiber.MethodPost {
+		v.Saved = "Saved."
+	}
+	if v.SummaryHTML, err = s.md.HTML(cd.Summary); err != nil {
+		return err
+	}
+	candidates, err := workboards.Candidates(ctx, st.db, st.actor, id)
+	if err != nil {
+		return err
+	}
+	v.CanAddMember = len(candidates) > 0
+	v.Candidates = []ui.Option{{Value: "", Label: "Choose a person"}}
+	for _, p := range candidates {
+		v.Candidates = append(v.Candidates, ui.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Name + " (" + p.Kind.Label() + ")"})
+	}
+	tasks, err := workboards.Tasks(ctx, st.db, st.actor, workboards.TaskQuery{WorkboardID: b.ID})
+	if err != nil {
+		return err
+	}
+	for _, t := range tasks {
+		if t.CardID != nil && *t.CardID == id {
+			item := ui.TaskItem{ID: t.ID, Title: t.Title, Assignee: "Nobody yet", Card: taskLabels[t.Status]}
+			if t.Assignee != nil {
+				item.Assignee = t.Assignee.Name
+			}
+			v.Tasks = append(v.Tasks, item)
+		}
+	}
+	f := s.frame(c, cd.Title, policy.PageWorkboards)
+	f.Crumbs = []ui.Crumb{{Label: policy.Label(st.actor, policy.PageWorkboards), Path: "/workboards"}, {Label: b.Name, Path: v.BoardURL}}
+	return render(c, status, ui.CardPage(f, v))
+}
+
+// cardSummarySubmit is POST /cards/ID/summary.
+func (s *Server) cardSummarySubmit(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	text := c.FormValue("summary")
+	_, err = workboards.UpdateSummary(c.UserContext(), state(c).db, s.wbBy(c), id, text)
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		return s.renderCard(c, 400, id, &ui.Field{Name: "summary", Prefix: "card", Value: text, Error: ve["summary"]}, "")
+	}
+	if err != nil {
+		return err
+	}
+	return s.renderCard(c, 200, id, nil, "")
+}
+
+// cardMemberSubmit is POST /cards/ID/members.
+func (s *Server) cardMemberSubmit(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	uid, _ := strconv.ParseInt(c.FormValue("user_id"), 10, 64)
+	_, err = workboards.AddCardMember(c.UserContext(), state(c).db, s.wbBy(c), id, uid)
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		return s.renderCard(c, 400, id, nil, ve["user_id"])
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(c, "/cards/"+strconv.FormatInt(id, 10))
+}

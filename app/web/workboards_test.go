@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,6 +44,19 @@ func TestWorkboardsAPIForGina(t *testing.T) {
 	}
 	if r := gina.get("/api/v1/tasks?workboard_id=" + id(relaunch)); r.status != 200 || !strings.Contains(r.body, "Proofread the hero text") {
 		t.Errorf("gina's tasks: %d %s", r.status, r.body)
+	}
+	// The card's page: she edits the summary tab; the top secret card is 404.
+	homepage := lookupID(t, e, "card", "acme", "Homepage copy")
+	page := gina.get("/cards/" + id(homepage))
+	if page.status != 200 || !strings.Contains(page.body, "Edit the summary") {
+		t.Fatalf("gina's Homepage copy: %d", page.status)
+	}
+	r := gina.form("/cards/"+id(homepage)+"/summary", url.Values{"_csrf": {formCSRF(t, page.body)}, "summary": {"Hero: **Your IT, handled.** <script>x()</script>"}})
+	if r.status != 200 || !strings.Contains(r.body, "<strong>Your IT, handled.</strong>") || strings.Contains(r.body, "<script>x()") {
+		t.Errorf("gina saves the summary: %d", r.status)
+	}
+	if r := gina.get("/cards/" + id(acquisition)); r.status != 404 {
+		t.Errorf("gina opens /cards/ of Acquisition plan: %d", r.status)
 	}
 	// Upcoming lists her tasks, those of cards and boards alike.
 	if r := gina.get("/upcoming"); r.status != 200 || !strings.Contains(r.body, "Draft the hero text") || strings.Contains(r.body, "Pick the new CMS") {

@@ -421,3 +421,69 @@ func FactsOf(ctx context.Context, db *store.Scoped, card bool, id, userID int64)
 	}
 	return item, board, nil
 }
+
+// UpdateSummary writes the summary tab of card id: whoever sees the card,
+// guests included (policy.CanEditCard).
+func UpdateSummary(ctx context.Context, db *store.Scoped, by By, id int64, summary string) (*CardView, error) {
+	if msg := valid.MultiLine(summary, MaxText); msg != "" {
+		return nil, valid.Errors{"summary": msg}
+	}
+	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
+		c, err := GetCard(ctx, tx, by.Actor, id)
+		if err != nil {
+			return err
+		}
+		if !c.CanEdit {
+			return ErrForbidden
+		}
+		if _, err := tx.Update((*Card)(nil)).Set("summary = ?, updated_at = ?", summary, time.Now().UTC()).Where("c.id = ?", id).Exec(ctx); err != nil {
+			return fmt.Errorf("workboards: summary of card %d: %w", id, err)
+		}
+		return audit.Record(ctx, tx, by.Who, audit.WorkboardChange, "card", id, "Edited the summary of "+c.Title)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return GetCard(ctx, db, by.Actor, id)
+}
+
+// Candidates are the people a may add to card id: for a member of the
+// workspace, its active members and guests (members only on a top secret
+// card); for a guest, the people of the card's workboard — a guest does
+// not read the workspace's directory. Those already on the card are left
+// out, and so is everyone when a may add nobody.
+func Candidates(ctx context.Context, db *store.Scoped, a policy.Actor, id int64) ([]Person, error) {
+	c, err := GetCard(ctx, db, a, id)
+	if err != nil {
+		return nil, err
+	}
+	members, err := memberIDs[CardMember](ctx, db, "card_id", []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	f := itemFacts(c.Security, members[id], a.UserID)
+	var ids []int64
+	if a.Kind == policy.Guest {
+		boards, err := memberIDs[BoardMember](ctx, db, "workboard_id", []int64{c.WorkboardID})
+		if err != nil {
+			return nil, err
+		}
+		ids = boards[c.WorkboardID]
+	} else if err := db.RawRead("SELECT id FROM users WHERE tenant_id = ? AND status = 'active' AND kind IN (?) ORDER BY name LIMIT 500",
+		db.TenantID(), bun.In([]policy.Kind{policy.Member, policy.Guest})).Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("workboards: candidates: %w", err)
+	}
+	ps, err := persons(ctx, db, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []Person
+	for _, uid := range ids {
+		p, ok := ps[uid]
+		if !ok || slices.Contains(members[id], uid) || !policy.CanAddItemMember(a, f, p.Kind) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
