@@ -43,3 +43,85 @@ func TestClientTeamPage(t *testing.T) {
 		t.Errorf("browser errors: %q", errs)
 	}
 }
+
+// TestMemberSendsIssue: alan, a member, opens Globex Success, unfolds an
+// issue's controls, chooses Leadership in "Send to" with the keyboard and
+// sends it: the issue leaves the list. He sees "Also post to" under the
+// message form, which carol never does.
+func TestMemberSendsIssue(t *testing.T) {
+	d := StartDemo(t)
+	b := NewBrowser(t)
+	signIn(t, b, d, "alan@acme.test")
+	do(t, b, d, chromedp.Navigate(d.URL("acme.localhost", "/teams")), chromedp.WaitVisible(`#team-list`))
+	// An admin's list links to the team's settings; its page is /teams/ID.
+	href := run(t, b, chromedp.Evaluate[string](`[...document.querySelectorAll('#team-list a')].find(a => a.textContent.trim() === 'Globex Success').getAttribute('href')`))
+	do(t, b, d, chromedp.Navigate(d.URL("acme.localhost", "/teams/"+href[strings.LastIndex(href, "/")+1:])), chromedp.WaitVisible(`#issues`))
+	const issue = `//li[strong[text()="Licence true-up before the renewal"]]`
+	do(t, b, d,
+		chromedp.Click(issue+`//summary`),
+		chromedp.WaitVisible(issue+`//select[@name="team_id"]`),
+		chromedp.Click(`//summary[text()="Post a message"]`),
+		chromedp.WaitVisible(`//legend[text()="Also post to"]`),
+	)
+	Screenshot(t, b, "team-alan-forms")
+	// The keyboard: focus the select and type the team's name.
+	do(t, b, d, chromedp.Focus(issue+`//select[@name="team_id"]`), chromedp.KeyEvent("Leadership"))
+	chosen := run(t, b, chromedp.Evaluate[string](`document.evaluate('`+issue+`//select[@name="team_id"]', document, null, 9, null).singleNodeValue.selectedOptions[0].textContent`))
+	if chosen != "Leadership" {
+		t.Fatalf("the keyboard chose %q", chosen)
+	}
+	do(t, b, d,
+		chromedp.Click(issue+`//form[contains(@class,"send-form")]//button`),
+		chromedp.WaitNotPresent(issue),
+		chromedp.WaitVisible(`//*[contains(@class,"toast")][contains(.,"sent")]`),
+	)
+	page := run(t, b, chromedp.Evaluate[string](`document.getElementById('issues').textContent`))
+	if strings.Contains(page, "Licence true-up") || !strings.Contains(page, "Shared mailbox permissions keep resetting") {
+		t.Errorf("the issues after sending: %s", page)
+	}
+	noErrors(t, b)
+}
+
+// TestClientTeamForms: carol picks an issue top 1, solves it into a to-do
+// and sets her rock off track in the browser; she has no send or cascade
+// control.
+func TestClientTeamForms(t *testing.T) {
+	d := StartDemo(t)
+	b := NewBrowser(t)
+	signIn(t, b, d, "carol@globex.test")
+	do(t, b, d, chromedp.Navigate(d.URL("acme.localhost", "/teams")), chromedp.WaitVisible(`#team-list`))
+	do(t, b, d, chromedp.Click(`#team-list tbody a`), chromedp.WaitVisible(`#issues`))
+	const issue = `//li[strong[text()="Licence true-up before the renewal"]]`
+	do(t, b, d,
+		chromedp.Click(issue+`//summary`),
+		chromedp.Click(`//summary[text()="Post a message"]`),
+		chromedp.Click(`//summary[text()="Add an issue"]`),
+		chromedp.Click(`//summary[text()="Add a rock"]`),
+	)
+	Screenshot(t, b, "team-carol-forms")
+	if n := run(t, b, chromedp.Evaluate[int](`document.querySelectorAll('select[name=team_id], input[name=cascade_team_ids]').length`)); n != 0 {
+		t.Errorf("carol sees %d send or cascade controls", n)
+	}
+	do(t, b, d,
+		chromedp.SetValue(issue+`//select[@name="top_rank"]`, "1"),
+		chromedp.Click(issue+`//select[@name="top_rank"]/../..//button`),
+		chromedp.WaitVisible(`//li[contains(@class,"item-top")][strong[text()="Licence true-up before the renewal"]]/span[text()="Top 1"]`),
+	)
+	do(t, b, d,
+		chromedp.Click(issue+`//summary`),
+		chromedp.SendKeys(issue+`//input[@name="todo_title"]`, "Count the Globex licences"),
+		chromedp.Click(issue+`//input[@name="todo_title"]/../..//button`),
+		chromedp.WaitNotPresent(issue),
+		chromedp.WaitVisible(`//section[@id="todos"]//li[strong[text()="Count the Globex licences"]]`),
+	)
+	const rock = `//tr[td/strong[text()="Migrate Globex mail to M365"]]`
+	do(t, b, d,
+		chromedp.SetValue(rock+`//select`, "off_track"),
+		chromedp.Click(rock+`//button`),
+		chromedp.WaitVisible(`//*[contains(@class,"toast")][contains(.,"Status saved")]`),
+	)
+	if v := run(t, b, chromedp.Evaluate[string](`document.evaluate('`+rock+`//select', document, null, 9, null).singleNodeValue.value`)); v != "off_track" {
+		t.Errorf("the rock's status after saving: %q", v)
+	}
+	noErrors(t, b)
+}
