@@ -1,8 +1,12 @@
 package browsertest
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -64,6 +68,7 @@ func TestMemberSendsIssue(t *testing.T) {
 		chromedp.WaitVisible(`//legend[text()="Also post to"]`),
 	)
 	Screenshot(t, b, "team-alan-forms")
+	sectionShots(t, b, "team-alan-forms", "issues", "messages")
 	// The keyboard: focus the select and type the team's name.
 	do(t, b, d, chromedp.Focus(issue+`//select[@name="team_id"]`), chromedp.KeyEvent("Leadership"))
 	chosen := run(t, b, chromedp.Evaluate[string](`document.evaluate('`+issue+`//select[@name="team_id"]', document, null, 9, null).singleNodeValue.selectedOptions[0].textContent`))
@@ -99,6 +104,7 @@ func TestClientTeamForms(t *testing.T) {
 		chromedp.Click(`//summary[text()="Add a rock"]`),
 	)
 	Screenshot(t, b, "team-carol-forms")
+	sectionShots(t, b, "team-carol-forms", "rocks", "scorecard", "issues", "messages")
 	if n := run(t, b, chromedp.Evaluate[int](`document.querySelectorAll('select[name=team_id], input[name=cascade_team_ids]').length`)); n != 0 {
 		t.Errorf("carol sees %d send or cascade controls", n)
 	}
@@ -124,4 +130,26 @@ func TestClientTeamForms(t *testing.T) {
 		t.Errorf("the rock's status after saving: %q", v)
 	}
 	noErrors(t, b)
+}
+
+// sectionShots saves a phone's screen (390×844) at the top of each section
+// of the page named by its id, when ATRIUM_SCREENSHOTS names a directory:
+// a full-page shot of a long page is too small to read on a phone.
+func sectionShots(t *testing.T, b *Browser, name string, ids ...string) {
+	t.Helper()
+	dir := os.Getenv("ATRIUM_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	run(t, b, chromedp.EmulateViewport(390, 844))
+	run(t, b, chromedp.Sleep(500*time.Millisecond)) // the sidebar slides away
+	for _, id := range ids {
+		run(t, b, chromedp.Evaluate[bool](fmt.Sprintf(`document.getElementById(%q).scrollIntoView(), window.scrollBy(0, -60), true`, id)))
+		png := run(t, b, chromedp.CaptureScreenshot())
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-phone-%s.png", name, id)), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(t, b, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`))
+	run(t, b, chromedp.EmulateViewport(1280, 800))
 }

@@ -155,9 +155,10 @@ func (s *Server) teamFormsView(c *fiber.Ctx, v *ui.TeamPageView, t *people.TeamV
 	}
 	for k := range scorecardWeeks {
 		week := teamwork.WeekOf(now.AddDate(0, 0, -7*k))
-		label := "Week of " + dayLabel(week)
+		w, _ := time.Parse(teamwork.DateLayout, week)
+		label := "Week of " + w.Format("Jan 2")
 		if k == 0 {
-			label = "This week (" + dayLabel(week) + ")"
+			label = "This week (" + w.Format("Jan 2") + ")"
 		}
 		v.ValueForm.Weeks = append(v.ValueForm.Weeks, ui.Option{Value: week, Label: label})
 	}
