@@ -11,16 +11,23 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
+// carolsTeam signs carol in and opens her team from /teams, as she does.
+func carolsTeam(t *testing.T) (*Demo, *Browser) {
+	t.Helper()
+	d := StartDemo(t)
+	b := NewBrowser(t)
+	signIn(t, b, d, "carol@globex.test")
+	do(t, b, d, chromedp.Navigate(d.URL("acme.localhost", "/teams")), chromedp.WaitVisible(`#team-list`))
+	do(t, b, d, chromedp.Click(`#team-list tbody a`), chromedp.WaitVisible(`#scorecard`), chromedp.WaitVisible(`#issues`))
+	return d, b
+}
+
 // TestClientTeamPage: carol, a client, opens her team from /teams, reads
 // its rocks and the scorecard (with the metric shared from Service Desk
 // and filled from Globex's tickets), adds a to-do with the form and ticks
 // it done, as a person does.
 func TestClientTeamPage(t *testing.T) {
-	d := StartDemo(t)
-	b := NewBrowser(t)
-	signIn(t, b, d, "carol@globex.test")
-	do(t, b, d, chromedp.Navigate(d.URL("acme.localhost", "/teams")), chromedp.WaitVisible(`#team-list`))
-	do(t, b, d, chromedp.Click(`#team-list tbody a`), chromedp.WaitVisible(`#scorecard`))
+	d, b := carolsTeam(t)
 	Screenshot(t, b, "team-carol")
 	phoneShots(t, b, "team-carol")
 	page := run(t, b, chromedp.Evaluate[string](`document.querySelector('main').textContent`))
@@ -91,11 +98,7 @@ func TestMemberSendsIssue(t *testing.T) {
 // and sets her rock off track in the browser; she has no send or cascade
 // control.
 func TestClientTeamForms(t *testing.T) {
-	d := StartDemo(t)
-	b := NewBrowser(t)
-	signIn(t, b, d, "carol@globex.test")
-	do(t, b, d, chromedp.Navigate(d.URL("acme.localhost", "/teams")), chromedp.WaitVisible(`#team-list`))
-	do(t, b, d, chromedp.Click(`#team-list tbody a`), chromedp.WaitVisible(`#issues`))
+	d, b := carolsTeam(t)
 	const issue = `//li[strong[text()="Licence true-up before the renewal"]]`
 	do(t, b, d,
 		chromedp.Click(issue+`//summary`),

@@ -232,6 +232,22 @@ func teamIssueRows(is []teamwork.IssueView, path string, tf teamForms) []ui.Issu
 	return rows
 }
 
+// sectionAnswer answers a team page form: on success the section again
+// (sectionChanged); on field errors the section with the form as refused
+// returns it, 400; any other error as it is (403, 404).
+func (s *Server) sectionAnswer(c *fiber.Ctx, id int64, section, toast string, err error, refused func(valid.Errors) teamForms) error {
+	if err == nil {
+		return s.sectionChanged(c, id, section, toast)
+	}
+	ve, err := formErrors(err)
+	if err != nil {
+		return err
+	}
+	tf := refused(ve)
+	tf.section = section
+	return s.renderTeam(c, 400, id, tf)
+}
+
 // teamIssueSubmit is POST /teams/ID/issues: a new issue of the team.
 func (s *Server) teamIssueSubmit(c *fiber.Ctx) error {
 	id, err := paramID(c)
@@ -241,16 +257,10 @@ func (s *Server) teamIssueSubmit(c *fiber.Ctx) error {
 	title := c.FormValue("title")
 	prio, term := teamwork.Priority(c.FormValue("priority")), teamwork.Term(c.FormValue("term"))
 	_, err = teamwork.CreateIssue(c.UserContext(), state(c).db, s.tw(c), teamwork.IssueInput{TeamID: id, Title: &title, Priority: &prio, Term: &term})
-	if err != nil {
-		ve, err := formErrors(err)
-		if err != nil {
-			return err
-		}
-		form := ui.IssueForm{Action: teamPath(id) + "/issues", Title: formField(c, "issue", "title", ve), Priority: formField(c, "issue", "priority", ve),
-			Term: formField(c, "issue", "term", ve), FormError: "The issue was not added. Fix the fields marked below."}
-		return s.renderTeam(c, 400, id, teamForms{section: sectionIssues, issue: &form})
-	}
-	return s.sectionChanged(c, id, sectionIssues, "Issue added.")
+	return s.sectionAnswer(c, id, sectionIssues, "Issue added.", err, func(ve valid.Errors) teamForms {
+		return teamForms{issue: &ui.IssueForm{Action: teamPath(id) + "/issues", Title: formField(c, "issue", "title", ve), Priority: formField(c, "issue", "priority", ve),
+			Term: formField(c, "issue", "term", ve), FormError: "The issue was not added. Fix the fields marked below."}}
+	})
 }
 
 // issueAction runs change on the issue of the route and answers with the
@@ -264,11 +274,7 @@ func (s *Server) issueAction(c *fiber.Ctx, field, key, toast string, change func
 	if err != nil {
 		return err
 	}
-	if err := change(iid); err != nil {
-		ve, err := formErrors(err)
-		if err != nil {
-			return err
-		}
+	return s.sectionAnswer(c, id, sectionIssues, toast, change(iid), func(ve valid.Errors) teamForms {
 		prefix := "issue-" + strconv.FormatInt(iid, 10)
 		a := ui.IssueActions{Rank: ui.Field{Name: "top_rank", Prefix: prefix, Value: c.FormValue("top_rank", "0")},
 			Todo: ui.Field{Name: "todo_title", Prefix: prefix, Value: c.FormValue("todo_title")}, SendTo: ui.Field{Name: "team_id", Prefix: prefix, Value: c.FormValue("team_id")}}
@@ -286,9 +292,8 @@ func (s *Server) issueAction(c *fiber.Ctx, field, key, toast string, change func
 		default:
 			a.SendTo.Error = msg
 		}
-		return s.renderTeam(c, 400, id, teamForms{section: sectionIssues, issueID: iid, issueActions: &a})
-	}
-	return s.sectionChanged(c, id, sectionIssues, toast)
+		return teamForms{issueID: iid, issueActions: &a}
+	})
 }
 
 // teamIssueRank is POST /teams/ID/issues/ISSUE/rank: pick it as the
@@ -357,17 +362,11 @@ func (s *Server) teamMessageSubmit(c *fiber.Ctx) error {
 	} else {
 		_, err = teamwork.PostMessage(c.UserContext(), state(c).db, s.tw(c), in)
 	}
-	if err != nil {
-		ve, err := formErrors(err)
-		if err != nil {
-			return err
-		}
-		form := ui.MessageForm{Action: teamPath(id) + "/messages", Title: formField(c, "message", "title", ve),
+	return s.sectionAnswer(c, id, sectionMessages, "Message posted.", err, func(ve valid.Errors) teamForms {
+		return teamForms{message: &ui.MessageForm{Action: teamPath(id) + "/messages", Title: formField(c, "message", "title", ve),
 			Body:    ui.MarkdownField{Field: formField(c, "message", "body", ve), Label: "Message", Rows: 5, Max: teamwork.MaxText},
-			Cascade: picked, CascadeError: ve["cascade_team_ids"], FormError: "The message was not posted. Fix the fields marked below."}
-		return s.renderTeam(c, 400, id, teamForms{section: sectionMessages, message: &form})
-	}
-	return s.sectionChanged(c, id, sectionMessages, "Message posted.")
+			Cascade: picked, CascadeError: ve["cascade_team_ids"], FormError: "The message was not posted. Fix the fields marked below."}}
+	})
 }
 
 // teamRockSubmit is POST /teams/ID/rocks: a new rock of the team, owned
@@ -379,20 +378,14 @@ func (s *Server) teamRockSubmit(c *fiber.Ctx) error {
 	}
 	title, due := c.FormValue("title"), c.FormValue("due_on")
 	in := teamwork.RockInput{TeamID: id, Title: &title, DueOn: &due}
-	owner, err := strconv.ParseInt(c.FormValue("owner_id"), 10, 64)
-	if err == nil && owner > 0 {
+	if owner, err := strconv.ParseInt(c.FormValue("owner_id"), 10, 64); err == nil && owner > 0 {
 		in.OwnerID = &owner
 	}
-	if _, err := teamwork.CreateRock(c.UserContext(), state(c).db, s.tw(c), in); err != nil {
-		ve, err := formErrors(err)
-		if err != nil {
-			return err
-		}
-		form := ui.RockForm{Action: teamPath(id) + "/rocks", Title: formField(c, "rock", "title", ve), DueOn: formField(c, "rock", "due_on", ve),
-			Owner: formField(c, "rock", "owner_id", ve), FormError: "The rock was not added. Fix the fields marked below."}
-		return s.renderTeam(c, 400, id, teamForms{section: sectionRocks, rock: &form})
-	}
-	return s.sectionChanged(c, id, sectionRocks, "Rock added.")
+	_, err = teamwork.CreateRock(c.UserContext(), state(c).db, s.tw(c), in)
+	return s.sectionAnswer(c, id, sectionRocks, "Rock added.", err, func(ve valid.Errors) teamForms {
+		return teamForms{rock: &ui.RockForm{Action: teamPath(id) + "/rocks", Title: formField(c, "rock", "title", ve), DueOn: formField(c, "rock", "due_on", ve),
+			Owner: formField(c, "rock", "owner_id", ve), FormError: "The rock was not added. Fix the fields marked below."}}
+	})
 }
 
 // teamRockStatus is POST /teams/ID/rocks/ROCK/status: on track, off
@@ -407,15 +400,11 @@ func (s *Server) teamRockStatus(c *fiber.Ctx) error {
 		return err
 	}
 	status := teamwork.Status(c.FormValue("status"))
-	if _, err := teamwork.UpdateRock(c.UserContext(), state(c).db, s.tw(c), rid, teamwork.RockInput{Status: &status}); err != nil {
-		ve, err := formErrors(err)
-		if err != nil {
-			return err
-		}
+	_, err = teamwork.UpdateRock(c.UserContext(), state(c).db, s.tw(c), rid, teamwork.RockInput{Status: &status})
+	return s.sectionAnswer(c, id, sectionRocks, "Status saved.", err, func(ve valid.Errors) teamForms {
 		f := formField(c, "rock-"+strconv.FormatInt(rid, 10), "status", ve)
-		return s.renderTeam(c, 400, id, teamForms{section: sectionRocks, rockID: rid, rockStatus: &f})
-	}
-	return s.sectionChanged(c, id, sectionRocks, "Status saved.")
+		return teamForms{rockID: rid, rockStatus: &f}
+	})
 }
 
 // parseNumber reads a number as people type it: "92.5", "92,5", "92 %".
@@ -449,14 +438,8 @@ func (s *Server) teamValueSubmit(c *fiber.Ctx) error {
 	default:
 		_, err = teamwork.SetValue(c.UserContext(), state(c).db, s.tw(c), mid, teamwork.ValueInput{Week: week, Value: &value, Note: &note})
 	}
-	if err != nil {
-		ve, err := formErrors(err)
-		if err != nil {
-			return err
-		}
-		form := ui.ValueForm{Action: teamPath(id) + "/scorecard", Metric: formField(c, "value", "metric_id", ve), Week: formField(c, "value", "week", ve),
-			Value: formField(c, "value", "value", ve), Note: formField(c, "value", "note", ve), FormError: "The number was not saved. Fix the fields marked below."}
-		return s.renderTeam(c, 400, id, teamForms{section: sectionScorecard, value: &form})
-	}
-	return s.sectionChanged(c, id, sectionScorecard, "Number saved.")
+	return s.sectionAnswer(c, id, sectionScorecard, "Number saved.", err, func(ve valid.Errors) teamForms {
+		return teamForms{value: &ui.ValueForm{Action: teamPath(id) + "/scorecard", Metric: formField(c, "value", "metric_id", ve), Week: formField(c, "value", "week", ve),
+			Value: formField(c, "value", "value", ve), Note: formField(c, "value", "note", ve), FormError: "The number was not saved. Fix the fields marked below."}}
+	})
 }

@@ -18,6 +18,15 @@ func teamCount(t *testing.T, e *env, query string, args ...any) int {
 	return n
 }
 
+// globexTeam signs email in and returns the client with the IDs of Globex
+// Success and Leadership and the path of Globex Success's page.
+func globexTeam(t *testing.T, e *env, email string) (*client, int64, int64, string) {
+	t.Helper()
+	c := e.client("acme.localhost").mustLogin(email, "demo-pass-1")
+	gs := lookupID(t, e, "team", "acme", "Globex Success")
+	return c, gs, lookupID(t, e, "team", "acme", "Leadership"), "/teams/" + strconv.FormatInt(gs, 10)
+}
+
 // TestTeamPageFormsForCarol: carol, a client, works her team's page with
 // its forms as htmx does (each answer is the section alone): she adds an
 // issue, picks it top 1, solves it into a to-do, posts a message, changes
@@ -25,10 +34,7 @@ func teamCount(t *testing.T, e *env, query string, args ...any) int {
 // send or cascade control, and forging one is refused and changes nothing.
 func TestTeamPageFormsForCarol(t *testing.T) {
 	e := newEnv(t, nil)
-	carol := e.client("acme.localhost").mustLogin("carol@globex.test", "demo-pass-1")
-	gs := lookupID(t, e, "team", "acme", "Globex Success")
-	lead := lookupID(t, e, "team", "acme", "Leadership")
-	page := "/teams/" + strconv.FormatInt(gs, 10)
+	carol, gs, lead, page := globexTeam(t, e, "carol@globex.test")
 
 	// Her page has the forms, and no send or cascade control.
 	got := carol.get(page)
@@ -206,10 +212,7 @@ func TestTeamPageFormsForCarol(t *testing.T) {
 // controls, sends an issue to Leadership and cascades a message.
 func TestTeamPageFormsForAlan(t *testing.T) {
 	e := newEnv(t, nil)
-	alan := e.client("acme.localhost").mustLogin("alan@acme.test", "demo-pass-1")
-	gs := lookupID(t, e, "team", "acme", "Globex Success")
-	lead := lookupID(t, e, "team", "acme", "Leadership")
-	page := "/teams/" + strconv.FormatInt(gs, 10)
+	alan, gs, lead, page := globexTeam(t, e, "alan@acme.test")
 	got := alan.get(page)
 	for _, want := range []string{"Pick, solve or send", "Send to", `name="cascade_team_ids"`, "Also post to", ">Leadership</option>"} {
 		if !strings.Contains(got.body, want) {
