@@ -75,7 +75,7 @@ func TestMemberSendsIssue(t *testing.T) {
 		chromedp.WaitVisible(`//legend[text()="Also post to"]`),
 	)
 	Screenshot(t, b, "team-alan-forms")
-	sectionShots(t, b, "team-alan-forms", "issues", "messages")
+	sectionShots(t, b, "team-alan-forms", "rocks", "issues", "messages")
 	// The keyboard: focus the select and type the team's name.
 	do(t, b, d, chromedp.Focus(issue+`//select[@name="team_id"]`), chromedp.KeyEvent("Leadership"))
 	chosen := run(t, b, chromedp.Evaluate[string](`document.evaluate('`+issue+`//select[@name="team_id"]', document, null, 9, null).singleNodeValue.selectedOptions[0].textContent`))
@@ -135,24 +135,26 @@ func TestClientTeamForms(t *testing.T) {
 	noErrors(t, b)
 }
 
-// sectionShots saves a phone's screen (390×844) at the top of each section
-// of the page named by its id, when ATRIUM_SCREENSHOTS names a directory:
-// a full-page shot of a long page is too small to read on a phone.
+// sectionShots saves a screen at the top of each section of the page
+// named by its id, on a phone (390×844) and a desktop (1280×800), when
+// ATRIUM_SCREENSHOTS names a directory: a full-page shot of a long page is
+// too small to read.
 func sectionShots(t *testing.T, b *Browser, name string, ids ...string) {
 	t.Helper()
 	dir := os.Getenv("ATRIUM_SCREENSHOTS")
 	if dir == "" {
 		return
 	}
-	run(t, b, chromedp.EmulateViewport(390, 844))
-	run(t, b, chromedp.Sleep(500*time.Millisecond)) // the sidebar slides away
-	for _, id := range ids {
-		run(t, b, chromedp.Evaluate[bool](fmt.Sprintf(`document.getElementById(%q).scrollIntoView(), window.scrollBy(0, -60), true`, id)))
-		png := run(t, b, chromedp.CaptureScreenshot())
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-phone-%s.png", name, id)), png, 0o644); err != nil {
-			t.Fatal(err)
+	for _, size := range [][2]int64{{390, 844}, {1280, 800}} {
+		run(t, b, chromedp.EmulateViewport(size[0], size[1]))
+		run(t, b, chromedp.Sleep(500*time.Millisecond)) // the sidebar slides away
+		for _, id := range ids {
+			run(t, b, chromedp.Evaluate[bool](fmt.Sprintf(`document.getElementById(%q).scrollIntoView(), window.scrollBy(0, -60), true`, id)))
+			png := run(t, b, chromedp.CaptureScreenshot())
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%s-%dx%d.png", name, id, size[0], size[1])), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	run(t, b, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`))
-	run(t, b, chromedp.EmulateViewport(1280, 800))
 }
