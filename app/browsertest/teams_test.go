@@ -126,11 +126,16 @@ func TestClientTeamForms(t *testing.T) {
 	const rock = `//tr[td/strong[text()="Migrate Globex mail to M365"]]`
 	do(t, b, d,
 		chromedp.SetValue(rock+`//select`, "off_track"),
-		chromedp.Click(rock+`//button`),
+		chromedp.Focus(rock+`//button`),
+		chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(`//*[contains(@class,"toast")][contains(.,"Status saved")]`),
 	)
 	if v := run(t, b, chromedp.Evaluate[string](`document.evaluate('`+rock+`//select', document, null, 9, null).singleNodeValue.value`)); v != "off_track" {
 		t.Errorf("the rock's status after saving: %q", v)
+	}
+	// The keyboard's focus stays on the button across the swap.
+	if id := run(t, b, chromedp.Evaluate[string](`document.activeElement.id`)); !strings.HasSuffix(id, "-status-save") {
+		t.Errorf("the focus after saving the status is on %q", id)
 	}
 	noErrors(t, b)
 }
