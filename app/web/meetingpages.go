@@ -185,7 +185,7 @@ func todoRows(ts []teamwork.TodoView) []ui.TodoRow {
 func issueRows(is []teamwork.IssueView) []ui.IssueRow {
 	out := make([]ui.IssueRow, 0, len(is))
 	for _, i := range issuesInOrder(is) {
-		row := ui.IssueRow{Title: i.Title, Owner: person(i.Owner), Priority: strings.ToUpper(string(i.Priority[:1])) + string(i.Priority[1:]),
+		row := ui.IssueRow{ID: i.ID, Title: i.Title, Owner: person(i.Owner), Priority: strings.ToUpper(string(i.Priority[:1])) + string(i.Priority[1:]),
 			PriorityClass: "badge-priority-" + string(i.Priority), Long: i.Term == teamwork.LongTerm}
 		if i.TopRank != nil {
 			row.Rank = strconv.Itoa(*i.TopRank)

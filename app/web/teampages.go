@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -121,11 +120,17 @@ func (s *Server) teamPage(c *fiber.Ctx) error {
 // renderTeamPage answers with team id's page, or to htmx its to-dos only
 // (the answer to the to-do forms); form is the add form as submitted.
 func (s *Server) renderTeamPage(c *fiber.Ctx, status int, id int64, form *ui.TodoForm) error {
-	return s.renderTeamPageWith(c, status, id, form, nil)
+	return s.renderTeam(c, status, id, teamForms{todo: form})
 }
 
 // renderTeamPageWith is renderTeamPage with the meeting form as submitted.
 func (s *Server) renderTeamPageWith(c *fiber.Ctx, status int, id int64, form *ui.TodoForm, mform *ui.MeetingForm) error {
+	return s.renderTeam(c, status, id, teamForms{todo: form, meeting: mform})
+}
+
+// renderTeam answers with team id's page, or to an htmx form the section
+// tf names; tf carries the forms as submitted when one was refused.
+func (s *Server) renderTeam(c *fiber.Ctx, status int, id int64, tf teamForms) error {
 	st := state(c)
 	ctx := c.UserContext()
 	t, err := people.TeamFor(ctx, st.db, st.actor, settingsOf(st.tenant), id)
@@ -144,11 +149,12 @@ func (s *Server) renderTeamPageWith(c *fiber.Ctx, status int, id int64, form *ui
 	for _, m := range t.Members {
 		v.Members = append(v.Members, ui.Person{Name: m.DisplayName(), KindLabel: m.Kind.Label(), Client: policy.ClientMarked(m.Kind), Deactivated: m.Status == people.Deactivated})
 	}
+	path := teamPath(id)
 	rocks, _, err := teamwork.Rocks(ctx, st.db, st.actor, teamwork.RockQuery{TeamID: id}, p)
 	if err != nil {
 		return err
 	}
-	v.Rocks = rockRows(rocks, id)
+	v.Rocks = editableRocks(rockRows(rocks, id), rocks, path, tf)
 	now := time.Now()
 	metrics, _, err := teamwork.Metrics(ctx, st.db, st.actor, teamwork.MetricQuery{TeamID: id, Now: now}, p)
 	if err != nil {
@@ -160,7 +166,7 @@ func (s *Server) renderTeamPageWith(c *fiber.Ctx, status int, id int64, form *ui
 	if err != nil {
 		return err
 	}
-	v.Issues = issueRows(issues)
+	v.Issues = teamIssueRows(issues, path, tf)
 	todos, _, err := teamwork.Todos(ctx, st.db, st.actor, teamwork.TodoQuery{TeamID: id}, p)
 	if err != nil {
 		return err
@@ -189,14 +195,16 @@ func (s *Server) renderTeamPageWith(c *fiber.Ctx, status int, id int64, form *ui
 		}
 		v.Messages = append(v.Messages, row)
 	}
-	path := "/teams/" + strconv.FormatInt(id, 10)
 	v.TodoForm = ui.TodoForm{Action: path + "/todos", Title: ui.Field{Name: "title", Prefix: "todo"}, DueOn: ui.Field{Name: "due_on", Prefix: "todo", Value: teamwork.Today(now.Add(teamwork.DefaultTodoDue))}}
-	if form != nil {
-		v.TodoForm = *form
+	if tf.todo != nil {
+		v.TodoForm = *tf.todo
 	}
 	v.MeetingForm = ui.MeetingForm{Action: path + "/meetings", Title: ui.Field{Name: "title", Prefix: "meeting"}, Agenda: ui.Field{Name: "agenda", Prefix: "meeting"}}
-	if mform != nil {
-		v.MeetingForm = *mform
+	if tf.meeting != nil {
+		v.MeetingForm = *tf.meeting
+	}
+	if err := s.teamFormsView(c, &v, t, metrics, issues, tf, now); err != nil {
+		return err
 	}
 	meetings, _, err := teamwork.Meetings(ctx, st.db, st.actor, id, store.Page{Limit: 10})
 	if err != nil {
@@ -210,7 +218,7 @@ func (s *Server) renderTeamPageWith(c *fiber.Ctx, status int, id int64, form *ui
 		v.Meetings = append(v.Meetings, item)
 	}
 	if isHTMX(c) && c.Method() == fiber.MethodPost {
-		return render(c, status, ui.TodoSection(st.session.CSRFToken, v))
+		return render(c, status, teamSection(st.session.CSRFToken, v, tf.section))
 	}
 	f := s.frame(c, t.Name, policy.PageTeams)
 	f.Crumbs = []ui.Crumb{{Label: policy.Label(st.actor, policy.PageTeams), Path: "/teams"}}
@@ -261,8 +269,7 @@ func (s *Server) teamTodoSubmit(c *fiber.Ctx) error {
 	_, err = teamwork.CreateTodo(c.UserContext(), state(c).db, s.tw(c), in)
 	var ve valid.Errors
 	if errors.As(err, &ve) {
-		path := "/teams/" + strconv.FormatInt(id, 10)
-		form := ui.TodoForm{Action: path + "/todos", Title: ui.Field{Name: "title", Prefix: "todo", Value: title, Error: ve["title"]},
+		form := ui.TodoForm{Action: teamPath(id) + "/todos", Title: ui.Field{Name: "title", Prefix: "todo", Value: title, Error: ve["title"]},
 			DueOn: ui.Field{Name: "due_on", Prefix: "todo", Value: due, Error: ve["due_on"]}, FormError: "The to-do was not added. Fix the fields marked below."}
 		if ve["team_id"] != "" {
 			return errNotFound
@@ -278,10 +285,7 @@ func (s *Server) teamTodoSubmit(c *fiber.Ctx) error {
 // todosChanged answers a to-do form that succeeded: htmx gets the to-dos
 // again, a plain form the page.
 func (s *Server) todosChanged(c *fiber.Ctx, id int64) error {
-	if isHTMX(c) {
-		return s.renderTeamPage(c, 200, id, nil)
-	}
-	return redirect(c, "/teams/"+strconv.FormatInt(id, 10)+"#todos")
+	return s.sectionChanged(c, id, "todos", "")
 }
 
 // teamTodoDone is POST /teams/ID/todos/TODO/done.

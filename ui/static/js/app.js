@@ -75,6 +75,26 @@
     }
   });
 
+  /* ---------- Focus across swaps ---------- */
+
+  // A form's button is disabled while its request runs (hx-disabled-elt),
+  // which drops the keyboard's focus; when the answer brings back a button
+  // with the same id, it gets the focus again.
+  var refocusID = null;
+
+  doc.addEventListener("submit", function (evt) {
+    var b = evt.submitter;
+    refocusID = b && b.id ? b.id : null;
+  }, true);
+
+  doc.addEventListener("htmx:afterSettle", function () {
+    if (!refocusID) return;
+    var el = doc.getElementById(refocusID);
+    refocusID = null;
+    var active = doc.activeElement;
+    if (el && (!active || active === doc.body)) el.focus();
+  });
+
   /* ---------- Toasts ---------- */
 
   var TOAST_MS = 4000;
