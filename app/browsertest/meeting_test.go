@@ -31,8 +31,24 @@ func TestClientRunsL10(t *testing.T) {
 	// (A CSS query: a search for "#meeting" would also find the team page's
 	// link to "#meetings".) A marker on the window: it survives htmx swaps, not a page load.
 	run(t, b, chromedp.Evaluate[bool](`window.sameMeetingPage = true`))
+	// ready waits until htmx has taken over the runner's forms and no
+	// request or swap is under way: a click before that would be a plain
+	// form post (which works too, but reloads the page).
+	ready := func() {
+		t.Helper()
+		for range 100 {
+			if run(t, b, chromedp.Evaluate[bool](`(() => { const fs = [...document.querySelectorAll('#meeting form')];
+				return fs.length > 0 && fs.every(f => f['htmx-internal-data'] && f['htmx-internal-data'].initHash) &&
+					!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping') })()`)) {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatal("htmx never took over the meeting's forms")
+	}
 	step := func(label string) {
 		t.Helper()
+		ready()
 		do(t, b, d, chromedp.Click(`//div[@class="meeting-controls"]//button[contains(., "`+label+`")]`), chromedp.Sleep(150*time.Millisecond), chromedp.WaitVisible(chromedp.CSS(`#meeting`)))
 		if same := run(t, b, chromedp.Evaluate[bool](`window.sameMeetingPage === true`)); !same {
 			t.Errorf("%s reloaded the page", label)
@@ -53,6 +69,7 @@ func TestClientRunsL10(t *testing.T) {
 	if cur := run(t, b, chromedp.Text(`.meeting-agenda li.current`)); !strings.Contains(cur, "To-do review") {
 		t.Fatalf("the current section is %q", cur)
 	}
+	ready()
 	do(t, b, d,
 		chromedp.SendKeys(`#meeting-todo-title`, "Send the cut-over checklist"),
 		chromedp.Click(`.inline-add button[type=submit]`),
@@ -61,6 +78,7 @@ func TestClientRunsL10(t *testing.T) {
 	step("Next section") // IDS
 	Screenshot(t, b, "meeting-ids")
 	step("Next section") // conclude
+	ready()
 	do(t, b, d, chromedp.SetValue(`#meeting-rating`, "9"), chromedp.Click(`.meeting-rate button[type=submit]`),
 		chromedp.WaitVisible(`//li[span[text()="Carol Client"]]/span[text()="9"]`))
 	Screenshot(t, b, "meeting-conclude")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -167,7 +168,8 @@ func weekLabels(ms []teamwork.MetricView) []string {
 		return nil
 	}
 	out := make([]string, 0, len(ms[0].Weeks))
-	for _, c := range ms[0].Weeks {
+	for _, c := range slices.Backward(ms[0].Weeks) { // newest first, as metricRows
+
 		w, _ := time.Parse(teamwork.DateLayout, c.Week)
 		out = append(out, w.Format("Jan 2"))
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -85,7 +86,9 @@ func metricRows(ms []teamwork.MetricView, teamID int64) []ui.MetricRow {
 		if m.Average != nil {
 			row.Average = teamwork.FormatValue(*m.Average)
 		}
-		for _, c := range m.Weeks {
+		// The newest week first: it is the one a meeting reads, and on a
+		// narrow screen the first columns are those in view.
+		for _, c := range slices.Backward(m.Weeks) {
 			cell := ui.MetricCell{Note: c.Note}
 			if c.Value != nil {
 				cell.Value = teamwork.FormatValue(*c.Value)
