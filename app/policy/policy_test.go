@@ -160,6 +160,24 @@ func TestTable(t *testing.T) {
 	}
 }
 
+// golden compares got with the golden file at path, rewriting it first
+// under -update; what names the table in the failure.
+func golden(t *testing.T, path, got, what string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("%s changed; review the diff and run with -update:\n%s", what, diff(string(want), got))
+	}
+}
+
 func diff(a, b string) string {
 	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
 	var out []string

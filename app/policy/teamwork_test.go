@@ -2,7 +2,6 @@ package policy_test
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -77,20 +76,7 @@ func TestTeamWorkTable(t *testing.T) {
 	for _, k := range policy.Kinds {
 		fmt.Fprintf(&b, "%-16s one %-5v two %v\n", k, policy.CanShareInto(k, []int64{1}), policy.CanShareInto(k, []int64{1, 2}))
 	}
-	got := b.String()
-	const path = "testdata/teamwork.golden"
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("teams' work table changed; review the diff and run with -update:\n%s", diff(string(want), got))
-	}
+	golden(t, "testdata/teamwork.golden", b.String(), "teams' work table")
 }
 
 // TestTeamWorkScopeFailsClosed: the zero scope, an anonymous actor and a

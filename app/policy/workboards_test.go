@@ -2,7 +2,6 @@ package policy_test
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -33,18 +32,5 @@ func TestWorkboardTable(t *testing.T) {
 		fmt.Fprintf(&b, "%-24s rules create=%v work=%v\n", p.name,
 			policy.Allows(p.actor, policy.Settings{}, policy.CreateWorkboards), policy.Allows(p.actor, policy.Settings{}, policy.WorkOnBoards))
 	}
-	got := b.String()
-	const path = "testdata/workboards.golden"
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("workboard table changed; review the diff and run with -update:\n%s", diff(string(want), got))
-	}
+	golden(t, "testdata/workboards.golden", b.String(), "workboard table")
 }

@@ -190,6 +190,26 @@ type ItemInput struct {
 	MemberIDs   []int64         `json:"member_ids,omitempty"`
 }
 
+// check reads a new item's name and description into name and text, and
+// checks its level; missing is the message for a missing name.
+func (in ItemInput) check(name, text *string, missing string) error {
+	errs := valid.Errors{}
+	if in.Name == nil {
+		errs.Add("name", missing)
+	}
+	checkName(errs, "name", in.Name, name, MaxName, missing)
+	if in.Description != nil {
+		if msg := valid.MultiLine(*in.Description, MaxText); msg != "" {
+			errs.Add("description", msg)
+		}
+		*text = *in.Description
+	}
+	if !in.Security.Valid() {
+		errs.Add("security", "Choose open, restricted or top secret.")
+	}
+	return errs.Err()
+}
+
 // CreateWorkboard adds a workboard, its creator among its members (a
 // member of the workspace: policy.CreateWorkboards).
 func CreateWorkboard(ctx context.Context, db *store.Scoped, by By, in ItemInput) (*WorkboardView, error) {
@@ -198,21 +218,7 @@ func CreateWorkboard(ctx context.Context, db *store.Scoped, by By, in ItemInput)
 	}
 	now := time.Now().UTC()
 	b := &Workboard{Security: in.Security, CreatedBy: nonZero(by.Actor.UserID), CreatedAt: now, UpdatedAt: now}
-	errs := valid.Errors{}
-	if in.Name == nil {
-		errs.Add("name", "Name the workboard.")
-	}
-	checkName(errs, "name", in.Name, &b.Name, MaxName, "Name the workboard.")
-	if in.Description != nil {
-		if msg := valid.MultiLine(*in.Description, MaxText); msg != "" {
-			errs.Add("description", msg)
-		}
-		b.Description = *in.Description
-	}
-	if !b.Security.Valid() {
-		errs.Add("security", "Choose open, restricted or top secret.")
-	}
-	if err := errs.Err(); err != nil {
+	if err := in.check(&b.Name, &b.Description, "Name the workboard."); err != nil {
 		return nil, err
 	}
 	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
@@ -244,21 +250,7 @@ func CreateCard(ctx context.Context, db *store.Scoped, by By, in ItemInput) (*Ca
 	}
 	now := time.Now().UTC()
 	c := &Card{WorkboardID: board.ID, Security: in.Security, Status: "not_started", CreatedBy: nonZero(by.Actor.UserID), CreatedAt: now, UpdatedAt: now}
-	errs := valid.Errors{}
-	if in.Name == nil {
-		errs.Add("name", "Give the card a title.")
-	}
-	checkName(errs, "name", in.Name, &c.Title, MaxName, "Give the card a title.")
-	if in.Description != nil {
-		if msg := valid.MultiLine(*in.Description, MaxText); msg != "" {
-			errs.Add("description", msg)
-		}
-		c.Summary = *in.Description
-	}
-	if !c.Security.Valid() {
-		errs.Add("security", "Choose open, restricted or top secret.")
-	}
-	if err := errs.Err(); err != nil {
+	if err := in.check(&c.Title, &c.Summary, "Give the card a title."); err != nil {
 		return nil, err
 	}
 	err = db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
