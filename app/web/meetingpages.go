@@ -127,7 +127,7 @@ func (s *Server) meetingView(c *fiber.Ctx, teamID int64, v *teamwork.MeetingView
 		if err != nil {
 			return out, err
 		}
-		out.Metrics, out.Weeks = metricRows(ms, teamID), weekLabels(ms)
+		out.Metrics, out.Weeks = offerIssues(c, metricRows(ms, teamID), teamID), weekLabels(ms)
 	case "rocks":
 		rs, _, err := teamwork.Rocks(ctx, st.db, st.actor, teamwork.RockQuery{TeamID: teamID}, p)
 		if err != nil {

@@ -75,6 +75,19 @@ func whereShown(home *teamwork.Ref, shared []teamwork.Ref, teamID int64) string 
 	return "Also in " + strings.Join(names, ", ")
 }
 
+// offerIssues lets the rows' red streaks be raised as issues of team
+// teamID, when the reader may add issues there.
+func offerIssues(c *fiber.Ctx, rows []ui.MetricRow, teamID int64) []ui.MetricRow {
+	st := state(c)
+	if !policy.CanEditTeamWork(st.actor, policy.TeamWorkFacts{Teams: []int64{teamID}}) {
+		return rows
+	}
+	for i := range rows {
+		rows[i].RaiseURL, rows[i].CSRF = teamPath(teamID)+"/issues", st.session.CSRFToken
+	}
+	return rows
+}
+
 func metricRows(ms []teamwork.MetricView, teamID int64) []ui.MetricRow {
 	out := make([]ui.MetricRow, 0, len(ms))
 	for _, m := range ms {
@@ -163,7 +176,7 @@ func (s *Server) renderTeam(c *fiber.Ctx, status int, id int64, tf teamForms) er
 	if err != nil {
 		return err
 	}
-	v.Metrics = metricRows(metrics, id)
+	v.Metrics = offerIssues(c, metricRows(metrics, id), id)
 	v.Weeks = weekLabels(metrics)
 	issues, _, err := teamwork.Issues(ctx, st.db, st.actor, teamwork.IssueQuery{TeamID: id, Status: teamwork.IssueOpen}, p)
 	if err != nil {

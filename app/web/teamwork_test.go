@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -48,6 +49,21 @@ func TestTeamWorkAPIForCarol(t *testing.T) {
 		if r = carol.api("POST", "/api/v1/meetings", map[string]any{"team_id": gs, "kind": "custom", "title": "Globex QBR",
 			"sections": []map[string]any{{"title": "Quarter in review", "minutes": 20}, {"title": "Next quarter's rocks", "minutes": 30}}}); r.status != 201 {
 			t.Errorf("carol sets up a QBR: %d %s", r.status, r.body)
+		}
+	})
+
+	t.Run("a red streak raised as an issue", func(t *testing.T) {
+		page := carol.get("/teams/" + id(gs))
+		if !strings.Contains(page.body, "Raise it as an issue") {
+			t.Fatal("carol's scorecard offers no red streak as an issue")
+		}
+		r := carol.form("/teams/"+id(gs)+"/issues", url.Values{"_csrf": {formCSRF(t, page.body)}, "title": {"First response time (h): off goal two weeks in a row"},
+			"priority": {"high"}, "term": {"short"}})
+		if r.status != 303 {
+			t.Fatalf("carol raises it: %d", r.status)
+		}
+		if got := carol.get("/api/v1/issues?team_id=" + id(gs)); !strings.Contains(got.body, "First response time (h): off goal two weeks in a row") {
+			t.Errorf("the raised issue is not in Globex Success: %s", got.body)
 		}
 	})
 
