@@ -88,10 +88,10 @@ type IssueRow struct {
 
 // TodoRow is a to-do of a team page.
 type TodoRow struct {
-	ID                 int64
-	Title, DueOn       string
-	Owner              *Person
-	Done, Overdue, Can bool
+	ID           int64
+	Title, DueOn string
+	Owner        *Person
+	Overdue, Can bool
 }
 
 // MessageRow is a team message, its body rendered and sanitised.

@@ -47,6 +47,10 @@ func CanEditHeadlines(a Actor) bool { return a.HasAny(SuperAdmin, HeadlinesAdmin
 // super admins and admins.
 func CanEditRolesChart(a Actor) bool { return a.HasAny(SuperAdmin, Admin) }
 
+// MayHoldSeat reports whether a user of kind k can sit in a seat of the
+// roles chart: the company's own people, members.
+func MayHoldSeat(k Kind) bool { return k == Member }
+
 // CanReadStrategy reports whether actor a may read the objects of strategy
 // page p (a version of a document, a headline, a seat) with the tenant's
 // settings s: exactly when the page is in their navigation. Anyone else

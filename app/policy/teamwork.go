@@ -200,6 +200,11 @@ func CanCascade(a Actor, to []int64) bool {
 // to-dos assigned across both sides of the table").
 func MayOwnTeamWork(k Kind) bool { return k == Member || k == Client }
 
+// CanOwnIn reports whether a user of kind k may own an object shown in
+// teams they are (inTeam) or are not in: a member anywhere, a client only
+// in one of their teams.
+func CanOwnIn(k Kind, inTeam bool) bool { return k == Member || (k == Client && inTeam) }
+
 // 1:1s (SPEC §6): private to a member and their manager. Clients, guests
 // and external users can neither start nor hold one (the page is members'
 // only), and nobody else reads one: not an admin, not a super admin.

@@ -74,7 +74,8 @@ func TestTeamWorkTable(t *testing.T) {
 	}
 	b.WriteString("\n# owner kind × teams → may an object show there (several teams only for a member's)\n")
 	for _, k := range policy.Kinds {
-		fmt.Fprintf(&b, "%-16s one %-5v two %v\n", k, policy.CanShareInto(k, []int64{1}), policy.CanShareInto(k, []int64{1, 2}))
+		fmt.Fprintf(&b, "%-16s one %-5v two %-5v owns in their team %-5v elsewhere %-5v sits in a seat %v\n", k, policy.CanShareInto(k, []int64{1}), policy.CanShareInto(k, []int64{1, 2}),
+			policy.CanOwnIn(k, true), policy.CanOwnIn(k, false), policy.MayHoldSeat(k))
 	}
 	golden(t, "testdata/teamwork.golden", b.String(), "teams' work table")
 }

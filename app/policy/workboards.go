@@ -137,10 +137,7 @@ func CanAddRelated(a Actor, f, board BoardFacts) bool {
 // A guest is never added to a top secret item, and only members and
 // guests are ever members of one.
 func CanAddItemMember(a Actor, f BoardFacts, newKind Kind) bool {
-	if newKind != Member && newKind != Guest {
-		return false
-	}
-	if newKind == Guest && f.Security == TopSecret {
+	if !MayJoinItem(newKind, f.Security) {
 		return false
 	}
 	switch f.Security {
@@ -152,6 +149,13 @@ func CanAddItemMember(a Actor, f BoardFacts, newKind Kind) bool {
 		return a.Kind == Member && canSeeItem(a, f)
 	}
 	return false
+}
+
+// MayJoinItem reports whether a user of kind k can ever be a member of a
+// workboard or card of level s, whoever adds them: members, and guests
+// unless it is top secret.
+func MayJoinItem(k Kind, s Security) bool {
+	return k == Member || (k == Guest && s != TopSecret)
 }
 
 // WorkboardScope is which workboards and cards an actor may list: the

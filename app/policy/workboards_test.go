@@ -32,5 +32,11 @@ func TestWorkboardTable(t *testing.T) {
 		fmt.Fprintf(&b, "%-24s rules create=%v work=%v\n", p.name,
 			policy.Allows(p.actor, policy.Settings{}, policy.CreateWorkboards), policy.Allows(p.actor, policy.Settings{}, policy.WorkOnBoards))
 	}
+	b.WriteString("\n# kind × level → may ever be a member\n")
+	for _, k := range policy.Kinds {
+		for _, sec := range policy.Securities {
+			fmt.Fprintf(&b, "%-16s %-10s %v\n", k, sec, policy.MayJoinItem(k, sec))
+		}
+	}
 	golden(t, "testdata/workboards.golden", b.String(), "workboard table")
 }

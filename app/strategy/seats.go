@@ -368,7 +368,7 @@ func checkPeople(ctx context.Context, tx *store.Scoped, ids, old []int64) (strin
 	}
 	ok := 0
 	for _, u := range us {
-		if u.Kind == policy.Member && (u.Status == people.Active || slices.Contains(old, u.ID)) {
+		if policy.MayHoldSeat(u.Kind) && (u.Status == people.Active || slices.Contains(old, u.ID)) {
 			ok++
 		}
 	}

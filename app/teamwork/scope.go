@@ -117,14 +117,8 @@ func saveShares[T any](ctx context.Context, tx *store.Scoped, where string, id i
 // names reads the names of users and teams for views, in two statements
 // whatever the number of IDs; unknown IDs have no name.
 type names struct {
-	users map[int64]userName
+	users map[int64]people.User
 	teams map[int64]string
-}
-
-type userName struct {
-	ID   int64       `bun:"id"`
-	Name string      `bun:"name"`
-	Kind policy.Kind `bun:"kind"`
 }
 
 type teamName struct {
@@ -133,16 +127,14 @@ type teamName struct {
 }
 
 func loadNames(ctx context.Context, db *store.Scoped, users, teams []int64) (names, error) {
-	n := names{users: map[int64]userName{}, teams: map[int64]string{}}
+	n := names{users: map[int64]people.User{}, teams: map[int64]string{}}
 	users, teams = uniq(users), uniq(teams)
-	if len(users) > 0 {
-		var rows []userName
-		if err := db.RawRead("SELECT id, name, kind FROM users WHERE tenant_id = ? AND id IN (?)", db.TenantID(), bun.In(users)).Scan(ctx, &rows); err != nil {
-			return n, fmt.Errorf("teamwork: user names: %w", err)
-		}
-		for _, r := range rows {
-			n.users[r.ID] = r
-		}
+	us, err := people.UsersByIDs(ctx, db, users)
+	if err != nil {
+		return n, fmt.Errorf("teamwork: %w", err)
+	}
+	for _, u := range us {
+		n.users[u.ID] = u
 	}
 	if len(teams) > 0 {
 		var rows []teamName
@@ -224,11 +216,9 @@ func checkOwner(ctx context.Context, db *store.Scoped, id int64, teams []int64) 
 	}
 	r := rows[0]
 	switch {
-	case r.Kind == policy.Member:
+	case policy.CanOwnIn(r.Kind, r.InTeam):
 		return r.Kind, "", nil
-	case r.Kind == policy.Client && r.InTeam:
-		return r.Kind, "", nil
-	case r.Kind == policy.Client:
+	case policy.MayOwnTeamWork(r.Kind):
 		return r.Kind, "A client can own only what is in one of their teams.", nil
 	}
 	return r.Kind, "Only members of the workspace and clients in the team can own this.", nil

